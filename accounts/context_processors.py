@@ -1,0 +1,14 @@
+from __future__ import annotations
+
+from . import navigation, selectors
+
+
+def header(request):
+    """What the header needs on every page: the sections and the bell's unread count."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    return {
+        "nav_sections": navigation.sections(request),
+        "unread_notifications": selectors.unread_count(user),
+    }

@@ -1,0 +1,352 @@
+"""Dasan settings: one module, read from the environment.
+
+Defaults give the embedded mode a newcomer gets from `make run`: SQLite and the Celery filesystem
+broker under var/, console e-mail. Production sets DATABASE_URL, CELERY_BROKER_URL, SECRET_KEY,
+ALLOWED_HOSTS and EMAIL_URL (see README.md and .env.example).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import environ
+from csp.constants import NONE, SELF, UNSAFE_INLINE
+from django.utils.translation import gettext_lazy as _
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+VAR_DIR = Path(environ.Env().str("DASAN_VAR_DIR", default=str(BASE_DIR / "var")))
+
+env = environ.Env()
+environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
+
+DEBUG = env.bool("DEBUG", default=False)
+# Embedded mode runs without a configured secret; production must set one (see check below).
+_DEV_SECRET = "dasan-embedded-insecure-key-only-for-local-use-0123456789"  # noqa: S105
+SECRET_KEY = env.str("SECRET_KEY", default=_DEV_SECRET)
+if not DEBUG and SECRET_KEY == _DEV_SECRET and env.bool("DASAN_PRODUCTION", default=False):
+    raise environ.ImproperlyConfigured("SECRET_KEY must be set when DASAN_PRODUCTION is on.")
+
+ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]", "testserver"])
+CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+SITE_URL = env.str("SITE_URL", default="http://localhost:8000")
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "django.contrib.postgres",
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "django_htmx",
+    "csp",
+    "accounts",
+    "knowledge",
+    "bookclub",
+    "wellbeing",
+    "reports",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    "accounts.middleware.RequireMFAMiddleware",
+]
+
+ROOT_URLCONF = "config.urls"
+WSGI_APPLICATION = "config.wsgi.application"
+ASGI_APPLICATION = "config.asgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.debug",
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.i18n",
+                "accounts.context_processors.header",
+            ],
+        },
+    },
+]
+
+# Database: SQLite under var/ unless DATABASE_URL says otherwise.
+DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'dasan.sqlite3'}")}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # WAL lets the web process read while the Celery worker writes.
+    DATABASES["default"].setdefault("OPTIONS", {})
+    DATABASES["default"]["OPTIONS"].setdefault(
+        "init_command", "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;"
+    )
+    DATABASES["default"]["OPTIONS"].setdefault("transaction_mode", "IMMEDIATE")
+else:
+    DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
+    DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://dasan")}
+
+AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "account_login"
+LOGIN_REDIRECT_URL = "home"
+
+# --- django-allauth -------------------------------------------------------------------------
+ACCOUNT_ADAPTER = "accounts.adapters.AccountAdapter"
+SOCIALACCOUNT_ADAPTER = "accounts.adapters.SocialAccountAdapter"
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*"]
+ACCOUNT_USER_MODEL_USERNAME_FIELD = None
+ACCOUNT_EMAIL_VERIFICATION = "none"
+ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
+ACCOUNT_SESSION_REMEMBER = None
+ACCOUNT_PRESERVE_USERNAME_CASING = False
+# Per-account limits on failures; the per-IP limits are generous because a whole office
+# (hundreds of agents) logs in at 09:00 from one address behind the company NAT.
+ACCOUNT_RATE_LIMITS = {
+    "login": "600/m/ip",
+    "login_failed": "100/m/ip,5/5m/key",
+    "reset_password": "20/m/ip,5/h/key",
+    "reset_password_from_key": "20/m/ip",
+    "change_password": "5/m/user",
+}
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "Dasan"
+# Roles that must have TOTP before they can use anything but the MFA set-up pages.
+DASAN_MFA_REQUIRED_ROLES = env.list("DASAN_MFA_REQUIRED_ROLES", default=["manager", "admin"])
+SOCIALACCOUNT_ONLY = False
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = True
+SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True
+SOCIALACCOUNT_PROVIDERS: dict = {}
+OIDC_SERVER_URL = env.str("OIDC_SERVER_URL", default="")
+if OIDC_SERVER_URL:
+    SOCIALACCOUNT_PROVIDERS["openid_connect"] = {
+        "APPS": [
+            {
+                "provider_id": env.str("OIDC_PROVIDER_ID", default="company"),
+                "name": env.str("OIDC_NAME", default="Company SSO"),
+                "client_id": env.str("OIDC_CLIENT_ID"),
+                "secret": env.str("OIDC_CLIENT_SECRET"),
+                "settings": {"server_url": OIDC_SERVER_URL},
+            }
+        ]
+    }
+
+# --- Internationalisation -------------------------------------------------------------------
+LANGUAGE_CODE = "ko"
+LANGUAGES = [("ko", _("Korean")), ("en", _("English"))]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+TIME_ZONE = "Asia/Seoul"
+USE_I18N = True
+USE_TZ = True
+
+# --- Static and media -----------------------------------------------------------------------
+STATIC_URL = "static/"
+STATIC_ROOT = VAR_DIR / "staticfiles"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+# Uploads live outside the web root and are only served through views that check permissions.
+MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(VAR_DIR / "media")))
+MEDIA_URL = "/media/"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": env.str(
+            "STATICFILES_BACKEND",
+            default="whitenoise.storage.CompressedManifestStaticFilesStorage"
+            if not DEBUG
+            else "django.contrib.staticfiles.storage.StaticFilesStorage",
+        )
+    },
+}
+WHITENOISE_USE_FINDERS = DEBUG
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+DASAN_UPLOAD_MAX_BYTES = env.int("DASAN_UPLOAD_MAX_BYTES", default=200 * 1024 * 1024)
+
+# --- E-mail ---------------------------------------------------------------------------------
+EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
+vars().update(EMAIL_CONFIG)
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Dasan <no-reply@dasan.local>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# --- Security -------------------------------------------------------------------------------
+SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=60 * 60 * 10)  # one working day
+SESSION_SAVE_EVERY_REQUEST = True  # the expiry counts from the last request: idle sessions end
+SESSION_COOKIE_HTTPONLY = True
+SECURE_CONTENT_TYPE_NOSNIFF = True
+X_FRAME_OPTIONS = "DENY"
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+_SECURE = env.bool("SECURE_COOKIES", default=not DEBUG and env.bool("DASAN_PRODUCTION", default=False))
+SESSION_COOKIE_SECURE = _SECURE
+CSRF_COOKIE_SECURE = _SECURE
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=_SECURE)
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000 if _SECURE else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = _SECURE
+SECURE_HSTS_PRELOAD = _SECURE
+# No inline scripts anywhere: behaviour lives in static files wired by data- attributes. Inline
+# style attributes stay allowed (progress bars and charts set widths).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, UNSAFE_INLINE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF, "data:"],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+SECURE_PROXY_SSL_HEADER = (
+    ("HTTP_X_FORWARDED_PROTO", "https") if env.bool("BEHIND_PROXY", default=_SECURE) else None
+)
+
+# --- REST API -------------------------------------------------------------------------------
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "accounts.api.authentication.ApiTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["accounts.api.permissions.IsAuthenticatedWithMFA"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "PAGE_SIZE": 50,
+    "DEFAULT_THROTTLE_RATES": {"token": env.str("API_TOKEN_RATE", default="20/min")},
+    "EXCEPTION_HANDLER": "rest_framework.views.exception_handler",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Dasan API",
+    "DESCRIPTION": "Knowledge base, book club, wellbeing and reports for contact-center agents.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["accounts.api.permissions.IsAuthenticatedWithMFA"],
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    # Several apps have a "status" field; name each choice set after its own class.
+    "ENUM_NAME_OVERRIDES": {
+        "ArticleStatusEnum": "knowledge.models.ArticleStatus",
+        "SuggestionStatusEnum": "knowledge.models.SuggestionStatus",
+        "ImportStatusEnum": "knowledge.calls.models.ImportStatus",
+        "MiningStatusEnum": "knowledge.calls.models.MiningStatus",
+        "CopyStatusEnum": "bookclub.models.CopyStatus",
+        "HoldStatusEnum": "bookclub.models.HoldStatus",
+        "RsvpStatusEnum": "bookclub.models.RsvpStatus",
+        "ReviewStatusEnum": "bookclub.models.ReviewStatus",
+        "RequestStateEnum": "wellbeing.models.RequestState",
+    },
+}
+
+# --- Celery ---------------------------------------------------------------------------------
+CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="filesystem://")
+if CELERY_BROKER_URL.startswith("filesystem://"):
+    _queue = VAR_DIR / "celery" / "queue"
+    # The filesystem transport does not create its folders itself.
+    _queue.mkdir(parents=True, exist_ok=True)
+    (VAR_DIR / "celery" / "processed").mkdir(parents=True, exist_ok=True)
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "data_folder_in": str(_queue),
+        "data_folder_out": str(_queue),
+        "processed_folder": str(VAR_DIR / "celery" / "processed"),
+        "store_processed": False,
+    }
+else:
+    # A task whose worker dies is redelivered once the visibility timeout passes.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+CELERY_TIMEZONE = TIME_ZONE
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
+CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    # kombu warns that filesystem:// has no host name; the embedded broker needs none.
+    "loggers": {"django.db.backends": {"level": "WARNING"}, "kombu.connection": {"level": "ERROR"}},
+}
+
+# --- Knowledge: manuals ---------------------------------------------------------------------
+KNOWLEDGE_ATTACHMENT_MAX_BYTES = env.int("KNOWLEDGE_ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024)
+
+# --- Knowledge search ---------------------------------------------------------------------------
+# Dotted path to `f(article_ids) -> {article_id: helpfulness in [0, 1]}`, a tie-breaker after text
+# relevance (the manuals part's feedback counts plug in here). Empty: no helpfulness signal.
+KNOWLEDGE_SEARCH_HELPFULNESS = env.str("KNOWLEDGE_SEARCH_HELPFULNESS", default="")
+
+# --- Call data and topic mining (knowledge/calls) -------------------------------------------
+# Customer phone numbers / ids are stored only as an HMAC with this salt. Changing it breaks the
+# link between old and new calls of the same customer (repeat contacts), so set it once.
+CALLS_CUSTOMER_KEY_SALT = env.str("CALLS_CUSTOMER_KEY_SALT", default=f"calls:{SECRET_KEY}")
+CALLS_IMPORT_MAX_BYTES = env.int("CALLS_IMPORT_MAX_BYTES", default=DASAN_UPLOAD_MAX_BYTES)
+# Zip-bomb guards for XLSX, checked on the zip directory before anything is inflated.
+CALLS_XLSX_MAX_UNCOMPRESSED = env.int("CALLS_XLSX_MAX_UNCOMPRESSED", default=1024 * 1024 * 1024)
+CALLS_XLSX_MAX_RATIO = env.int("CALLS_XLSX_MAX_RATIO", default=200)
+# A topic counts as covered by the manual when the best article the search service returns for it
+# shares at least this weighted share (0..1) of the topic's top keywords. See docs/architecture.md.
+CALLS_COVERAGE_MIN_SCORE = env.float("CALLS_COVERAGE_MIN_SCORE", default=0.5)
+CALLS_MINING_MAX_TOPICS = env.int("CALLS_MINING_MAX_TOPICS", default=20)
+CALLS_MINING_TREND_SAMPLE = env.int("CALLS_MINING_TREND_SAMPLE", default=20000)
+# Uploaded exports hold phone numbers in clear text: they are deleted after the import, and
+# uploads never imported are purged after this many hours.
+CALLS_UPLOAD_RETENTION_HOURS = env.int("CALLS_UPLOAD_RETENTION_HOURS", default=24)
+# --- Book club (bookclub/) ------------------------------------------------------------------
+BOOKCLUB_LOAN_DAYS = env.int("BOOKCLUB_LOAN_DAYS", default=14)
+BOOKCLUB_MAX_RENEWALS = env.int("BOOKCLUB_MAX_RENEWALS", default=2)
+BOOKCLUB_HOLD_PICKUP_DAYS = env.int("BOOKCLUB_HOLD_PICKUP_DAYS", default=3)
+BOOKCLUB_REMIND_DAYS_BEFORE_DUE = env.int("BOOKCLUB_REMIND_DAYS_BEFORE_DUE", default=2)
+# The star vote runs from the month's first day to the end of this day of the next month (Asia/Seoul).
+BOOKCLUB_VOTING_CLOSE_DAY = env.int("BOOKCLUB_VOTING_CLOSE_DAY", default=5)
+BOOKCLUB_BAYES_M = env.float("BOOKCLUB_BAYES_M", default=3.0)
+BOOKCLUB_COVER_MAX_BYTES = env.int("BOOKCLUB_COVER_MAX_BYTES", default=3 * 1024 * 1024)
+# Default prize text for places 1–3 (company data, not UI text); each award's prize stays editable.
+BOOKCLUB_PRIZES = env.list(
+    "BOOKCLUB_PRIZES",
+    default=["도서상품권 5만 원 + ‘이달의 독서왕’ 배지", "도서상품권 3만 원", "도서상품권 1만 원"],
+)
+# --- Wellbeing (PC shutdown, overtime, care) ----------------------------------------------------
+# Minutes of break an agent gets at once after flagging an abusive call (산업안전보건법 제41조).
+WELLBEING_ABUSE_BREAK_MINUTES = env.int("WELLBEING_ABUSE_BREAK_MINUTES", default=30)

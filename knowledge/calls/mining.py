@@ -1,0 +1,240 @@
+"""Topic mining: Kiwi tokens → TF-IDF → LSA → k-means, with k chosen by silhouette.
+
+Pure computation over plain lists (no ORM), so it can be tested and benchmarked alone. The service
+layer (services.mining_execute) loads the calls, calls cluster(), computes the figures per topic and
+stores them.
+
+Why this shape: inquiry texts are short; TF-IDF over content morphemes and their adjacent pairs
+(bigrams give readable labels such as "카드 분실") reduced by truncated SVD (LSA) clusters them far
+better than raw sparse k-means, and it is fast. Identical texts are tokenised and clustered once,
+weighted by how often they occur.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections import Counter
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from . import tokenizer
+
+
+@dataclass
+class Cluster:
+    label: str
+    keywords: list[tuple[str, float]]  # unigram keywords with their weight in the centroid
+    members: list[int]  # indices into the input texts
+    central: list[int]  # member indices, most central first (one per distinct text)
+
+
+@dataclass
+class ClusterModel:
+    clusters: list[Cluster] = field(default_factory=list)
+    unassigned: list[int] = field(default_factory=list)  # texts with no usable words
+    k: int = 0
+    silhouette: float | None = None
+    vectorizer: object = None
+    svd: object = None
+    kmeans: object = None
+    order: list[int] = field(default_factory=list)  # topic index of each k-means label
+    merge: object = None
+
+    def predict(self, texts: list[str]) -> list[int]:
+        """Topic index (into clusters) of each text, -1 when it has no usable words."""
+        if self.kmeans is None or not texts:
+            return [-1] * len(texts)
+        uniq = list(dict.fromkeys(texts))
+        matrix = self.vectorizer.transform(_documents(uniq))
+        empty = np.asarray(matrix.sum(axis=1)).ravel() == 0
+        z = _normalise(self.svd.transform(matrix) if self.svd is not None else matrix.toarray())
+        labels = self.kmeans.predict(z)
+        by_text = {t: (-1 if empty[i] else self.order[labels[i]]) for i, t in enumerate(uniq)}
+        return [by_text[t] for t in texts]
+
+
+def _documents(texts: list[str]) -> list[list[str]]:
+    docs = []
+    for words in tokenizer.tokenize_many(texts):
+        terms = list(words)
+        terms += [f"{a} {b}" for a, b in itertools.pairwise(words) if a != b]
+        docs.append(terms)
+    return docs
+
+
+def _identity(doc):
+    return doc
+
+
+def _normalise(matrix: np.ndarray) -> np.ndarray:
+    norms = np.linalg.norm(matrix, axis=1, keepdims=True)
+    norms[norms == 0] = 1.0
+    return matrix / norms
+
+
+def choose_k_candidates(n_items: int, n_distinct: int, max_topics: int) -> list[int]:
+    """Sensible numbers of topics for this much data: 2 … min(max_topics, √(n/2), distinct texts/3)."""
+    upper = min(max_topics, int(math.sqrt(n_items / 2)) + 1, max(2, n_distinct // 3))
+    upper = max(upper, 2)
+    if upper <= 12:
+        return list(range(2, upper + 1))
+    return sorted({*range(2, 9), *range(9, upper + 1, 2), upper})
+
+
+def merge_similar(x, w: np.ndarray, labels: np.ndarray, k: int, *, min_similarity: float) -> np.ndarray:
+    """New label for each k-means label after merging clusters with alike term centroids."""
+    if k < 3 or min_similarity >= 1:
+        return np.arange(k)
+    from sklearn.cluster import AgglomerativeClustering
+
+    centroids = np.vstack(
+        [np.asarray(x[labels == lab].multiply(w[labels == lab][:, None]).sum(axis=0)) for lab in range(k)]
+    )
+    centroids = _normalise(centroids)
+    merged = AgglomerativeClustering(
+        n_clusters=None, metric="cosine", linkage="average", distance_threshold=1 - min_similarity
+    ).fit_predict(centroids)
+    return merged
+
+
+def cluster(
+    texts: list[str], *, max_topics: int = 20, seed: int = 0, merge_similarity: float = 0.25
+) -> ClusterModel:
+    """Group texts into topics. Deterministic for the same input (fixed seeds)."""
+    from sklearn.cluster import KMeans, MiniBatchKMeans
+    from sklearn.decomposition import TruncatedSVD
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.metrics import silhouette_score
+
+    model = ClusterModel()
+    if not texts:
+        return model
+    positions: dict[str, list[int]] = {}
+    for i, text in enumerate(texts):
+        positions.setdefault(text, []).append(i)
+    uniq = list(positions)
+    weights = np.array([len(positions[t]) for t in uniq], dtype=float)
+    docs = _documents(uniq)
+    n_docs = len(docs)
+    vectorizer = TfidfVectorizer(
+        analyzer=_identity,
+        min_df=2 if n_docs >= 50 else 1,
+        max_df=0.5 if n_docs >= 20 else 1.0,
+        sublinear_tf=True,
+        max_features=30_000,
+    )
+    try:
+        matrix = vectorizer.fit_transform(docs)
+    except ValueError:  # no usable words at all
+        model.unassigned = list(range(len(texts)))
+        return model
+    usable = np.asarray(matrix.sum(axis=1)).ravel() > 0
+    for j, t in enumerate(uniq):
+        if not usable[j]:
+            model.unassigned.extend(positions[t])
+    rows = np.flatnonzero(usable)
+    if len(rows) == 0:
+        return model
+    x = matrix[rows]
+    w = weights[rows]
+    n_terms = x.shape[1]
+    svd = None
+    if n_terms > 3 and len(rows) > 3:
+        svd = TruncatedSVD(n_components=min(100, n_terms - 1, len(rows) - 1), random_state=seed)
+        z = _normalise(svd.fit_transform(x))
+    else:
+        z = _normalise(x.toarray())
+    candidates = choose_k_candidates(int(w.sum()), len(rows), max_topics)
+    candidates = [k for k in candidates if k < len(rows)] or [1]
+    rng = np.random.default_rng(seed)
+    sample = rng.choice(len(rows), size=min(len(rows), 3000), replace=False, p=w / w.sum())
+    sample = np.unique(sample)
+    best = None
+    big = len(rows) > 5000
+
+    def fit(k: int):
+        if big:
+            return MiniBatchKMeans(
+                n_clusters=k, random_state=seed, n_init=3, batch_size=4096, max_no_improvement=20
+            ).fit(z, sample_weight=w)
+        return KMeans(n_clusters=k, random_state=seed, n_init=4).fit(z, sample_weight=w)
+
+    for k in candidates:
+        km = fit(k)
+        labels = km.labels_
+        if k == 1 or len(set(labels[sample])) < 2:
+            score = -1.0
+        else:
+            score = float(silhouette_score(z[sample], labels[sample], metric="euclidean"))
+        if best is None or score > best[0] + 1e-9:
+            best = (score, k, km)
+    score, k, km = best
+    model.k, model.silhouette, model.vectorizer, model.svd, model.kmeans = k, score, vectorizer, svd, km
+
+    terms = vectorizer.get_feature_names_out()
+    # k-means finds the phrasings; phrasings that share their key words are one topic: merge
+    # clusters whose term centroids are alike (average-linkage, cosine).
+    raw = km.labels_
+    merged = merge_similar(x, w, raw, k, min_similarity=merge_similarity)
+    model.merge = merged
+    labels = merged[raw]
+    k_final = int(labels.max()) + 1
+    order = np.argsort(-np.bincount(labels, weights=w, minlength=k_final))
+    model.order = [0] * k
+    for kmeans_label in range(k):
+        model.order[kmeans_label] = int(np.flatnonzero(order == merged[kmeans_label])[0])
+    z_centers = np.vstack([z[labels == lab].T @ w[labels == lab] for lab in range(k_final)])
+    centers = _normalise(z_centers)
+    for label in order:
+        idx = np.flatnonzero(labels == label)
+        if len(idx) == 0:
+            continue
+        centroid = np.asarray(x[idx].multiply(w[idx][:, None]).sum(axis=0)).ravel() / w[idx].sum()
+        top = np.argsort(-centroid)[:12]
+        weighted_terms = [(str(terms[t]), float(centroid[t])) for t in top if centroid[t] > 0]
+        closeness = z[idx] @ centers[label]
+        central_rows = idx[np.argsort(-closeness)]
+        members = [p for r in idx for p in positions[uniq[rows[r]]]]
+        central = [positions[uniq[rows[r]]][0] for r in central_rows]
+        model.clusters.append(
+            Cluster(
+                label=make_label(weighted_terms),
+                keywords=unigram_keywords(weighted_terms),
+                members=members,
+                central=central,
+            )
+        )
+    return model
+
+
+def make_label(weighted_terms: list[tuple[str, float]], size: int = 3) -> str:
+    """Up to three keywords, preferring a pair ("카드 분실") over its parts."""
+    chosen: list[str] = []
+    covered: set[str] = set()
+    for term, _weight in weighted_terms:
+        parts = term.split(" ")
+        if all(p in covered for p in parts):
+            continue
+        if len(parts) == 1 and any(term in c.split(" ") for c in chosen):
+            continue
+        chosen = [c for c in chosen if not (len(parts) > 1 and c in parts)]
+        chosen.append(term)
+        covered.update(parts)
+        if len(chosen) >= size:
+            break
+    return " · ".join(chosen) or "기타"
+
+
+def unigram_keywords(weighted_terms: list[tuple[str, float]], size: int = 6) -> list[tuple[str, float]]:
+    best: dict[str, float] = {}
+    for term, weight in weighted_terms:
+        for part in term.split(" "):
+            best[part] = max(best.get(part, 0.0), weight)
+    return sorted(best.items(), key=lambda kv: -kv[1])[:size]
+
+
+def common(values: list[str], n: int = 3) -> list[tuple[str, int]]:
+    cleaned = [" ".join(v.split()) for v in values if v and v.strip()]
+    return Counter(cleaned).most_common(n)

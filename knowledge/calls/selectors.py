@@ -1,0 +1,116 @@
+"""Reads of the call-data part, already filtered by what the user may see (accounts.permissions)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.db.models import QuerySet
+
+from accounts.models import ClientCompany
+from accounts.permissions import can_manage_client, visible_clients
+
+from .importers.fields import KST
+from .models import CallRecord, ImportJob, MiningRun, MiningStatus, Topic, TopicArticle
+
+
+def clients_for(user) -> QuerySet[ClientCompany]:
+    return visible_clients(user).order_by("name")
+
+
+def client_for(user, slug: str) -> ClientCompany | None:
+    return visible_clients(user).filter(slug=slug).first()
+
+
+def call_records(
+    user,
+    *,
+    client: ClientCompany | None = None,
+    since: date | None = None,
+    until: date | None = None,
+    query: str = "",
+) -> QuerySet[CallRecord]:
+    from .services import _bounds
+
+    qs = CallRecord.objects.filter(client__in=visible_clients(user)).select_related("client", "agent")
+    if client is not None:
+        qs = qs.filter(client=client)
+    if since:
+        qs = qs.filter(started_at__gte=_bounds(since, since)[0])
+    if until:
+        qs = qs.filter(started_at__lt=_bounds(until, until)[1])
+    if query.strip():
+        qs = qs.filter(inquiry__icontains=query.strip())
+    return qs.order_by("-started_at", "-id")
+
+
+def import_jobs(user, *, client: ClientCompany) -> QuerySet[ImportJob]:
+    """Imports of a client: for the people who may import into it."""
+    if not can_manage_client(user, client):
+        return ImportJob.objects.none()
+    return ImportJob.objects.filter(client=client).select_related("created_by").order_by("-created_at", "-id")
+
+
+def import_job_for(user, pk: int) -> ImportJob | None:
+    job = ImportJob.objects.select_related("client", "created_by").filter(pk=pk).first()
+    if job is None or not can_manage_client(user, job.client):
+        return None
+    return job
+
+
+def mining_runs(user, *, client: ClientCompany) -> QuerySet[MiningRun]:
+    return MiningRun.objects.filter(client=client, client__in=visible_clients(user)).order_by(
+        "-finished_at", "-id"
+    )
+
+
+def latest_run(user, *, client: ClientCompany) -> MiningRun | None:
+    """The most recently finished run of a client (what the topics page shows by default)."""
+    return (
+        mining_runs(user, client=client)
+        .filter(status=MiningStatus.DONE)
+        .order_by("-finished_at", "-id")
+        .first()
+    )
+
+
+def topics(user, *, run: MiningRun) -> QuerySet[Topic]:
+    return (
+        Topic.objects.filter(run=run, client__in=visible_clients(user))
+        .select_related("covered_by")
+        .prefetch_related("articles__article")
+        .order_by("rank")
+    )
+
+
+def topic_for(user, pk: int) -> Topic | None:
+    return (
+        Topic.objects.filter(pk=pk, client__in=visible_clients(user))
+        .select_related("run", "client", "covered_by")
+        .first()
+    )
+
+
+def topic_calls(topic: Topic, limit: int = 50) -> list[CallRecord]:
+    ids = topic.call_ids[:limit]
+    by_id = {c.pk: c for c in CallRecord.objects.filter(pk__in=ids).select_related("agent")}
+    return [by_id[i] for i in ids if i in by_id]
+
+
+def topic_drafts(topic: Topic) -> QuerySet[TopicArticle]:
+    return TopicArticle.objects.filter(topic=topic).select_related("article", "created_by")
+
+
+def call_record_for(user, pk: int) -> CallRecord | None:
+    return (
+        CallRecord.objects.filter(pk=pk, client__in=visible_clients(user))
+        .select_related("client", "agent")
+        .first()
+    )
+
+
+def local_date(value) -> date:
+    return value.astimezone(KST).date()
+
+
+def mining_run_for(user, pk: int) -> MiningRun | None:
+    return MiningRun.objects.filter(pk=pk, client__in=visible_clients(user)).select_related("client").first()

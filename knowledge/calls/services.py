@@ -1,0 +1,701 @@
+"""Writes of the call-data part: imports, topic mining, coverage, drafting manuals from topics."""
+
+from __future__ import annotations
+
+import csv
+import logging
+import uuid
+from collections import Counter
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
+
+import numpy as np
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import ClientCompany, Role, User
+from accounts.permissions import can_manage_client
+from accounts.services import audit_record, notify
+from knowledge.models import Article, ArticleStatus
+
+from . import mining
+from .importers.fields import FIELDS, FIELDS_BY_KEY, KST, detect_mapping
+from .importers.files import FileInfo, FileRejected, check_size, inspect, preview
+from .importers.pipeline import Outcome, run_import
+from .models import (
+    CallRecord,
+    ImportJob,
+    ImportMapping,
+    ImportStatus,
+    MiningRun,
+    MiningStatus,
+    Topic,
+    TopicArticle,
+)
+
+log = logging.getLogger(__name__)
+ERROR_SAMPLE = 200
+
+
+def _require_manager(user, client: ClientCompany) -> None:
+    if not can_manage_client(user, client):
+        raise PermissionDenied(_("Only managers of %(client)s may do this.") % {"client": client.name})
+
+
+def _media(*parts: str) -> Path:
+    path = Path(settings.MEDIA_ROOT, "calls", *parts)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def _info(job: ImportJob) -> FileInfo:
+    return FileInfo(
+        kind=job.file_kind,
+        encoding=job.encoding,
+        delimiter=job.delimiter or ",",
+        size=job.file_size,
+        headers=list(job.headers),
+        estimated_rows=job.rows_total,
+    )
+
+
+def _delete_upload(job: ImportJob) -> None:
+    if job.file_path and job.file_path.startswith(str(Path(settings.MEDIA_ROOT))):
+        Path(job.file_path).unlink(missing_ok=True)
+    job.file_path = ""
+
+
+# --- Imports ------------------------------------------------------------------------------------
+def import_upload(*, client: ClientCompany, by: User, upload: UploadedFile) -> ImportJob:
+    """Store an uploaded export and read its header. Raises ValidationError when it cannot be read."""
+    _require_manager(by, client)
+    try:
+        check_size(upload.size or 0)
+    except FileRejected as exc:
+        raise ValidationError({"file": str(exc)}) from None
+    suffix = Path(upload.name or "").suffix.lower()[:8]
+    path = _media("uploads", f"{uuid.uuid4().hex}{suffix}")
+    with path.open("wb") as out:
+        for chunk in upload.chunks():
+            out.write(chunk)
+    try:
+        info = inspect(path)
+    except FileRejected as exc:
+        path.unlink(missing_ok=True)
+        raise ValidationError({"file": str(exc)}) from None
+    return _job_create(client=client, by=by, path=path, name=upload.name or path.name, info=info)
+
+
+def _job_create(
+    *, client: ClientCompany, by: User | None, path: Path, name: str, info: FileInfo
+) -> ImportJob:
+    return ImportJob.objects.create(
+        client=client,
+        created_by=by,
+        file_path=str(path),
+        original_name=name[:255],
+        file_size=info.size,
+        file_kind=info.kind,
+        encoding=info.encoding,
+        delimiter=info.delimiter,
+        headers=info.headers,
+        mapping=suggest_mapping(client=client, headers=info.headers),
+        rows_total=info.estimated_rows,
+    )
+
+
+def suggest_mapping(*, client: ClientCompany, headers: list[str]) -> dict[str, str]:
+    """The client's saved mapping where its columns are in this file, else the alias match."""
+    detected = detect_mapping(headers)
+    saved = ImportMapping.objects.filter(client=client).values_list("mapping", flat=True).first() or {}
+    kept = {k: h for k, h in saved.items() if h in headers and k in FIELDS_BY_KEY}
+    if kept:
+        used = set(kept.values())
+        for key, header in detected.items():
+            if key not in kept and header not in used:
+                kept[key] = header
+        return kept
+    return detected
+
+
+def import_preview(job: ImportJob, limit: int = 8) -> list[list]:
+    """The first rows, customer numbers masked (a preview is no place for them)."""
+    if not job.file_path or not Path(job.file_path).exists():
+        return []
+    rows = preview(Path(job.file_path), _info(job), limit)
+    customer = job.mapping.get("customer")
+    if customer in job.headers:
+        i = job.headers.index(customer)
+        for row in rows:
+            if i < len(row) and row[i] not in (None, ""):
+                text = str(row[i])
+                row[i] = text[:3] + "•" * max(len(text) - 5, 2) + text[-2:] if len(text) > 5 else "•••"
+    return rows
+
+
+def validate_mapping(mapping: dict[str, str], headers: list[str]) -> dict[str, str]:
+    """Clean {field: header}; raises ValidationError naming each problem."""
+    clean = {k: h for k, h in mapping.items() if k in FIELDS_BY_KEY and h}
+    errors: dict[str, str] = {}
+    for key, header in clean.items():
+        if header not in headers:
+            errors[key] = _("The file has no column “%(header)s”.") % {"header": header}
+    for field in FIELDS:
+        if field.required and field.key not in clean:
+            errors[field.key] = _("Choose the column that holds “%(field)s”.") % {"field": field.label}
+    seen: dict[str, str] = {}
+    for key, header in clean.items():
+        if header in seen:
+            errors[key] = _("“%(header)s” is already used for “%(other)s”.") % {
+                "header": header,
+                "other": FIELDS_BY_KEY[seen[header]].label,
+            }
+        seen.setdefault(header, key)
+    if errors:
+        raise ValidationError(errors)
+    return clean
+
+
+def import_start(
+    *, job: ImportJob, by: User, mapping: dict[str, str], valid_only: bool = False, save_mapping: bool = False
+) -> ImportJob:
+    """Confirm the mapping and queue the import (a Celery task)."""
+    from .tasks import import_calls_task
+
+    _require_manager(by, job.client)
+    clean = validate_mapping(mapping, job.headers)
+    with transaction.atomic():
+        job = ImportJob.objects.select_for_update().get(pk=job.pk)
+        if job.status not in (ImportStatus.UPLOADED, ImportStatus.REJECTED) or not job.file_path:
+            raise ValidationError(_("This import has already run. Upload the file again to import it again."))
+        if save_mapping:
+            ImportMapping.objects.update_or_create(
+                client=job.client, defaults={"mapping": clean, "updated_by": by}
+            )
+        job.mapping = clean
+        job.valid_only = valid_only
+        job.status = ImportStatus.QUEUED
+        job.progress = 0
+        job.rows_processed = 0
+        job.save(update_fields=["mapping", "valid_only", "status", "progress", "rows_processed"])
+        import_calls_task.delay_on_commit(job.pk)
+    return job
+
+
+def _write_errors(job: ImportJob, outcome: Outcome) -> None:
+    errors = sorted(outcome.errors, key=lambda e: e.line)
+    job.error_sample = [
+        {"line": e.line, "field": e.field, "message": e.message} for e in errors[:ERROR_SAMPLE]
+    ]
+    if errors:
+        path = _media("errors", f"import-{job.pk}.csv")
+        with path.open("w", encoding="utf-8-sig", newline="") as fh:  # BOM: Excel opens Korean correctly
+            writer = csv.writer(fh)
+            writer.writerow([_("line"), _("column"), _("problem")])
+            writer.writerows([e.line, e.field, e.message] for e in errors)
+        job.errors_file = str(path)
+
+
+def import_execute(*, job_id: int, path: Path | None = None, on_progress=None) -> ImportJob:
+    """Run a queued import (called by the Celery task, or by the CLI with its own file path)."""
+    with transaction.atomic():
+        job = ImportJob.objects.select_for_update().select_related("client").get(pk=job_id)
+        if job.status != ImportStatus.QUEUED:
+            return job  # already run (a redelivered task): nothing to do twice
+        job.status = ImportStatus.RUNNING
+        job.started_at = timezone.now()
+        job.save(update_fields=["status", "started_at"])
+    source = path or Path(job.file_path)
+
+    def report(fraction: float, rows: int) -> None:
+        ImportJob.objects.filter(pk=job.pk).update(progress=min(fraction, 0.99), rows_processed=rows)
+        if on_progress:
+            on_progress(fraction, rows)
+
+    try:
+        outcome = run_import(
+            client=job.client,
+            path=source,
+            info=_info(job),
+            mapping=job.mapping,
+            valid_only=job.valid_only,
+            dry_run=job.dry_run,
+            job_id=job.pk,
+            on_progress=report,
+        )
+    except FileRejected as exc:
+        outcome, failure = None, str(exc)
+    except Exception:
+        log.exception("call import %s failed", job.pk)
+        outcome, failure = (
+            None,
+            _("The import failed unexpectedly; nothing was stored. Try again or ask an admin."),
+        )
+    job.finished_at = timezone.now()
+    if outcome is None:
+        job.status = ImportStatus.FAILED
+        job.message = failure
+        if path is None:
+            _delete_upload(job)
+        job.save()
+        _notify_import(job)
+        return job
+    job.rows_total = outcome.rows_total
+    job.rows_processed = outcome.rows_total
+    job.rows_bad = outcome.bad
+    job.rows_created, job.rows_updated, job.rows_unchanged = (
+        outcome.created,
+        outcome.updated,
+        outcome.unchanged,
+    )
+    job.period_start, job.period_end = outcome.period_start, outcome.period_end
+    job.progress = 1.0
+    _write_errors(job, outcome)
+    rejected = outcome.errors and not job.valid_only
+    if rejected:
+        job.status = ImportStatus.REJECTED
+        job.message = _("%(bad)s of %(total)s rows are bad; nothing was stored.") % {
+            "bad": outcome.bad,
+            "total": outcome.rows_total,
+        }
+    else:
+        job.status = ImportStatus.DONE
+        job.message = ""
+        if path is None:
+            _delete_upload(job)
+    job.save()
+    if job.status == ImportStatus.DONE and not job.dry_run and outcome.valid and outcome.period_start:
+        # New calls change the topics of the period they cover: mine it again in the background.
+        mining_request(
+            client=job.client,
+            since=outcome.period_start.astimezone(KST).date(),
+            until=outcome.period_end.astimezone(KST).date(),
+            by=job.created_by,
+            check=False,
+        )
+    _notify_import(job)
+    return job
+
+
+def _notify_import(job: ImportJob) -> None:
+    if job.created_by is None or job.dry_run:
+        return
+    if job.status == ImportStatus.DONE:
+        verb = _("Call import done: %(created)s new, %(updated)s updated (%(client)s)") % {
+            "created": job.rows_created,
+            "updated": job.rows_updated,
+            "client": job.client.name,
+        }
+    elif job.status == ImportStatus.REJECTED:
+        verb = _("Call import rejected: %(bad)s bad rows (%(client)s)") % {
+            "bad": job.rows_bad,
+            "client": job.client.name,
+        }
+    else:
+        verb = _("Call import failed (%(client)s)") % {"client": job.client.name}
+    notify(job.created_by, verb, target=job, body=job.original_name, email=False)
+
+
+def import_file(
+    *,
+    client: ClientCompany,
+    path: Path,
+    by: User | None = None,
+    dry_run: bool = False,
+    valid_only: bool = False,
+    mapping: dict[str, str] | None = None,
+    on_progress=None,
+) -> ImportJob:
+    """Import a file from disk (the CLI). The file stays where it is; the job records the result."""
+    info = inspect(path)
+    job = _job_create(client=client, by=by, path=path, name=path.name, info=info)
+    clean = validate_mapping(mapping or job.mapping, info.headers)
+    job.mapping, job.valid_only, job.dry_run, job.status = clean, valid_only, dry_run, ImportStatus.QUEUED
+    job.file_path = ""  # not ours to delete
+    job.save()
+    return import_execute(job_id=job.pk, path=path, on_progress=on_progress)
+
+
+def purge_stale_uploads() -> int:
+    """Delete uploads never imported after CALLS_UPLOAD_RETENTION_HOURS (they hold phone numbers)."""
+    cutoff = timezone.now() - timedelta(hours=settings.CALLS_UPLOAD_RETENTION_HOURS)
+    count = 0
+    for job in ImportJob.objects.filter(created_at__lt=cutoff).exclude(file_path=""):
+        _delete_upload(job)
+        job.save(update_fields=["file_path"])
+        count += 1
+    return count
+
+
+# --- Topic mining -------------------------------------------------------------------------------
+def default_period(client: ClientCompany) -> tuple[date, date]:
+    """The 30 days up to the client's latest call."""
+    latest = (
+        CallRecord.objects.filter(client=client).order_by("-started_at").values_list("started_at", flat=True)
+    )
+    end = latest.first()
+    until = end.astimezone(KST).date() if end else timezone.localdate()
+    return until - timedelta(days=29), until
+
+
+def _bounds(since: date, until: date) -> tuple[datetime, datetime]:
+    return datetime.combine(since, time(), tzinfo=KST), datetime.combine(
+        until + timedelta(days=1), time(), tzinfo=KST
+    )
+
+
+def mining_request(
+    *, client: ClientCompany, since: date, until: date, by: User | None = None, check: bool = True
+) -> MiningRun:
+    """Queue topic mining for a client and period (one run per period; running again refreshes it)."""
+    from .tasks import mine_topics_task
+
+    if check:
+        _require_manager(by, client)
+    if until < since:
+        raise ValidationError({"until": _("The end date is before the start date.")})
+    if (until - since).days > 366:
+        raise ValidationError({"until": _("Mine at most one year at a time.")})
+    with transaction.atomic():
+        run, _created = MiningRun.objects.select_for_update().get_or_create(
+            client=client, period_start=since, period_end=until, defaults={"requested_by": by}
+        )
+        if run.status != MiningStatus.RUNNING:
+            run.status = MiningStatus.QUEUED
+            run.requested_by = by or run.requested_by
+            run.save(update_fields=["status", "requested_by"])
+            mine_topics_task.delay_on_commit(run.pk)
+    return run
+
+
+def mining_run_now(*, client: ClientCompany, since: date, until: date, by: User | None = None) -> MiningRun:
+    """Mine a period in this process (the CLI, the demo data): no queue involved."""
+    if until < since:
+        raise ValidationError({"until": _("The end date is before the start date.")})
+    with transaction.atomic():
+        run, _created = MiningRun.objects.select_for_update().get_or_create(
+            client=client, period_start=since, period_end=until, defaults={"requested_by": by}
+        )
+        if by is not None and run.requested_by_id != by.pk:
+            run.requested_by = by
+            run.save(update_fields=["requested_by"])
+    return mining_execute(run_id=run.pk)
+
+
+def _search_user(run: MiningRun):
+    """Whose eyes the coverage search uses: the requester, else an admin."""
+    if run.requested_by and run.requested_by.is_active:
+        return run.requested_by
+    return (
+        User.objects.filter(is_active=True).filter(role=Role.ADMIN).first()
+        or User.objects.filter(is_active=True, is_superuser=True).first()
+    )
+
+
+def mining_execute(*, run_id: int) -> MiningRun:
+    """Mine one run's period and store its topics (replacing earlier ones). Idempotent."""
+    with transaction.atomic():
+        run = MiningRun.objects.select_for_update().select_related("client", "requested_by").get(pk=run_id)
+        run.status = MiningStatus.RUNNING
+        run.started_at = timezone.now()
+        run.save(update_fields=["status", "started_at"])
+    try:
+        topics, figures = _mine(run)
+    except Exception as exc:
+        log.exception("mining run %s failed", run.pk)
+        run.status = MiningStatus.FAILED
+        run.message = str(exc)[:500]
+        run.finished_at = timezone.now()
+        run.save(update_fields=["status", "message", "finished_at"])
+        raise
+    with transaction.atomic():
+        run = MiningRun.objects.select_for_update().get(pk=run.pk)
+        links = list(TopicArticle.objects.filter(topic__run=run))
+        run.topics.all().delete()
+        Topic.objects.bulk_create(topics)
+        by_label = {t.label: t for t in run.topics.all()}
+        for link in links:
+            link.refresh_from_db()
+            if link.topic_id is None and link.label in by_label:
+                link.topic = by_label[link.label]
+                link.save(update_fields=["topic"])
+        for key, value in figures.items():
+            setattr(run, key, value)
+        run.status = MiningStatus.DONE
+        run.message = ""
+        run.finished_at = timezone.now()
+        run.save()
+    return run
+
+
+def _mine(run: MiningRun) -> tuple[list[Topic], dict]:
+    start, end = _bounds(run.period_start, run.period_end)
+    rows = list(
+        CallRecord.objects.filter(client=run.client, started_at__gte=start, started_at__lt=end)
+        .order_by("started_at", "pk")
+        .values_list(
+            "pk",
+            "external_id",
+            "inquiry",
+            "resolution",
+            "category",
+            "duration_seconds",
+            "repeat_contact",
+            "transferred",
+            "escalated",
+        )
+    )
+    n = len(rows)
+    figures = {"record_count": n, "topic_count": 0, "covered_calls": 0, "coverage": 0.0, "previous_count": 0}
+    if not n:
+        return [], figures
+    model = mining.cluster([r[2] for r in rows], max_topics=settings.CALLS_MINING_MAX_TOPICS)
+    # The previous period of the same length, for trends (a sample is enough for shares).
+    days = (run.period_end - run.period_start).days + 1
+    prev_start, prev_end = start - timedelta(days=days), start
+    previous = CallRecord.objects.filter(
+        client=run.client, started_at__gte=prev_start, started_at__lt=prev_end
+    )
+    prev_total = previous.count()
+    earliest = (
+        CallRecord.objects.filter(client=run.client)
+        .order_by("started_at")
+        .values_list("started_at", flat=True)
+    )
+    if prev_total and earliest.first() > prev_start + timedelta(days=1):
+        prev_total = 0  # the data begins inside the previous period: a trend would mislead
+    prev_counts = np.zeros(max(len(model.clusters), 1))
+    if prev_total and model.clusters:
+        sample = list(
+            previous.order_by("?").values_list("inquiry", flat=True)[: settings.CALLS_MINING_TREND_SAMPLE]
+        )
+        predicted = np.array(model.predict(sample))
+        counts = np.bincount(predicted[predicted >= 0], minlength=len(model.clusters))
+        prev_counts = counts * (prev_total / len(sample))
+    figures["previous_count"] = prev_total
+    durations = np.array([r[5] for r in rows], dtype=float)
+    repeats = np.array([r[6] for r in rows], dtype=float)
+    transfers = np.array([r[7] for r in rows], dtype=float)
+    escalations = np.array([r[8] for r in rows], dtype=float)
+    searcher = _search_user(run)
+    coverage = Coverage(client=run.client, user=searcher)
+    topics: list[Topic] = []
+    covered = 0
+    for rank, cluster in enumerate(model.clusters):
+        idx = np.array(cluster.members)
+        seen_text: set[str] = set()
+        representative = []
+        for i in cluster.central:
+            text = rows[i][2].strip()
+            if text not in seen_text:
+                seen_text.add(text)
+                representative.append({"id": rows[i][0], "external_id": rows[i][1], "text": text[:300]})
+            if len(representative) >= 5:
+                break
+        resolutions = mining.common([rows[i][3] for i in cluster.members])
+        if resolutions and resolutions[0][1] < 2:
+            resolutions = [(rows[i][3].strip(), 1) for i in cluster.central[:3] if rows[i][3].strip()]
+        categories = Counter(rows[i][4] for i in cluster.members if rows[i][4]).most_common(3)
+        size = len(idx)
+        prev_size = int(prev_counts[rank] + 0.5) if prev_total else None
+        trend = None
+        if prev_total:
+            trend = (size - prev_size) / prev_size if prev_size else 1.0
+        topic = Topic(
+            run=run,
+            client=run.client,
+            rank=rank,
+            label=cluster.label[:200],
+            keywords=[k for k, _w in cluster.keywords],
+            size=size,
+            share=size / n,
+            previous_size=prev_size,
+            trend=trend,
+            representative_inquiries=representative,
+            common_resolutions=[{"text": t[:300], "count": c} for t, c in resolutions],
+            avg_duration=float(durations[idx].mean()),
+            repeat_rate=float(repeats[idx].mean()),
+            transfer_rate=float(transfers[idx].mean()),
+            escalation_rate=float(escalations[idx].mean()),
+            top_categories=[{"name": name, "count": c} for name, c in categories],
+            call_ids=[rows[i][0] for i in cluster.members],
+        )
+        article_id, score = coverage.match(
+            keywords=cluster.keywords, question=representative[0]["text"] if representative else ""
+        )
+        topic.covered_by_id, topic.coverage_score = article_id, score
+        if article_id:
+            covered += size
+        topics.append(topic)
+    figures.update(
+        topic_count=len(topics),
+        covered_calls=covered,
+        coverage=covered / n,
+        params={
+            "k": model.k,
+            "silhouette": model.silhouette,
+            "unassigned": len(model.unassigned),
+            "coverage_min_score": settings.CALLS_COVERAGE_MIN_SCORE,
+        },
+    )
+    return topics, figures
+
+
+class Coverage:
+    """Does the client's published manual answer a topic? Candidates come from the search service;
+    each is scored by the weighted share of the topic's keywords found in the article's words."""
+
+    def __init__(self, *, client: ClientCompany, user):
+        self.client = client
+        self.user = user
+        self.threshold = float(settings.CALLS_COVERAGE_MIN_SCORE)
+        self._words: dict[int, set[str]] = {}
+
+    def _article_words(self, ids: list[int]) -> None:
+        from . import tokenizer
+
+        missing = [i for i in ids if i not in self._words]
+        articles = Article.objects.filter(
+            pk__in=missing, client=self.client, status=ArticleStatus.PUBLISHED
+        ).values_list("pk", "title", "question", "answer", "tags")
+        for pk, title, question, answer, tags in articles:
+            words = set(tokenizer.tokenize(" ".join([title, question, answer, tags.replace(",", " ")])))
+            self._words[pk] = words | {w.removesuffix("다") for w in words}
+        for i in missing:
+            self._words.setdefault(i, set())
+
+    def candidates(self, *, keywords: list[tuple[str, float]], question: str) -> list[int]:
+        from knowledge.search import search
+
+        if self.user is None:
+            return []
+        words = [k for k, _w in keywords]
+        queries = [" ".join(words[:2]), *words[:3], question[:80]]
+        ids: list[int] = []
+        for query in dict.fromkeys(q for q in queries if q.strip()):
+            for hit in search(user=self.user, client=self.client, query=query, limit=5).hits:
+                if hit.article_id not in ids:
+                    ids.append(hit.article_id)
+        return ids
+
+    def score(self, article_id: int, keywords: list[tuple[str, float]]) -> float:
+        self._article_words([article_id])
+        words = self._words[article_id]
+        total = sum(w for _k, w in keywords) or 1.0
+        return sum(w for k, w in keywords if k in words or k.removesuffix("다") in words) / total
+
+    def match(self, *, keywords: list[tuple[str, float]], question: str) -> tuple[int | None, float]:
+        """(article id, score) of the best match at or over the threshold, else (None, best score)."""
+        best: tuple[int | None, float] = (None, 0.0)
+        ids = self.candidates(keywords=keywords, question=question)
+        self._article_words(ids)
+        for article_id in ids:
+            score = self.score(article_id, keywords)
+            if score > best[1]:
+                best = (article_id, score)
+        if best[1] < self.threshold:
+            return None, best[1]
+        return best
+
+
+# --- Drafting a manual article from a topic -----------------------------------------------------
+def article_create_draft(
+    *,
+    client: ClientCompany,
+    title: str,
+    question: str,
+    answer: str,
+    by: User,
+    category=None,
+    tags: str = "",
+    source_note: str = "",
+) -> Article:
+    """A draft article. Stand-in for knowledge.services.article_create_draft until the manuals part
+    is merged (same signature); the source note goes to the cautions field here."""
+    return Article.objects.create(
+        client=client,
+        category=category,
+        title=title[:200],
+        question=question,
+        answer=answer,
+        cautions=source_note,
+        tags=tags[:500],
+        status=ArticleStatus.DRAFT,
+        owner=by,
+    )
+
+
+def topic_create_draft(*, topic: Topic, by: User) -> Article:
+    """A draft article prefilled from a topic; the same topic drafted twice gives the same draft."""
+    _require_manager(by, topic.client)
+    with transaction.atomic():
+        topic = Topic.objects.select_for_update().select_related("run", "client").get(pk=topic.pk)
+        existing = TopicArticle.objects.filter(topic=topic).select_related("article").first()
+        if existing is not None:
+            return existing.article
+        examples = topic.representative_inquiries[:3]
+        question = examples[0]["text"] if examples else topic.label
+        if len(examples) > 1:
+            question += (
+                "\n\n"
+                + _("Other ways customers ask:")
+                + "\n"
+                + "\n".join(f"- {e['text']}" for e in examples[1:])
+            )
+        resolutions = [r["text"] for r in topic.common_resolutions]
+        answer = resolutions[0] if resolutions else ""
+        if len(resolutions) > 1:
+            answer += (
+                "\n\n"
+                + _("Other resolutions agents gave:")
+                + "\n"
+                + "\n".join(f"- {r}" for r in resolutions[1:])
+            )
+        source_ids = list(
+            dict.fromkeys([r["id"] for r in topic.representative_inquiries] + topic.call_ids[:10])
+        )[:10]
+        calls = CallRecord.objects.filter(pk__in=source_ids).values_list("pk", "external_id", "started_at")
+        lines = [
+            _("Drafted from the topic “%(label)s”: %(size)s calls, %(start)s – %(end)s.")
+            % {
+                "label": topic.label,
+                "size": topic.size,
+                "start": topic.run.period_start,
+                "end": topic.run.period_end,
+            }
+        ]
+        lines += [
+            f"- [{ext}]({settings.SITE_URL.rstrip('/')}{reverse('knowledge:calls_record', args=[pk])}) "
+            f"{timezone.localtime(started):%Y-%m-%d %H:%M}"
+            for pk, ext, started in calls
+        ]
+        title = _("%(topic)s inquiries") % {"topic": " ".join(topic.keywords[:3]) or topic.label}
+        article = article_create_draft(
+            client=topic.client,
+            title=title,
+            question=question,
+            answer=answer,
+            by=by,
+            tags=", ".join(topic.keywords[:5]),
+            source_note="\n".join(lines),
+        )
+        TopicArticle.objects.create(
+            topic=topic,
+            article=article,
+            client=topic.client,
+            label=topic.label,
+            source_call_ids=[ext for _pk, ext, _s in calls],
+            created_by=by,
+        )
+        audit_record(
+            actor=by,
+            action="calls.topic_drafted",
+            target=article,
+            data={"topic": topic.pk, "label": topic.label, "calls": topic.size},
+        )
+    return article

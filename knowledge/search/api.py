@@ -1,0 +1,87 @@
+"""GET /api/v1/knowledge/search/?q=…&client=<slug>&limit=10 (token or session)."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import serializers, status
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts.models import ClientCompany
+from accounts.permissions import can_see_client
+
+from . import service
+
+
+class SearchParamsSerializer(serializers.Serializer):
+    q = serializers.CharField(max_length=200, trim_whitespace=True)
+    client = serializers.SlugField(max_length=60)
+    limit = serializers.IntegerField(min_value=1, max_value=50, default=10)
+
+    def validate_client(self, slug: str) -> ClientCompany:
+        client = ClientCompany.objects.filter(slug=slug).first()
+        if client is None:
+            raise serializers.ValidationError(_("Unknown client company “%(slug)s”.") % {"slug": slug})
+        return client
+
+
+class SearchHitSerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="article_id")
+    external_id = serializers.CharField()
+    title = serializers.CharField()
+    client = serializers.CharField(source="client_slug")
+    category = serializers.CharField()
+    snippet = serializers.CharField(help_text="HTML: escaped text with <mark> around matched words.")
+    score = serializers.FloatField(
+        help_text=f"Relevance in [0, 1]; {service.GOOD_MATCH} or more means every typed word was found."
+    )
+    url = serializers.CharField()
+
+
+class SearchResponseSerializer(serializers.Serializer):
+    results = SearchHitSerializer(many=True)
+    count = serializers.IntegerField()
+    took_ms = serializers.FloatField()
+    fallback = serializers.CharField(help_text='"" (exact), "typo" or "relaxed"')
+
+
+class SearchAPIView(APIView):
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("q", str, required=True, description="What the agent typed (Korean)."),
+            OpenApiParameter("client", str, required=True, description="Client company slug."),
+            OpenApiParameter("limit", int, required=False, description="1..50, default 10."),
+        ],
+        responses={
+            200: SearchResponseSerializer,
+            400: OpenApiResponse(description="Missing q, unknown client or bad limit (names the field)"),
+            403: OpenApiResponse(description="The client is not one this user may see"),
+        },
+        tags=["knowledge"],
+        operation_id="knowledge_search",
+    )
+    def get(self, request: Request) -> Response:
+        params = SearchParamsSerializer(data=request.query_params)
+        params.is_valid(raise_exception=True)
+        client = params.validated_data["client"]
+        if not can_see_client(request.user, client):
+            return Response(
+                {"client": [_("You do not have access to this client company.")]},
+                status=status.HTTP_403_FORBIDDEN,
+            )
+        result = service.search(
+            user=request.user,
+            client=client,
+            query=params.validated_data["q"],
+            limit=params.validated_data["limit"],
+            log=True,
+        )
+        data = {
+            "results": SearchHitSerializer(result.hits, many=True).data,
+            "count": result.count,
+            "took_ms": result.took_ms,
+            "fallback": result.fallback,
+        }
+        return Response(data)

@@ -1,0 +1,7 @@
+from django.urls import path
+
+from .api import SearchAPIView
+
+urlpatterns = [
+    path("search/", SearchAPIView.as_view(), name="api-knowledge-search"),
+]

@@ -1,0 +1,176 @@
+"""The interface every search backend offers, and the indexing both real backends share.
+
+Indexing is vendor-neutral: Kiwi terms go into `SearchDocument` (one row per published article)
+and `SearchTerm` (the client's vocabulary); the migration's vendor-specific structures (FTS5 tables
+with triggers, or generated tsvector columns with GIN indexes) follow those rows. A backend adds
+the matching primitives: `match`, `count` and the vocabulary look-ups.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.utils.module_loading import import_string
+
+from .. import tokenizer
+from ..query import Expr
+
+BATCH = 500
+
+
+def helpfulness_scores(article_ids: list[int]) -> dict[int, float]:
+    """Helpfulness in [0, 1] per article, from settings.KNOWLEDGE_SEARCH_HELPFULNESS (a dotted path to
+    `f(article_ids) -> {id: score}`; the manuals part can plug its feedback counts in). Missing → 0."""
+    path = getattr(settings, "KNOWLEDGE_SEARCH_HELPFULNESS", "")
+    if not path:
+        return {}
+    return {int(k): max(0.0, min(1.0, float(v))) for k, v in import_string(path)(article_ids).items()}
+
+
+def document_fields(article) -> dict[str, str]:
+    tags = "\n".join(article.tag_list)
+    return {
+        "title_terms": " ".join(tokenizer.index_terms(article.title)),
+        "question_terms": " ".join(tokenizer.index_terms(f"{article.question}\n{tags}")),
+        "answer_terms": " ".join(
+            tokenizer.index_terms(f"{article.answer}\n{article.steps}\n{article.cautions}")
+        ),
+    }
+
+
+class SearchBackend:
+    """Base class: indexing over the Django tables; subclasses match and count."""
+
+    vendor = ""
+    # How many matching articles are ranked at most (see docs/architecture.md: bounded candidates).
+    candidates = 1000
+
+    # --- indexing -------------------------------------------------------------------------
+    def index(self, ids: Iterable[int]) -> None:
+        from knowledge.models import Article, ArticleStatus, SearchDocument, SearchTerm
+
+        ids = list(ids)
+        for start in range(0, len(ids), BATCH):
+            chunk = ids[start : start + BATCH]
+            articles = list(Article.objects.filter(pk__in=chunk, status=ArticleStatus.PUBLISHED))
+            helpful = helpfulness_scores([a.pk for a in articles])
+            docs, vocab = [], {}
+            for a in articles:
+                fields = document_fields(a)
+                docs.append(
+                    SearchDocument(
+                        article_id=a.pk,
+                        client_id=a.client_id,
+                        helpfulness=helpful.get(a.pk, 0.0),
+                        published_at=a.published_at,
+                        **fields,
+                    )
+                )
+                for value in fields.values():
+                    for term in value.split():
+                        vocab.setdefault((a.client_id, term), None)
+            with transaction.atomic():
+                SearchDocument.objects.filter(article_id__in=chunk).delete()
+                SearchDocument.objects.bulk_create(docs)
+                SearchTerm.objects.bulk_create(
+                    [
+                        SearchTerm(
+                            client_id=client_id,
+                            term=term[:100],
+                            jamo=tokenizer.jamo(term)[:300],
+                            chosung=tokenizer.chosung(term)[:100],
+                        )
+                        for client_id, term in vocab
+                    ],
+                    ignore_conflicts=True,
+                    batch_size=1000,
+                )
+
+    def remove(self, ids: Iterable[int]) -> None:
+        from knowledge.models import SearchDocument
+
+        SearchDocument.objects.filter(article_id__in=list(ids)).delete()
+
+    def rebuild(self, client_id: int | None = None) -> int:
+        """Re-index every published article (of one client). The vocabulary is rebuilt with it."""
+        from knowledge.models import Article, SearchDocument, SearchTerm
+
+        docs = SearchDocument.objects.all()
+        terms = SearchTerm.objects.all()
+        articles = Article.objects.published()
+        if client_id is not None:
+            docs, terms, articles = (
+                docs.filter(client_id=client_id),
+                terms.filter(client_id=client_id),
+                articles.filter(client_id=client_id),
+            )
+        with transaction.atomic():
+            docs.delete()
+            terms.delete()
+        ids = list(articles.values_list("pk", flat=True))
+        self.index(ids)
+        return len(ids)
+
+    # --- matching (vendor-specific) -----------------------------------------------------------
+    def match(
+        self, client_id: int, expr: Expr, *, limit: int, exclude: set[int] | frozenset = frozenset()
+    ) -> tuple[list[tuple[int, float]], bool]:
+        """(article id, rank) best first, and whether the candidate set was saturated."""
+        raise NotImplementedError
+
+    def count(self, client_id: int, expr: Expr, cap: int) -> int:
+        raise NotImplementedError
+
+    def near_terms(self, client_id: int, word: str, limit: int) -> list[str]:
+        """Vocabulary terms one jamo away from `word` (typo candidates)."""
+        raise NotImplementedError
+
+    # --- vocabulary look-ups (shared SQL; the prefix range compares code points) ------------
+    _collate = ""
+
+    def _prefix_lookup(self, column: str, client_id: int, key: str, prefix: bool, limit: int) -> list[str]:
+        col = f"{column}{self._collate}"
+        if prefix:
+            where, params = f"{col} >= %s AND {col} < %s", [key, key + "\U0010ffff"]
+        else:
+            where, params = f"{col} = %s", [key]
+        sql = (
+            f"SELECT term FROM knowledge_searchterm WHERE client_id = %s AND {where} "  # noqa: S608 (columns are ours)
+            "ORDER BY length(term), term LIMIT %s"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [client_id, *params, limit])
+            return [row[0] for row in cursor.fetchall()]
+
+    def chosung_terms(self, client_id: int, key: str, prefix: bool, limit: int) -> list[str]:
+        return self._prefix_lookup("chosung", client_id, key, prefix, limit)
+
+    def jamo_prefix_terms(self, client_id: int, jamo: str, limit: int) -> list[str]:
+        return self._prefix_lookup("jamo", client_id, jamo, True, limit)
+
+    def known_terms(self, client_id: int, terms: list[str]) -> set[str]:
+        from knowledge.models import SearchTerm
+
+        return set(
+            SearchTerm.objects.filter(client_id=client_id, term__in=terms).values_list("term", flat=True)
+        )
+
+    def documents(self, ids: list[int]) -> dict[int, tuple[set[str], set[str]]]:
+        """(title terms, all terms) per article, for the relevance score of the final hits."""
+        from knowledge.models import SearchDocument
+
+        out = {}
+        for row in SearchDocument.objects.filter(article_id__in=ids).values_list(
+            "article_id", "title_terms", "question_terms", "answer_terms"
+        ):
+            title = set(row[1].split())
+            out[row[0]] = (title, title | set(row[2].split()) | set(row[3].split()))
+        return out
+
+    # --- the search itself --------------------------------------------------------------------
+    def search(self, *, client_id: int, query: str, limit: int, synonyms=None):
+        from ..engine import run
+
+        return run(self, client_id=client_id, query=query, limit=limit, synonyms=synonyms or {})

@@ -1,0 +1,87 @@
+"""SQLite: an FTS5 table over the Kiwi terms (bm25 with column weights), FTS5 trigrams for typos.
+
+The FTS5 tables are created by the migration as external-content tables over
+knowledge_searchdocument / knowledge_searchterm and kept in sync by triggers.
+"""
+
+from __future__ import annotations
+
+from django.db import connection
+
+from .. import tokenizer
+from ..query import And, Expr, Or, Term
+from .base import SearchBackend
+
+# bm25 column weights: client_id (a filter, not relevance), title, question + tags, answer.
+WEIGHTS = "0.0, 10.0, 4.0, 1.0"
+
+
+def compile_match(expr: Expr) -> str:
+    """FTS5 query syntax. Terms are letters and digits only and are quoted besides."""
+    if isinstance(expr, Term):
+        quoted = '"' + expr.text.replace('"', '""') + '"'
+        return f"{quoted} *" if expr.prefix else quoted
+    joiner = " AND " if isinstance(expr, And) else " OR "
+    assert isinstance(expr, And | Or)
+    return "(" + joiner.join(compile_match(p) for p in expr.parts) + ")"
+
+
+class SQLiteBackend(SearchBackend):
+    vendor = "sqlite"
+
+    def _match_string(self, client_id: int, expr: Expr, column: str = "") -> str:
+        body = compile_match(expr)
+        if column:
+            body = f"{column} : {body}"
+        return f'client_id : "{int(client_id)}" AND {body}'
+
+    def _ranked(self, match: str, limit: int, exclude) -> list[tuple[int, float]]:
+        # The inner LIMIT bounds how many matches get ranked at all (a common word matches most rows).
+        # WEIGHTS is a constant; the MATCH string is a bound parameter.
+        sql = (
+            "SELECT c.rowid, c.r FROM ("  # noqa: S608
+            f" SELECT rowid, bm25(knowledge_searchdocument_fts, {WEIGHTS}) AS r"
+            " FROM knowledge_searchdocument_fts WHERE knowledge_searchdocument_fts MATCH %s LIMIT %s"
+            ") c JOIN knowledge_searchdocument d ON d.article_id = c.rowid"
+            " ORDER BY c.r, d.helpfulness DESC, d.published_at DESC LIMIT %s"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [match, self.candidates, limit + len(exclude)])
+            rows = cursor.fetchall()
+        return [(int(pk), -float(r)) for pk, r in rows if pk not in exclude][:limit]
+
+    def match(self, client_id, expr, *, limit, exclude=frozenset()):
+        ranked = self._ranked(self._match_string(client_id, expr), self.candidates, exclude)
+        saturated = len(ranked) >= self.candidates - len(exclude)
+        if saturated:
+            # Too many matches to rank them all: title matches first, then the rest.
+            titles = self._ranked(self._match_string(client_id, expr, "title_terms"), limit, exclude)
+            first = {pk for pk, _r in titles}
+            ranked = titles + [(pk, r) for pk, r in ranked if pk not in first]
+        return ranked[:limit], saturated
+
+    def count(self, client_id, expr, cap):
+        sql = (
+            "SELECT count(*) FROM (SELECT rowid FROM knowledge_searchdocument_fts"
+            " WHERE knowledge_searchdocument_fts MATCH %s LIMIT %s)"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [self._match_string(client_id, expr), cap])
+            return int(cursor.fetchone()[0])
+
+    def near_terms(self, client_id, word, limit):
+        target = tokenizer.jamo(word)
+        grams = {target[i : i + 3] for i in range(max(0, len(target) - 2))}
+        if not grams:
+            return []
+        match = " OR ".join('"' + g.replace('"', '""') + '"' for g in sorted(grams))
+        sql = (
+            "SELECT t.term, t.jamo FROM knowledge_searchterm_trgm f"
+            " JOIN knowledge_searchterm t ON t.id = f.rowid"
+            " WHERE knowledge_searchterm_trgm MATCH %s AND t.client_id = %s LIMIT 400"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [match, client_id])
+            rows = cursor.fetchall()
+        found = [term for term, j in rows if term != word and tokenizer.edit_distance_at_most_one(j, target)]
+        return sorted(found, key=len)[:limit]

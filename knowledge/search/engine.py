@@ -1,0 +1,159 @@
+"""The search procedure shared by both backends: phases, relevance score, snippets.
+
+1. strict: every slot of the query matches (카드분실해외 → 카드 ∧ 분실 ∧ 해외);
+2. typo: when the strict phase finds fewer than TYPO_BELOW articles and a typed word is not in the
+   client's vocabulary, that word also matches vocabulary terms one jamo away (분싷 → 분실);
+3. relaxed: while fewer than `limit` articles are found, articles matching all but one slot, then
+   all but two, ... are appended below (a colloquial query with a filler word still finds its article).
+
+The score of a hit is a normalised relevance in [0, 1] (documented in docs/architecture.md):
+    score = coverage × (0.75 + 0.25 × title_share)
+coverage is the share of query slots the article matches (1 for an exact word, 0.9 for a synonym or
+a completion of a half-typed word, 0.8 for a typo correction); title_share the share matched in the
+title. An article matching every word in its body scores 0.75, in its title 1.0; a "good match"
+is score ≥ 0.6 (every typed word found somewhere). Order: phase, score, the backend's text rank,
+then helpfulness and recency.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from django.utils.html import escape
+
+from . import query as q
+from . import tokenizer
+
+TYPO_BELOW = 3
+COUNT_CAP = 1000
+GOOD_MATCH = 0.6
+
+
+@dataclass
+class Found:
+    article_id: int
+    rank: float
+    phase: int
+    score: float = 0.0
+
+
+@dataclass
+class EngineResult:
+    found: list[Found] = field(default_factory=list)
+    count: int = 0
+    count_capped: bool = False
+    fallback: str = ""  # "", "typo" or "relaxed"
+    corrections: dict[str, list[str]] = field(default_factory=dict)
+    parsed: q.ParsedQuery | None = None
+
+
+def _correct_typos(backend, client_id: int, parsed: q.ParsedQuery) -> dict[str, list[str]]:
+    """Words whose terms are unknown to the client's vocabulary, with their one-jamo neighbours."""
+    mains = [s.main for s in parsed.slots if s.main]
+    known = backend.known_terms(client_id, mains) if mains else set()
+    corrections: dict[str, list[str]] = {}
+    for slot in parsed.slots:
+        if slot.main and slot.main not in known:
+            near = backend.near_terms(client_id, slot.main, 5)
+            if not near and slot.word != slot.main:
+                near = backend.near_terms(client_id, tokenizer.clean_term(slot.word), 5)
+            if near:
+                corrections[slot.main] = near
+                slot.expr = q.any_of([slot.expr, *[q.Term(t, credit=q.TYPO) for t in near]])
+    return corrections
+
+
+def run(backend, *, client_id: int, query: str, limit: int, synonyms: q.Synonyms) -> EngineResult:
+    parsed = q.parse(query, client_id=client_id, vocab=backend, synonyms=synonyms)
+    result = EngineResult(parsed=parsed)
+    if parsed.empty:
+        return result
+    strict = parsed.strict()
+    ranked, saturated = backend.match(client_id, strict, limit=limit * 3)
+    found = [Found(pk, rank, 0) for pk, rank in ranked]
+    result.count = COUNT_CAP if saturated else backend.count(client_id, strict, COUNT_CAP)
+    if len(found) < TYPO_BELOW:
+        corrections = _correct_typos(backend, client_id, parsed)
+        if corrections:
+            seen = {f.article_id for f in found}
+            ranked, _sat = backend.match(client_id, parsed.strict(), limit=limit * 3, exclude=seen)
+            if ranked:
+                found += [Found(pk, rank, 1) for pk, rank in ranked]
+                result.fallback, result.corrections = "typo", corrections
+                result.count += len(ranked)
+    n = len(parsed.slots)
+    k = n - 1
+    while len(found) < limit and k >= 1:
+        seen = {f.article_id for f in found}
+        ranked, _sat = backend.match(client_id, parsed.relaxed(k), limit=limit * 2, exclude=seen)
+        if ranked:
+            found += [Found(pk, rank, 2 + (n - k)) for pk, rank in ranked]
+            result.fallback = result.fallback or "relaxed"
+            result.count += len(ranked)
+        k -= 1
+    result.count_capped = result.count >= COUNT_CAP
+    result.count = min(result.count, COUNT_CAP)
+    score(backend, parsed, found)
+    found.sort(key=lambda f: (f.phase, -f.score, -f.rank))
+    result.found = found[:limit]
+    return result
+
+
+def score(backend, parsed: q.ParsedQuery, found: list[Found]) -> None:
+    docs = backend.documents([f.article_id for f in found])
+    n = len(parsed.slots)
+    for f in found:
+        title, every = docs.get(f.article_id, (set(), set()))
+        anywhere = [q.credit(s.expr, every) for s in parsed.slots]
+        in_title = [q.credit(s.expr, title) for s in parsed.slots]
+        coverage = sum(anywhere) / n
+        title_share = sum(1 for c in in_title if c) / n
+        f.score = round(coverage * (0.75 + 0.25 * title_share), 3)
+
+
+# --- Snippets ---------------------------------------------------------------------------------
+
+_MARKDOWN = re.compile(r"[*_#`|]+|^\s*>+|\[|\]\([^)]*\)|^\s*[-+]\s+|^\s*\d+\.\s+", re.MULTILINE)
+_SPACES = re.compile(r"\s+")
+
+
+def plain(text: str) -> str:
+    return _SPACES.sub(" ", _MARKDOWN.sub(" ", text or "")).strip()
+
+
+def highlight(text: str, terms: list[str], *, width: int | None = None) -> str:
+    """Escaped text with <mark> around the query's terms; cut to a window around the first match."""
+    terms = [t for t in terms if len(t) >= 1][:40]
+    pattern = re.compile("|".join(re.escape(t) for t in terms), re.IGNORECASE) if terms else None
+    matches = list(pattern.finditer(text)) if pattern else []
+    if width is not None and len(text) > width:
+        start = max(0, matches[0].start() - width // 4) if matches else 0
+        end = min(len(text), start + width)
+        prefix, suffix = ("…" if start else ""), ("…" if end < len(text) else "")
+        text = text[start:end]
+        matches = list(pattern.finditer(text)) if pattern else []
+    else:
+        prefix = suffix = ""
+    out, pos = [], 0
+    for m in matches:
+        out.append(escape(text[pos : m.start()]))
+        out.append(f"<mark>{escape(m.group(0))}</mark>")
+        pos = m.end()
+    out.append(escape(text[pos:]))
+    return prefix + "".join(out) + suffix
+
+
+def snippet(article, terms: list[str], width: int = 150) -> str:
+    answer = plain(article.answer)
+    question = plain(article.question)
+    pattern = "|".join(map(re.escape, terms))
+    source = answer
+    if (
+        terms
+        and question
+        and not re.search(pattern, answer, re.IGNORECASE)
+        and re.search(pattern, question, re.IGNORECASE)
+    ):
+        source = question
+    return highlight(source or question, terms, width=width)

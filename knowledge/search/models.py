@@ -1,0 +1,153 @@
+"""Models of the search part (index, vocabulary, synonyms, search log). Imported by knowledge/models.py.
+
+The full-text structures themselves are vendor-specific and created by the migration
+(knowledge/migrations/0002_search_index.py): on PostgreSQL generated `tsvector` columns with GIN
+indexes and a pg_trgm index on the vocabulary; on SQLite FTS5 tables kept in sync by triggers.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import ClientCompany
+
+__all__ = ["ClientPreference", "SearchDocument", "SearchLog", "SearchTerm", "SynonymGroup"]
+
+
+class SearchDocument(models.Model):
+    """One row per published article: its Kiwi terms per field, space separated."""
+
+    article = models.OneToOneField(
+        "knowledge.Article", primary_key=True, on_delete=models.CASCADE, related_name="search_document"
+    )
+    client = models.ForeignKey(ClientCompany, on_delete=models.CASCADE, related_name="+")
+    title_terms = models.TextField(blank=True)
+    question_terms = models.TextField(blank=True)  # question + tags
+    answer_terms = models.TextField(blank=True)  # answer script + steps + cautions
+    # Tie-breakers after text relevance (see docs/architecture.md, "Search"): a helpfulness score in
+    # [0, 1] from settings.KNOWLEDGE_SEARCH_HELPFULNESS, and the publication date.
+    helpfulness = models.FloatField(default=0.0)
+    published_at = models.DateTimeField(null=True, blank=True)
+    indexed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("search document")
+        verbose_name_plural = _("search documents")
+        indexes = [models.Index(fields=["client"], name="kb_searchdoc_client")]
+
+    def __str__(self) -> str:
+        return f"search document {self.article_id}"
+
+
+class SearchTerm(models.Model):
+    """The vocabulary of a client's index, for initial-consonant, half-typed and typo lookups."""
+
+    client = models.ForeignKey(ClientCompany, on_delete=models.CASCADE, related_name="+")
+    term = models.CharField(max_length=100)
+    jamo = models.CharField(max_length=300)  # keystroke-order jamo (분실 → ㅂㅜㄴㅅㅣㄹ)
+    chosung = models.CharField(max_length=100)  # initial consonants (분실 → ㅂㅅ)
+
+    class Meta:
+        verbose_name = _("search term")
+        verbose_name_plural = _("search terms")
+        constraints = [models.UniqueConstraint(fields=["client", "term"], name="kb_searchterm_unique")]
+
+    def __str__(self) -> str:
+        return self.term
+
+
+class SynonymGroup(models.Model):
+    """Words that mean the same to a caller (해지, 탈퇴, 해약). Applied when a query is parsed.
+
+    A group without a client applies to every client (admins edit those); managers edit the groups
+    of the clients they manage.
+    """
+
+    client = models.ForeignKey(
+        ClientCompany,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="synonym_groups",
+        verbose_name=_("client company"),
+        help_text=_("Empty: applies to every client."),
+    )
+    terms = models.CharField(
+        _("words"), max_length=300, help_text=_("Comma separated, e.g. 해지, 탈퇴, 해약")
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["client__name", "terms"]
+        verbose_name = _("synonym group")
+        verbose_name_plural = _("synonym groups")
+
+    def __str__(self) -> str:
+        return self.terms
+
+    @property
+    def term_list(self) -> list[str]:
+        return [t.strip() for t in self.terms.split(",") if t.strip()]
+
+
+class SearchLog(models.Model):
+    """One query as the agent finally typed it: what they searched, how many hits, what they opened."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    client = models.ForeignKey(ClientCompany, on_delete=models.CASCADE, related_name="+")
+    query = models.CharField(_("query"), max_length=200)
+    result_count = models.PositiveIntegerField(_("results"), default=0)
+    took_ms = models.FloatField(default=0.0)
+    fallback = models.CharField(max_length=20, blank=True)
+    opened_article = models.ForeignKey(
+        "knowledge.Article", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("search log entry")
+        verbose_name_plural = _("search log")
+        indexes = [
+            models.Index(fields=["client", "result_count", "created_at"], name="kb_searchlog_gaps"),
+        ]
+
+    def __str__(self) -> str:
+        return self.query
+
+
+class ClientPreference(models.Model):
+    """Call mode's per-user memory: the last client, and articles pinned or recently used per client."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    client = models.ForeignKey(ClientCompany, on_delete=models.CASCADE, related_name="+")
+    article = models.ForeignKey(
+        "knowledge.Article", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    kind = models.CharField(
+        max_length=10, choices=[("current", "current"), ("pinned", "pinned"), ("recent", "recent")]
+    )
+    used_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-used_at"]
+        verbose_name = _("call mode preference")
+        verbose_name_plural = _("call mode preferences")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user"], condition=models.Q(kind="current"), name="kb_callpref_one_current"
+            ),
+            models.UniqueConstraint(
+                fields=["user", "client", "article", "kind"],
+                condition=models.Q(article__isnull=False),
+                name="kb_callpref_unique_article",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.kind} {self.client_id} {self.article_id}"

@@ -1,0 +1,227 @@
+"""From what an agent typed to a small boolean expression over index terms.
+
+A query is a list of *slots*, one per meaningful morpheme the agent typed; an article matches when
+every slot matches (strict phase). A slot is an OR of alternatives: the term itself, its synonyms,
+and, for the word still being typed, prefixes and vocabulary completions. Backends compile the
+expression to their own syntax (FTS5 MATCH, PostgreSQL tsquery); every term holds letters and digits
+only (tokenizer.clean_term), and is quoted on top of that, so typed text never becomes query syntax.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from itertools import combinations
+from typing import Protocol
+
+from . import tokenizer
+from .tokenizer import Token
+
+# Credit a slot gets in the relevance score, by how it matched (see engine.score()).
+EXACT, SYNONYM, PARTIAL, TYPO = 1.0, 0.9, 0.9, 0.8
+VOCAB_EXPANSIONS = 12  # completions per half-typed word / per initial-consonant segment
+
+
+@dataclass(frozen=True)
+class Term:
+    text: str
+    prefix: bool = False
+    credit: float = EXACT
+
+
+@dataclass(frozen=True)
+class And:
+    parts: tuple
+
+
+@dataclass(frozen=True)
+class Or:
+    parts: tuple
+
+
+Expr = Term | And | Or
+
+
+def any_of(parts: list) -> Expr:
+    parts = list(dict.fromkeys(parts))
+    return parts[0] if len(parts) == 1 else Or(tuple(parts))
+
+
+def all_of(parts: list) -> Expr:
+    parts = list(dict.fromkeys(parts))
+    return parts[0] if len(parts) == 1 else And(tuple(parts))
+
+
+@dataclass
+class Slot:
+    expr: Expr
+    word: str  # the typed word this slot comes from (for messages and typo correction)
+    main: str = ""  # the plain term, when there is one (checked against the vocabulary for typos)
+
+
+@dataclass
+class ParsedQuery:
+    raw: str
+    slots: list[Slot] = field(default_factory=list)
+    corrections: dict[str, list[str]] = field(default_factory=dict)
+
+    @property
+    def empty(self) -> bool:
+        return not self.slots
+
+    def strict(self) -> Expr | None:
+        return all_of([s.expr for s in self.slots]) if self.slots else None
+
+    def relaxed(self, k: int) -> Expr | None:
+        """Articles matching any k of the slots (k < number of slots)."""
+        exprs = [s.expr for s in self.slots]
+        subsets = list(combinations(exprs, k))[:24]
+        return any_of([all_of(list(c)) for c in subsets]) if subsets else None
+
+    def terms(self) -> list[str]:
+        """Every term text in the query (for highlighting), longest first."""
+        out: set[str] = set()
+
+        def walk(e: Expr) -> None:
+            if isinstance(e, Term):
+                out.add(e.text)
+            else:
+                for p in e.parts:
+                    walk(p)
+
+        for s in self.slots:
+            walk(s.expr)
+        return sorted(out, key=len, reverse=True)
+
+
+class Vocabulary(Protocol):
+    def chosung_terms(self, client_id: int, key: str, prefix: bool, limit: int) -> list[str]: ...
+    def jamo_prefix_terms(self, client_id: int, jamo: str, limit: int) -> list[str]: ...
+
+
+Synonyms = dict[str, list[tuple[str, ...]]]
+
+
+def _with_synonyms(term: str, synonyms: Synonyms) -> list[Expr]:
+    alts: list[Expr] = [Term(term)]
+    for group in synonyms.get(term, []):
+        alts.append(all_of([Term(t, credit=SYNONYM) for t in group]))
+    return alts
+
+
+def _chosung_slot(word: str, *, client_id: int, vocab: Vocabulary, last: bool) -> Slot:
+    """ㅋㄷㅂㅅ: terms whose initials are the whole key, or the key split into 2-3 terms (ㅋㄷ + ㅂㅅ)."""
+
+    def lookup(key: str, prefix: bool) -> Expr | None:
+        found = vocab.chosung_terms(client_id, key, prefix, VOCAB_EXPANSIONS)
+        return any_of([Term(t, credit=PARTIAL) for t in found]) if found else None
+
+    alternatives: list[Expr] = []
+    whole = lookup(word, last)
+    if whole is not None:
+        alternatives.append(whole)
+    n = len(word)
+    splits = [[word[:i], word[i:]] for i in range(2, n - 1)]
+    splits += [[word[:i], word[i:j], word[j:]] for i in range(2, n - 3) for j in range(i + 2, n - 1)]
+    for parts in splits[:8]:
+        exprs = [lookup(p, last and p is parts[-1]) for p in parts]
+        if all(e is not None for e in exprs):
+            alternatives.append(all_of(exprs))
+    if not alternatives:
+        alternatives.append(Term(word))  # matches nothing: the strict phase finds nothing
+    return Slot(any_of(alternatives), word)
+
+
+# Grammatical morphemes: a word still being typed ends in one of these only when it is complete.
+_GRAMMAR_PREFIXES = ("J", "E", "VCP", "VX", "XSV", "XSA", "SF", "SP", "SE")
+
+
+def _partial_slots(word: str, *, client_id: int, vocab: Vocabulary, synonyms: Synonyms) -> list[Slot]:
+    """The last word, which may still be under the IME: 소액결, 카드분ㅅ, 카드분시 (→ 카드분실)."""
+    core = word.rstrip("".join(tokenizer._COMPAT_JAMO))
+    slots = _partial_analysis(word, core, client_id=client_id, vocab=vocab, synonyms=synonyms)
+    if tokenizer.ends_half_built(word) and core == word and len(core) >= 2:
+        # 카드분시 is one unknown noun to Kiwi: read it as 카드분 + a syllable still being typed.
+        stem = tokenizer.analyze(core[:-1])
+        if stem:
+            last = stem[-1]
+            alts: list[Expr] = [Term(tokenizer.clean_term(core[last.start :]), prefix=True, credit=PARTIAL)]
+            for t in vocab.jamo_prefix_terms(client_id, tokenizer.jamo(core[last.start :]), VOCAB_EXPANSIONS):
+                alts.append(Term(t, credit=PARTIAL))
+            other = [any_of(_with_synonyms(t.term, synonyms)) for t in stem[:-1]] + [any_of(alts)]
+            first = all_of([s.expr for s in slots]) if slots else None
+            if first is None or first != all_of(other):
+                combined = any_of([e for e in (first, all_of(other)) if e is not None])
+                return [Slot(combined, word, "")]
+    return slots
+
+
+def _partial_analysis(
+    word: str, core: str, *, client_id: int, vocab: Vocabulary, synonyms: Synonyms
+) -> list[Slot]:
+    raw = list(tokenizer.get_kiwi().tokenize(tokenizer.normalize(core))) if core else []
+    cut = None
+    for t in reversed(raw):
+        if not t.tag.startswith(_GRAMMAR_PREFIXES):
+            cut = t.start
+            break
+    tokens = tokenizer.analyze(core) if core else []
+    head: list[Token] = [t for t in tokens if cut is None or t.end <= cut]
+    tail_token = next((t for t in tokens if cut is not None and t.start == cut), None)
+    slots = [Slot(any_of(_with_synonyms(t.term, synonyms)), word, t.term) for t in head]
+    if cut is None:
+        return slots
+    tail_surface = tokenizer.clean_term(core[cut:])
+    alts: list[Expr] = []
+    if tail_token is not None:
+        alts += _with_synonyms(tail_token.term, synonyms)
+    if tail_surface:
+        alts.append(Term(tail_surface, prefix=True, credit=PARTIAL))
+    if tokenizer.ends_half_built(word):
+        partial_jamo = tokenizer.jamo(tokenizer.clean_term(word[cut:]) or word[cut:])
+        for t in vocab.jamo_prefix_terms(client_id, partial_jamo, VOCAB_EXPANSIONS):
+            alts.append(Term(t, credit=PARTIAL))
+    if alts:
+        slots.append(Slot(any_of(alts), word, tail_token.term if tail_token else ""))
+    return slots
+
+
+def parse(
+    raw: str, *, client_id: int, vocab: Vocabulary, synonyms: Synonyms, max_slots: int = 8
+) -> ParsedQuery:
+    text = tokenizer.normalize(raw)[:200]
+    words = text.split()
+    typing = bool(words) and not text[-1:].isspace()  # the last word may be unfinished
+    query = ParsedQuery(raw=raw)
+    for i, word in enumerate(words):
+        last = typing and i == len(words) - 1
+        if tokenizer.is_chosung_word(word):
+            query.slots.append(_chosung_slot(word, client_id=client_id, vocab=vocab, last=last))
+        elif last:
+            query.slots += _partial_slots(word, client_id=client_id, vocab=vocab, synonyms=synonyms)
+        else:
+            for tok in tokenizer.analyze(word):
+                query.slots.append(Slot(any_of(_with_synonyms(tok.term, synonyms)), word, tok.term))
+    # Filler words (방법, 문의, 하다…) go unless nothing else is left; repeated slots go; at most 8.
+    meaningful = [s for s in query.slots if s.main not in tokenizer.QUERY_STOPWORDS]
+    seen, unique = set(), []
+    for slot in meaningful or query.slots:
+        if slot.expr not in seen:
+            seen.add(slot.expr)
+            unique.append(slot)
+    query.slots = unique[:max_slots]
+    return query
+
+
+# --- Evaluating an expression against one document's terms (for the relevance score) ----------
+
+
+def credit(expr: Expr, terms: set[str], prefixes: tuple[str, ...] | None = None) -> float:
+    """How well `terms` satisfy `expr`: 0 when not at all, else the credit of the best alternative."""
+    if isinstance(expr, Term):
+        if expr.prefix:
+            return expr.credit if any(t.startswith(expr.text) for t in terms) else 0.0
+        return expr.credit if expr.text in terms else 0.0
+    if isinstance(expr, And):
+        values = [credit(p, terms) for p in expr.parts]
+        return min(values) if all(values) else 0.0
+    return max((credit(p, terms) for p in expr.parts), default=0.0)

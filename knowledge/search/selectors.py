@@ -1,0 +1,120 @@
+"""Reads for search and call mode, already filtered by what the asking user may see."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.db.models import Count, Max, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from accounts.models import ClientCompany, Role
+from accounts.permissions import can_manage_client, can_see_client, visible_clients
+
+RECENT_KEEP = 8
+
+
+def call_clients(user) -> list[ClientCompany]:
+    """The clients an agent can take calls for, in a stable order (the order of the Alt+N hotkeys)."""
+    return list(visible_clients(user).order_by("name", "pk"))
+
+
+def current_client(user, clients: list[ClientCompany], slug: str | None = None) -> ClientCompany | None:
+    """The client named in the URL, else the one remembered for the user, else the first visible one."""
+    from knowledge.models import ClientPreference
+
+    by_slug = {c.slug: c for c in clients}
+    if slug:
+        if slug not in by_slug:
+            raise Http404("No such client.")
+        return by_slug[slug]
+    remembered = (
+        ClientPreference.objects.filter(user=user, kind="current")
+        .values_list("client__slug", flat=True)
+        .first()
+    )
+    return by_slug.get(remembered) or (clients[0] if clients else None)
+
+
+def visible_client(user, slug: str) -> ClientCompany:
+    client = ClientCompany.objects.filter(slug=slug).first()
+    if client is None or not can_see_client(user, client):
+        raise Http404("No such client.")
+    return client
+
+
+def visible_article(user, pk: int):
+    """A published article of a client the user may see, or 404."""
+    from knowledge.models import Article
+
+    article = Article.objects.published().select_related("client", "category").filter(pk=pk).first()
+    if article is None or not can_see_client(user, article.client_id):
+        raise Http404("No such article.")
+    return article
+
+
+def pinned_articles(user, client: ClientCompany) -> list:
+    return _preferred(user, client, "pinned")
+
+
+def recent_articles(user, client: ClientCompany) -> list:
+    return _preferred(user, client, "recent")[:RECENT_KEEP]
+
+
+def _preferred(user, client, kind: str) -> list:
+    from knowledge.models import Article, ArticleStatus
+
+    ids = list(user_prefs(user, client, kind).values_list("article_id", flat=True)[:20])
+    articles = Article.objects.filter(pk__in=ids, status=ArticleStatus.PUBLISHED, client=client)
+    by_id = {a.pk: a for a in articles.select_related("category")}
+    return [by_id[i] for i in ids if i in by_id]
+
+
+def user_prefs(user, client, kind: str) -> QuerySet:
+    from knowledge.models import ClientPreference
+
+    return ClientPreference.objects.filter(user=user, client=client, kind=kind, article__isnull=False)
+
+
+def is_pinned(user, article) -> bool:
+    return user_prefs(user, article.client, "pinned").filter(article=article).exists()
+
+
+# --- Managers ---------------------------------------------------------------------------------
+
+
+def managed_clients(user) -> QuerySet[ClientCompany]:
+    """Clients whose search vocabulary and gaps this user curates (managers of them, admins)."""
+    if not (user.is_admin or user.role == Role.MANAGER):
+        return ClientCompany.objects.none()
+    return visible_clients(user).order_by("name")
+
+
+def zero_result_queries(user, client: ClientCompany, *, days: int = 30) -> list[dict]:
+    """Queries that found nothing for `client`, most frequent first: the gaps in the manual."""
+    from knowledge.models import SearchLog
+
+    if not can_manage_client(user, client):
+        raise Http404("No such client.")
+    since = timezone.now() - timedelta(days=days)
+    return list(
+        SearchLog.objects.filter(client=client, result_count=0, created_at__gte=since)
+        .values("query")
+        .annotate(times=Count("id"), agents=Count("user", distinct=True), last=Max("created_at"))
+        .order_by("-times", "-last")[:200]
+    )
+
+
+def synonym_groups_for(user) -> QuerySet:
+    """Global groups and those of the clients the user may curate."""
+    from knowledge.models import SynonymGroup
+
+    return SynonymGroup.objects.filter(
+        Q(client__isnull=True) | Q(client__in=managed_clients(user))
+    ).select_related("client", "created_by")
+
+
+def can_edit_synonym_group(user, group) -> bool:
+    if group.client_id is None:
+        return user.is_admin
+    return can_manage_client(user, group.client)

@@ -1,0 +1,256 @@
+"""The Korean tokenizer shared by indexing and querying (Kiwi morphological analysis).
+
+Index time and query time normalise the same way, so a particle or an ending never decides a match:
+환불해주세요 → 환불, 카드를 잃어버렸어요 → 카드 + 잃어버리. Nouns written together are indexed whole
+*and* split (카드분실신고 → 카드, 분실, 신고, 카드분실신고, 카드분실, 분실신고; 요금제 → 요금, 제, 요금제),
+so a query spaced either way finds them.
+
+Kiwi costs about a second and a few hundred MB to load: it is built once per process, lazily and
+under a lock (config/wsgi.py warms it up so gunicorn --preload shares it), never per request.
+Analysing a short query then takes well under a millisecond.
+"""
+
+from __future__ import annotations
+
+import threading
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from itertools import pairwise
+
+_kiwi = None
+_lock = threading.Lock()
+
+# Morpheme tags that carry meaning for search (Sejong tag set as used by Kiwi).
+CONTENT_TAGS = {"NNG", "NNP", "SL", "SN", "SH", "XR", "VV", "VA", "XSN", "XPN"}
+# Tags that can form a compound noun with their neighbour when written without a space.
+NOMINAL_TAGS = {"NNG", "NNP", "XSN", "XPN", "SN", "SL", "XR"}
+# Words agents type around the real keywords ("어떻게 해야 하나요", "환불 받고 싶어요"): dropped from
+# queries only (never from the index), and only when something else is left.
+QUERY_STOPWORDS = {
+    "하",
+    "되",
+    "있",
+    "싶",
+    "주",
+    "보",
+    "어떻",
+    "어떡하",
+    "그렇",
+    "않",
+    "드리",
+    "알",
+    "좀",
+    "방법",
+    "문의",
+    "어디",
+    "언제",
+    "뭐",
+    "무엇",
+    "왜",
+    "얼마",
+    "받",
+    "가능",
+}
+
+CHO = "ㄱㄲㄴㄷㄸㄹㅁㅂㅃㅅㅆㅇㅈㅉㅊㅋㅌㅍㅎ"
+JUNG = "ㅏㅐㅑㅒㅓㅔㅕㅖㅗㅘㅙㅚㅛㅜㅝㅞㅟㅠㅡㅢㅣ"
+JONG = ["", *"ㄱㄲㄳㄴㄵㄶㄷㄹㄺㄻㄼㄽㄾㄿㅀㅁㅂㅄㅅㅆㅇㅈㅊㅋㅌㅍㅎ"]
+# Compound jamo as they are typed on a 2-beolsik keyboard, so a jamo string follows the keystrokes:
+# 닭 is typed ㄷㅏㄹㄱ, and a half-typed 달 is then a prefix of it.
+_SPLIT = {
+    "ㄳ": "ㄱㅅ",
+    "ㄵ": "ㄴㅈ",
+    "ㄶ": "ㄴㅎ",
+    "ㄺ": "ㄹㄱ",
+    "ㄻ": "ㄹㅁ",
+    "ㄼ": "ㄹㅂ",
+    "ㄽ": "ㄹㅅ",
+    "ㄾ": "ㄹㅌ",
+    "ㄿ": "ㄹㅍ",
+    "ㅀ": "ㄹㅎ",
+    "ㅄ": "ㅂㅅ",
+    "ㅘ": "ㅗㅏ",
+    "ㅙ": "ㅗㅐ",
+    "ㅚ": "ㅗㅣ",
+    "ㅝ": "ㅜㅓ",
+    "ㅞ": "ㅜㅔ",
+    "ㅟ": "ㅜㅣ",
+    "ㅢ": "ㅡㅣ",
+}
+_COMPAT_JAMO = set(CHO) | set(JUNG) | {j for j in JONG if j}
+
+
+def get_kiwi():
+    """The process-wide Kiwi instance (thread-safe lazy singleton)."""
+    global _kiwi
+    if _kiwi is None:
+        with _lock:
+            if _kiwi is None:
+                from kiwipiepy import Kiwi
+
+                kiwi = Kiwi()
+                kiwi.tokenize("카드 분실 신고를 도와드릴게요")  # the first call builds lazy tables
+                _kiwi = kiwi
+    return _kiwi
+
+
+def warm_up() -> None:
+    """Load Kiwi now (called from config/wsgi.py so a preloading server loads it once)."""
+    get_kiwi()
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    term: str
+    tag: str
+    start: int
+    end: int
+
+
+def normalize(text: str) -> str:
+    return unicodedata.normalize("NFC", text or "").lower()
+
+
+def clean_term(term: str) -> str:
+    """Only letters and digits reach the index or a query: nothing can carry query syntax."""
+    return "".join(ch for ch in normalize(term) if ch.isalnum())
+
+
+def is_jamo(ch: str) -> bool:
+    return ch in _COMPAT_JAMO
+
+
+@lru_cache(maxsize=4096)
+def _analyze_cached(text: str) -> tuple[Token, ...]:
+    tokens = []
+    for t in get_kiwi().tokenize(text):
+        tag = t.tag.split("-")[0]  # VA-I / VV-R: irregular conjugation marks
+        if tag not in CONTENT_TAGS:
+            continue
+        term = clean_term(t.form)
+        if term:
+            tokens.append(Token(term, tag, t.start, t.start + t.len))
+    return tuple(tokens)
+
+
+def analyze(text: str) -> list[Token]:
+    """Content morphemes of `text` (particles, endings, punctuation dropped), with their offsets."""
+    text = normalize(text)
+    if not text.strip():
+        return []
+    return list(_analyze_cached(text[:20000]))
+
+
+def compounds(tokens: list[Token]) -> list[str]:
+    """Whole forms of nouns written together: each run of adjacent nominal morphemes, and its pairs."""
+    out: list[str] = []
+    run: list[Token] = []
+
+    def flush() -> None:
+        if len(run) >= 2:
+            out.append("".join(t.term for t in run))
+            if len(run) >= 3:
+                out.extend(a.term + b.term for a, b in pairwise(run))
+        run.clear()
+
+    for tok in tokens:
+        if tok.tag in NOMINAL_TAGS and run and run[-1].end == tok.start:
+            run.append(tok)
+        else:
+            flush()
+            if tok.tag in NOMINAL_TAGS:
+                run.append(tok)
+    flush()
+    return out
+
+
+@lru_cache(maxsize=16384)
+def split_noun(noun: str) -> tuple[str, ...]:
+    """The parts of a long noun Kiwi kept whole in context (비밀번호 재설정 → 비밀번호), as Kiwi splits
+    it on its own (비밀 + 번호); empty when it stays whole."""
+    parts = [t for t in _analyze_cached(noun) if t.tag in NOMINAL_TAGS]
+    return tuple(t.term for t in parts) if len(parts) >= 2 else ()
+
+
+def index_terms(text: str) -> list[str]:
+    """The terms stored for a text: morphemes, whole compounds, and the parts of long nouns."""
+    terms: list[str] = []
+    for line in (text or "").splitlines():
+        tokens = analyze(line)
+        terms += [t.term for t in tokens] + compounds(tokens)
+        for t in tokens:
+            if t.tag in ("NNG", "NNP") and len(t.term) >= 3:
+                terms += split_noun(t.term)
+    return terms
+
+
+# --- Jamo -------------------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=65536)
+def jamo(text: str) -> str:
+    """Keystroke-order compatibility jamo: 분실 → ㅂㅜㄴㅅㅣㄹ, 닭 → ㄷㅏㄹㄱ. Other characters are kept."""
+    out = []
+    for ch in text:
+        code = ord(ch) - 0xAC00
+        if 0 <= code < 11172:
+            lead, rest = divmod(code, 588)
+            vowel, tail = divmod(rest, 28)
+            out.append(CHO[lead] + _SPLIT.get(JUNG[vowel], JUNG[vowel]))
+            if tail:
+                out.append(_SPLIT.get(JONG[tail], JONG[tail]))
+        else:
+            out.append(_SPLIT.get(ch, ch))
+    return "".join(out)
+
+
+def chosung(text: str) -> str:
+    """Initial consonants: 카드분실 → ㅋㄷㅂㅅ. Other characters are kept."""
+    out = []
+    for ch in text:
+        code = ord(ch) - 0xAC00
+        out.append(CHO[code // 588] if 0 <= code < 11172 else ch)
+    return "".join(out)
+
+
+def is_chosung_word(word: str) -> bool:
+    """A word typed as initial consonants only (ㅋㄷㅂㅅ)."""
+    return len(word) >= 2 and all(ch in CHO for ch in word)
+
+
+def ends_half_built(word: str) -> bool:
+    """True when the last character may still be changing under the IME (a lone jamo or a syllable
+    without a final consonant: 분ㅅ, 분시 on the way to 분실)."""
+    if not word:
+        return False
+    last = word[-1]
+    if is_jamo(last):
+        return True
+    code = ord(last) - 0xAC00
+    return 0 <= code < 11172 and code % 28 == 0
+
+
+def edit_distance_at_most_one(a: str, b: str) -> bool:
+    """Damerau distance ≤ 1 (one substitution, insertion, deletion or swap of neighbours)."""
+    if a == b:
+        return True
+    la, lb = len(a), len(b)
+    if abs(la - lb) > 1:
+        return False
+    if la == lb:
+        diff = [i for i in range(la) if a[i] != b[i]]
+        if len(diff) == 1:
+            return True
+        return (
+            len(diff) == 2
+            and diff[1] == diff[0] + 1
+            and a[diff[0]] == b[diff[1]]
+            and a[diff[1]] == b[diff[0]]
+        )
+    if la > lb:
+        a, b = b, a
+    i = 0
+    while i < len(a) and a[i] == b[i]:
+        i += 1
+    return a[i:] == b[i + 1 :]

@@ -1,0 +1,165 @@
+"""Search pages: call mode (the agent's screen during a call), the search page, synonyms, gaps."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from . import selectors, service, services
+from .forms import SynonymGroupForm
+
+RESULT_LIMIT = 10
+
+
+def _int(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+@login_required
+def call_mode(request: HttpRequest) -> HttpResponse:
+    clients = selectors.call_clients(request.user)
+    client = selectors.current_client(request.user, clients, request.GET.get("client"))
+    if client is not None and request.GET.get("client"):
+        services.call_client_remember(user=request.user, client=client)
+    context = {"clients": clients, "client": client, "query": request.GET.get("q", "")}
+    if client is not None:
+        context |= {
+            "pinned": selectors.pinned_articles(request.user, client),
+            "recent": selectors.recent_articles(request.user, client),
+        }
+        if context["query"]:
+            context["result"] = service.search(
+                user=request.user, client=client, query=context["query"], limit=RESULT_LIMIT, log=True
+            )
+    return render(request, "knowledge/search/call_mode.html", context)
+
+
+@login_required
+def call_results(request: HttpRequest) -> HttpResponse:
+    """The result list while typing (htmx). Small on purpose: it crosses a VPN on every keystroke."""
+    client = selectors.visible_client(request.user, request.GET.get("client", ""))
+    query = request.GET.get("q", "").strip()
+    context = {"client": client, "query": query}
+    if query:
+        context["result"] = service.search(
+            user=request.user,
+            client=client,
+            query=query,
+            limit=RESULT_LIMIT,
+            log=True,
+            replace_log_id=_int(request.GET.get("log")),
+        )
+    else:
+        context |= {
+            "pinned": selectors.pinned_articles(request.user, client),
+            "recent": selectors.recent_articles(request.user, client),
+        }
+    return render(request, "knowledge/search/_call_results.html", context)
+
+
+@login_required
+def call_article(request: HttpRequest, pk: int) -> HttpResponse:
+    article = selectors.visible_article(request.user, pk)
+    services.call_article_opened(user=request.user, article=article, log_id=_int(request.GET.get("log")))
+    context = {"article": article, "pinned": selectors.is_pinned(request.user, article)}
+    if request.htmx:
+        return render(request, "knowledge/search/_call_article.html", context)
+    clients = selectors.call_clients(request.user)
+    return render(
+        request,
+        "knowledge/search/call_mode.html",
+        context | {"clients": clients, "client": article.client, "open_article": article},
+    )
+
+
+@login_required
+@require_POST
+def call_pin(request: HttpRequest, pk: int) -> HttpResponse:
+    article = selectors.visible_article(request.user, pk)
+    pinned = services.call_article_pin_toggle(user=request.user, article=article)
+    if request.htmx:
+        return render(request, "knowledge/search/_pin_button.html", {"article": article, "pinned": pinned})
+    return redirect("knowledge:call_article", pk=article.pk)
+
+
+@login_required
+def search_page(request: HttpRequest) -> HttpResponse:
+    clients = selectors.call_clients(request.user)
+    client = selectors.current_client(request.user, clients, request.GET.get("client"))
+    query = request.GET.get("q", "").strip()
+    result = None
+    if client is not None and query:
+        result = service.search(user=request.user, client=client, query=query, limit=20, log=True)
+    context = {"clients": clients, "client": client, "query": query, "result": result}
+    template = "knowledge/search/_search_results.html" if request.htmx else "knowledge/search/search.html"
+    return render(request, template, context)
+
+
+@login_required
+def search_open(request: HttpRequest, log_id: int, pk: int) -> HttpResponse:
+    """A result link: note which article the search led to, then go to it."""
+    article = selectors.visible_article(request.user, pk)
+    service.log_opened(user=request.user, log_id=log_id, article_id=article.pk)
+    return redirect(service.article_url(article))
+
+
+@login_required
+def synonyms(request: HttpRequest) -> HttpResponse:
+    clients = selectors.managed_clients(request.user)
+    if not clients.exists() and not request.user.is_admin:
+        raise PermissionDenied
+    form = SynonymGroupForm(request.POST or None, clients=clients, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.synonym_group_create(
+                by=request.user, client=form.cleaned_data["client"], terms=form.cleaned_data["terms"]
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Synonyms saved. Searches use them from now on."))
+            return redirect("knowledge:synonyms")
+    groups = [
+        (g, selectors.can_edit_synonym_group(request.user, g))
+        for g in selectors.synonym_groups_for(request.user)
+    ]
+    return render(request, "knowledge/search/synonyms.html", {"form": form, "groups": groups})
+
+
+@login_required
+@require_POST
+def synonym_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    group = get_object_or_404(selectors.synonym_groups_for(request.user), pk=pk)
+    services.synonym_group_delete(by=request.user, group=group)
+    messages.success(request, _("Synonym group deleted."))
+    return redirect("knowledge:synonyms")
+
+
+@login_required
+def zero_results(request: HttpRequest) -> HttpResponse:
+    """Queries that found nothing: what the manual is missing, per client, for its managers."""
+    clients = list(selectors.managed_clients(request.user))
+    if not clients:
+        raise PermissionDenied
+    slug = request.GET.get("client")
+    client = next((c for c in clients if c.slug == slug), None) if slug else clients[0]
+    if client is None:
+        raise Http404("No such client.")
+    try:
+        days = min(max(int(request.GET.get("days", 30)), 1), 365)
+    except ValueError:
+        days = 30
+    rows = selectors.zero_result_queries(request.user, client, days=days)
+    return render(
+        request,
+        "knowledge/search/zero_results.html",
+        {"clients": clients, "client": client, "rows": rows, "days": days},
+    )

@@ -1,0 +1,241 @@
+"""Reads for the manuals, already filtered by what the user may see.
+
+The one rule (pages, API and exports all come through here):
+- agents see published articles of the clients assigned to them, plus the drafts they proposed;
+- managers see every article, in every state, of their teams' clients;
+- admins see everything.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from accounts.models import ClientCompany
+from accounts.permissions import can_manage_client, visible_clients
+
+from .models import (
+    Article,
+    ArticleFeedback,
+    ArticleRevision,
+    ArticleStatus,
+    ArticleSuggestion,
+    Attachment,
+    Category,
+    SuggestionStatus,
+)
+
+
+def is_curator(user) -> bool:
+    """Managers and admins curate manuals (review, publish, import, export)."""
+    return bool(getattr(user, "is_authenticated", False) and (user.is_admin or user.is_manager))
+
+
+def clients_for(user) -> QuerySet[ClientCompany]:
+    return visible_clients(user).order_by("name")
+
+
+def client_for(user, slug: str) -> ClientCompany:
+    client = visible_clients(user).filter(slug=slug).first()
+    if client is None:
+        raise Http404
+    return client
+
+
+def managed_clients(user) -> QuerySet[ClientCompany]:
+    if not is_curator(user):
+        return ClientCompany.objects.none()
+    return visible_clients(user).order_by("name")
+
+
+def articles_for(
+    user, *, client: ClientCompany | None = None, status: str | None = None
+) -> QuerySet[Article]:
+    qs = Article.objects.filter(client__in=visible_clients(user))
+    if not is_curator(user):
+        qs = qs.filter(
+            Q(status=ArticleStatus.PUBLISHED)
+            | Q(created_by=user, status__in=[ArticleStatus.DRAFT, ArticleStatus.REVIEW])
+        )
+    if client is not None:
+        qs = qs.filter(client=client)
+    if status:
+        qs = qs.filter(status=status)
+    return qs.select_related("client", "category", "category__parent", "owner")
+
+
+def article_for(user, pk: int) -> Article:
+    article = articles_for(user).filter(pk=pk).first()
+    if article is None:
+        raise Http404
+    return article
+
+
+def can_curate(user, article: Article) -> bool:
+    return can_manage_client(user, article.client)
+
+
+def categories_for(client: ClientCompany) -> list[dict]:
+    """The category tree as a flat list in display order with depth, for one client."""
+    nodes = list(Category.objects.filter(client=client).order_by("position", "name"))
+    children: dict[int | None, list[Category]] = {}
+    for node in nodes:
+        children.setdefault(node.parent_id, []).append(node)
+    out: list[dict] = []
+
+    def walk(parent_id: int | None, depth: int) -> None:
+        for node in children.get(parent_id, []):
+            out.append({"category": node, "depth": depth})
+            walk(node.pk, depth + 1)
+
+    walk(None, 0)
+    return out
+
+
+def category_descendants(category: Category) -> list[int]:
+    ids, frontier = [category.pk], [category.pk]
+    while frontier:
+        frontier = list(Category.objects.filter(parent_id__in=frontier).values_list("pk", flat=True))
+        ids += frontier
+    return ids
+
+
+def article_detail(user, pk: int) -> Article:
+    """One article with what its page shows; related articles limited to what the user may see."""
+    article = article_for(user, pk)
+    visible_related = (
+        articles_for(user, status=ArticleStatus.PUBLISHED)
+        .select_related(None)
+        .only("pk", "title", "client_id")
+    )
+    return (
+        Article.objects.select_related("client", "category", "category__parent", "owner", "created_by")
+        .prefetch_related(
+            Prefetch("related", queryset=visible_related, to_attr="visible_related"),
+            Prefetch("attachments", queryset=Attachment.objects.order_by("created_at")),
+        )
+        .get(pk=article.pk)
+    )
+
+
+def revisions_for(article: Article) -> QuerySet[ArticleRevision]:
+    return article.revisions.select_related("created_by").order_by("-number")
+
+
+def latest_revision(article: Article) -> ArticleRevision | None:
+    return article.revisions.order_by("-number").first()
+
+
+def pending_suggestions(user, *, article: Article | None = None) -> QuerySet[ArticleSuggestion]:
+    qs = ArticleSuggestion.objects.filter(
+        status=SuggestionStatus.PENDING, article__client__in=managed_clients(user)
+    ).select_related("article", "article__client", "author")
+    if article is not None:
+        qs = qs.filter(article=article)
+    return qs.order_by("created_at")
+
+
+def suggestion_for(user, pk: int) -> ArticleSuggestion:
+    """Curators of the client see any suggestion; an agent sees their own."""
+    qs = ArticleSuggestion.objects.select_related("article", "article__client", "author", "reviewed_by")
+    suggestion = qs.filter(pk=pk, article__client__in=visible_clients(user)).first()
+    if suggestion is None or not (is_curator(user) or suggestion.author_id == user.pk):
+        raise Http404
+    return suggestion
+
+
+def my_suggestions(user) -> QuerySet[ArticleSuggestion]:
+    return ArticleSuggestion.objects.filter(author=user).select_related("article").order_by("-created_at")
+
+
+def review_queue(user) -> QuerySet[Article]:
+    return (
+        Article.objects.filter(status=ArticleStatus.REVIEW, client__in=managed_clients(user))
+        .select_related("client", "category", "created_by")
+        .order_by("updated_at")
+    )
+
+
+def review_queue_count(user) -> int:
+    return review_queue(user).count() + pending_suggestions(user).count()
+
+
+def due_for_verification(user, *, within_days: int = 14) -> QuerySet[Article]:
+    limit = timezone.localdate() + timedelta(days=within_days)
+    return (
+        Article.objects.filter(
+            client__in=managed_clients(user), status=ArticleStatus.PUBLISHED, verify_by__lte=limit
+        )
+        .select_related("client", "owner")
+        .order_by("verify_by")
+    )
+
+
+def recently_updated(user, *, limit: int = 6) -> list[Article]:
+    return list(articles_for(user, status=ArticleStatus.PUBLISHED).order_by("-published_at", "-pk")[:limit])
+
+
+def feedback_for(user, article: Article) -> ArticleFeedback | None:
+    return ArticleFeedback.objects.filter(article=article, user=user).first()
+
+
+def feedback_counts(article: Article) -> dict[str, int]:
+    counts = article.feedback.aggregate(
+        n_helpful=Count("pk", filter=Q(helpful=True)), n_unhelpful=Count("pk", filter=Q(helpful=False))
+    )
+    return {"helpful": counts["n_helpful"] or 0, "unhelpful": counts["n_unhelpful"] or 0}
+
+
+@dataclass
+class FeedbackSummary:
+    articles: list[Article] = field(default_factory=list)
+    comments: list[ArticleFeedback] = field(default_factory=list)
+
+
+def feedback_summary(user, client: ClientCompany) -> FeedbackSummary:
+    """Managers' view: articles with feedback counts (least helpful first) and recent comments."""
+    if not can_manage_client(user, client):
+        raise Http404
+    articles = list(
+        Article.objects.filter(client=client)
+        .annotate(
+            helpful_count=Count("feedback", filter=Q(feedback__helpful=True)),
+            unhelpful_count=Count("feedback", filter=Q(feedback__helpful=False)),
+        )
+        .filter(Q(helpful_count__gt=0) | Q(unhelpful_count__gt=0))
+        .select_related("category")
+        .order_by("-unhelpful_count", "helpful_count", "title")
+    )
+    comments = list(
+        ArticleFeedback.objects.filter(article__client=client)
+        .exclude(comment="")
+        .select_related("article", "user")
+        .order_by("-updated_at")[:50]
+    )
+    return FeedbackSummary(articles=articles, comments=comments)
+
+
+def export_articles(user, client: ClientCompany) -> QuerySet[Article]:
+    """What an export of a client's manual contains: the same rule as the pages."""
+    if not can_manage_client(user, client):
+        raise Http404
+    return (
+        articles_for(user, client=client).exclude(status=ArticleStatus.ARCHIVED).order_by("category", "title")
+    )
+
+
+def attachment_for(user, pk: int) -> Attachment:
+    attachment = Attachment.objects.select_related("article").filter(pk=pk).first()
+    if attachment is None or not articles_for(user).filter(pk=attachment.article_id).exists():
+        raise Http404
+    return attachment
+
+
+def reminder_candidates(today: date) -> QuerySet[Article]:
+    return Article.objects.filter(status=ArticleStatus.PUBLISHED, verify_by__lte=today).select_related(
+        "owner", "created_by", "client"
+    )

@@ -1,0 +1,546 @@
+"""HTML pages of the manuals. Thin: parse input, call a selector or a service, render."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
+from django.views.decorators.http import require_POST
+
+from accounts.permissions import can_manage_client
+
+from . import exporting, selectors, services
+from .diff import diff_versions
+from .forms import ArticleForm, AttachmentForm, DecisionForm, FeedbackForm, ImportForm, SuggestionForm
+from .importing import ImportRejected
+from .models import ArticleStatus, SuggestionStatus
+
+DIFF_FIELDS = [
+    ("title", _l("Title")),
+    ("question", _l("Customer situation / question")),
+    ("answer", _l("Answer script")),
+    ("steps", _l("Steps")),
+    ("cautions", _l("Cautions / escalation")),
+    ("tags", _l("Tags")),
+]
+
+
+def _diff_fields():
+    return [(name, str(label)) for name, label in DIFF_FIELDS]
+
+
+def _add_errors(form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+def _require_curator(request: HttpRequest, client) -> None:
+    if not can_manage_client(request.user, client):
+        raise PermissionDenied
+
+
+# --- Browsing ---------------------------------------------------------------------------------
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    curator = selectors.is_curator(user)
+    clients = list(
+        selectors.clients_for(user).annotate(
+            published_count=Count(
+                "articles", filter=Q(articles__status=ArticleStatus.PUBLISHED), distinct=True
+            )
+        )
+    )
+    return render(
+        request,
+        "knowledge/home.html",
+        {
+            "clients": clients,
+            "curator": curator,
+            "queue_count": selectors.review_queue_count(user) if curator else 0,
+            "my_suggestions": selectors.my_suggestions(user)[:5],
+            "recent": selectors.recently_updated(user, limit=8),
+        },
+    )
+
+
+@login_required
+def client_manual(request: HttpRequest, slug: str) -> HttpResponse:
+    user = request.user
+    client = selectors.client_for(user, slug)
+    curator = can_manage_client(user, client)
+    status = request.GET.get("status", "") if curator else ""
+    if status not in ArticleStatus.values:
+        status = ""
+    articles = selectors.articles_for(user, client=client, status=status or None)
+    category = None
+    category_id = request.GET.get("category", "")
+    if category_id.isdigit():
+        category = client.categories.filter(pk=int(category_id)).first()
+        if category is not None:
+            articles = articles.filter(category_id__in=selectors.category_descendants(category))
+    page = Paginator(articles.order_by("category__position", "title"), 50).get_page(request.GET.get("page"))
+    counts = {}
+    if curator:
+        counts = dict(
+            selectors.articles_for(user, client=client)
+            .values_list("status")
+            .annotate(n=Count("pk"))
+            .values_list("status", "n")
+        )
+    return render(
+        request,
+        "knowledge/client.html",
+        {
+            "client": client,
+            "curator": curator,
+            "clients": selectors.clients_for(user),
+            "tree": selectors.categories_for(client),
+            "category": category,
+            "page": page,
+            "status": status,
+            "statuses": ArticleStatus.choices,
+            "counts": counts,
+        },
+    )
+
+
+@login_required
+def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    user = request.user
+    article = selectors.article_detail(user, pk)
+    curator = can_manage_client(user, article.client)
+    context = {
+        "article": article,
+        "curator": curator,
+        "my_feedback": selectors.feedback_for(user, article),
+        "steps": [line for line in article.steps.splitlines() if line.strip()],
+    }
+    if curator:
+        context["counts"] = selectors.feedback_counts(article)
+        context["pending"] = list(selectors.pending_suggestions(user, article=article))
+        context["attachment_form"] = AttachmentForm()
+    context["latest_revision"] = selectors.latest_revision(article)
+    return render(request, "knowledge/article.html", context)
+
+
+# --- Writing ----------------------------------------------------------------------------------
+def _meta_from(form: ArticleForm) -> services.ArticleMeta:
+    data = form.cleaned_data
+    return services.ArticleMeta(
+        category=data.get("category"),
+        owner=data.get("owner"),
+        verify_by=data.get("verify_by"),
+        related=data.get("related"),
+    )
+
+
+@login_required
+def article_create(request: HttpRequest, slug: str) -> HttpResponse:
+    user = request.user
+    client = selectors.client_for(user, slug)
+    curator = can_manage_client(user, client)
+    form = ArticleForm(request.POST or None, client=client, curator=curator)
+    if request.method == "POST" and form.is_valid():
+        try:
+            article = services.article_create(
+                client=client,
+                by=user,
+                content=form.content(),
+                meta=_meta_from(form),
+                submit="submit" in request.POST,
+            )
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            if curator:
+                messages.success(request, _("Draft saved."))
+            else:
+                messages.success(request, _("Thank you: your article was sent to the managers for review."))
+            return redirect(article)
+    return render(
+        request, "knowledge/article_form.html", {"form": form, "client": client, "curator": curator}
+    )
+
+
+@login_required
+def article_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    user = request.user
+    article = selectors.article_for(user, pk)
+    curator = can_manage_client(user, article.client)
+    if not curator:
+        if article.status == ArticleStatus.PUBLISHED:
+            return redirect("knowledge:suggest", pk=article.pk)
+        if article.created_by_id != user.pk:
+            raise PermissionDenied
+    published = article.status == ArticleStatus.PUBLISHED
+    initial = {n: getattr(article, n) for n in ("title", "question", "answer", "steps", "cautions", "tags")}
+    initial |= {"category": article.category_id, "owner": article.owner_id, "verify_by": article.verify_by}
+    if curator:
+        initial["related"] = list(article.related.values_list("pk", flat=True))
+    form = ArticleForm(
+        request.POST or None,
+        initial=initial,
+        client=article.client,
+        curator=curator,
+        article=article,
+        require_comment=published,
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.article_update(
+                article=article,
+                by=user,
+                content=form.content(),
+                meta=_meta_from(form),
+                comment=form.cleaned_data.get("comment", ""),
+            )
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("Published as a new revision.") if published else _("Saved."))
+            return redirect(article)
+    return render(
+        request,
+        "knowledge/article_form.html",
+        {"form": form, "client": article.client, "curator": curator, "article": article},
+    )
+
+
+@login_required
+def article_suggest(request: HttpRequest, pk: int) -> HttpResponse:
+    user = request.user
+    article = selectors.article_for(user, pk)
+    if article.status != ArticleStatus.PUBLISHED:
+        return redirect("knowledge:edit", pk=article.pk)
+    initial = {n: getattr(article, n) for n in ("title", "question", "answer", "steps", "cautions", "tags")}
+    form = SuggestionForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            suggestion = services.suggestion_create(
+                article=article, by=user, content=form.content(), note=form.cleaned_data["note"]
+            )
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("Thank you: your suggestion was sent to the managers."))
+            return redirect(suggestion)
+    return render(request, "knowledge/suggest_form.html", {"form": form, "article": article})
+
+
+ACTIONS = {
+    "submit": (services.article_submit, False, _l("Sent for review.")),
+    "publish": (services.article_publish, True, _l("Published.")),
+    "reject": (services.article_reject, True, _l("Sent back to the author.")),
+    "archive": (services.article_archive, True, _l("Archived: agents no longer see it.")),
+}
+
+
+@login_required
+@require_POST
+def article_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    article = selectors.article_for(request.user, pk)
+    if action == "delete":
+        try:
+            services.article_delete(article=article, by=request.user)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+            return redirect(article)
+        messages.success(request, _("Draft deleted."))
+        return redirect("knowledge:client", slug=article.client.slug)
+    if action not in ACTIONS:
+        raise Http404
+    service, needs_comment, done = ACTIONS[action]
+    kwargs = {"comment": request.POST.get("comment", "")} if needs_comment else {}
+    try:
+        service(article=article, by=request.user, **kwargs)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, done)
+    return redirect(article)
+
+
+@login_required
+@require_POST
+def verify(request: HttpRequest, pk: int) -> HttpResponse:
+    article = selectors.article_for(request.user, pk)
+    try:
+        next_date = date.fromisoformat(request.POST.get("verify_by", ""))
+        services.verify_confirm(article=article, by=request.user, next_date=next_date)
+    except ValueError:
+        messages.error(request, _("Verify by: enter a date (YYYY-MM-DD)."))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Verified. Next check: %(date)s") % {"date": next_date.isoformat()})
+    return redirect(article)
+
+
+# --- Review -----------------------------------------------------------------------------------
+@login_required
+def review_queue(request: HttpRequest) -> HttpResponse:
+    if not selectors.is_curator(request.user):
+        raise PermissionDenied
+    return render(
+        request,
+        "knowledge/review.html",
+        {
+            "articles": selectors.review_queue(request.user),
+            "suggestions": selectors.pending_suggestions(request.user),
+            "due": selectors.due_for_verification(request.user)[:30],
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@login_required
+def suggestion_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    user = request.user
+    suggestion = selectors.suggestion_for(user, pk)
+    article = suggestion.article
+    curator = can_manage_client(user, article.client)
+    form = DecisionForm(request.POST or None)
+    if request.method == "POST":
+        if not curator:
+            raise PermissionDenied
+        decision = request.POST.get("decision")
+        if form.is_valid() and decision in ("accept", "reject"):
+            try:
+                if decision == "accept":
+                    services.suggestion_accept(
+                        suggestion=suggestion, by=user, comment=form.cleaned_data["comment"]
+                    )
+                    messages.success(request, _("Suggestion published as a new revision."))
+                    return redirect(article)
+                services.suggestion_reject(
+                    suggestion=suggestion, by=user, comment=form.cleaned_data["comment"]
+                )
+                messages.success(request, _("Suggestion rejected; the author was told why."))
+                return redirect("knowledge:review")
+            except ValidationError as exc:
+                _add_errors(form, exc)
+    mode = "inline" if request.GET.get("mode") == "inline" else "side"
+    diffs = diff_versions(article, suggestion, _diff_fields())
+    return render(
+        request,
+        "knowledge/suggestion.html",
+        {
+            "suggestion": suggestion,
+            "article": article,
+            "curator": curator,
+            "form": form,
+            "pending": suggestion.status == SuggestionStatus.PENDING,
+            "diffs": diffs,
+            "any_changed": any(d.changed for d in diffs),
+            "mode": mode,
+            "left_label": _("Live article"),
+            "right_label": _("Suggestion"),
+        },
+    )
+
+
+# --- History ----------------------------------------------------------------------------------
+@login_required
+def history(request: HttpRequest, pk: int) -> HttpResponse:
+    article = selectors.article_for(request.user, pk)
+    return render(
+        request,
+        "knowledge/history.html",
+        {
+            "article": article,
+            "revisions": selectors.revisions_for(article),
+            "curator": can_manage_client(request.user, article.client),
+        },
+    )
+
+
+@login_required
+def diff(request: HttpRequest, pk: int) -> HttpResponse:
+    article = selectors.article_for(request.user, pk)
+    revisions = selectors.revisions_for(article)
+    try:
+        a = int(request.GET.get("a", ""))
+        b = int(request.GET.get("b", ""))
+    except ValueError:
+        numbers = list(revisions.values_list("number", flat=True)[:2])
+        if len(numbers) < 2:
+            messages.info(request, _("There is only one revision so far."))
+            return redirect("knowledge:history", pk=article.pk)
+        b, a = numbers[0], numbers[1]
+    old = get_object_or_404(revisions, number=min(a, b))
+    new = get_object_or_404(revisions, number=max(a, b))
+    mode = "inline" if request.GET.get("mode") == "inline" else "side"
+    diffs = diff_versions(old, new, [*_diff_fields(), ("category_path", _("Category"))])
+    return render(
+        request,
+        "knowledge/diff.html",
+        {
+            "article": article,
+            "old": old,
+            "new": new,
+            "diffs": diffs,
+            "any_changed": any(d.changed for d in diffs),
+            "mode": mode,
+            "left_label": f"r{old.number}",
+            "right_label": f"r{new.number}",
+            "curator": can_manage_client(request.user, article.client),
+        },
+    )
+
+
+@login_required
+@require_POST
+def restore(request: HttpRequest, pk: int, number: int) -> HttpResponse:
+    article = selectors.article_for(request.user, pk)
+    revision = get_object_or_404(selectors.revisions_for(article), number=number)
+    try:
+        services.revision_restore(
+            article=article, revision=revision, by=request.user, comment=request.POST.get("comment", "")
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("knowledge:history", pk=article.pk)
+    messages.success(request, _("Revision %(n)s restored and published.") % {"n": number})
+    return redirect(article)
+
+
+# --- Feedback ---------------------------------------------------------------------------------
+@login_required
+@require_POST
+def feedback(request: HttpRequest, pk: int) -> HttpResponse:
+    article = selectors.article_for(request.user, pk)
+    form = FeedbackForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Feedback: choose helpful or not helpful (comment up to 500 characters)."))
+        return redirect(article)
+    try:
+        services.feedback_set(
+            article=article,
+            by=request.user,
+            helpful=form.cleaned_data["helpful"],
+            comment=form.cleaned_data["comment"],
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Thank you for the feedback."))
+    return redirect(article)
+
+
+@login_required
+def feedback_report(request: HttpRequest, slug: str) -> HttpResponse:
+    client = selectors.client_for(request.user, slug)
+    _require_curator(request, client)
+    return render(
+        request,
+        "knowledge/feedback.html",
+        {"client": client, "summary": selectors.feedback_summary(request.user, client)},
+    )
+
+
+# --- Attachments ------------------------------------------------------------------------------
+@login_required
+@require_POST
+def attachment_upload(request: HttpRequest, pk: int) -> HttpResponse:
+    article = selectors.article_for(request.user, pk)
+    _require_curator(request, article.client)
+    form = AttachmentForm(request.POST, request.FILES)
+    if not form.is_valid():
+        problems = " ".join(form.errors.get("file", [])) or _("choose a file.")
+        messages.error(request, _("Attachment: %(problem)s") % {"problem": problems})
+        return redirect(article)
+    try:
+        services.attachment_add(article=article, by=request.user, upload=form.cleaned_data["file"])
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Attachment added."))
+    return redirect(article)
+
+
+@login_required
+def attachment_download(request: HttpRequest, pk: int) -> HttpResponse:
+    attachment = selectors.attachment_for(request.user, pk)
+    try:
+        handle = attachment.file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    # Always a download, never rendered: the stored type was decided by content when it was uploaded.
+    response = FileResponse(
+        handle, as_attachment=True, filename=attachment.original_name, content_type=attachment.content_type
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+@require_POST
+def attachment_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    attachment = selectors.attachment_for(request.user, pk)
+    article = attachment.article
+    _require_curator(request, article.client)
+    services.attachment_delete(attachment=attachment, by=request.user)
+    messages.success(request, _("Attachment removed."))
+    return redirect(article)
+
+
+# --- Import and export ------------------------------------------------------------------------
+@login_required
+def import_upload(request: HttpRequest) -> HttpResponse:
+    if not selectors.is_curator(request.user):
+        raise PermissionDenied
+    form = ImportForm(request.POST or None, request.FILES or None)
+    errors, result = [], None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            result = services.articles_import(
+                name=upload.name, data=upload.read(), by=request.user, publish=form.cleaned_data["publish"]
+            )
+        except ImportRejected as exc:
+            errors = exc.errors
+        else:
+            messages.success(request, _("Import finished."))
+    return render(
+        request,
+        "knowledge/import.html",
+        {
+            "form": form,
+            "errors": errors,
+            "result": result,
+            "clients": selectors.managed_clients(request.user),
+        },
+    )
+
+
+@login_required
+def export(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
+    client = selectors.client_for(request.user, slug)
+    articles = selectors.export_articles(request.user, client)
+    stamp = timezone.localdate().strftime("%Y%m%d")
+    if fmt == "csv":
+        response = HttpResponse(exporting.to_csv(articles), content_type="text/csv; charset=utf-8")
+    elif fmt == "xlsx":
+        response = HttpResponse(
+            exporting.to_xlsx(articles),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    else:
+        raise Http404
+    response["Content-Disposition"] = f'attachment; filename="manual-{client.slug}-{stamp}.{fmt}"'
+    return response

@@ -1,0 +1,104 @@
+"""Signing in with allauth, and MFA being required for managers and admins."""
+
+from __future__ import annotations
+
+from http import HTTPStatus
+
+import pytest
+from django.urls import reverse
+
+from tests.accounts.factories import ManagerFactory, UserFactory, totp_code
+
+
+def test_agent_signs_in_with_email_and_password(client, org):
+    response = client.post(
+        reverse("account_login"), {"login": "Agent.A@dasan.test", "password": "correct-horse-battery"}
+    )
+    assert response.status_code == HTTPStatus.FOUND
+    assert client.get(reverse("home")).status_code == HTTPStatus.OK
+
+
+def test_wrong_password_is_refused_with_a_message(client, org):
+    response = client.post(reverse("account_login"), {"login": "agent.a@dasan.test", "password": "nope"})
+    assert response.status_code == HTTPStatus.OK
+    assert response.context["form"].errors
+    assert client.get(reverse("home")).status_code == HTTPStatus.FOUND
+
+
+def test_there_is_no_open_sign_up(client, db):
+    from accounts.models import User
+
+    page = client.get(reverse("account_signup"))
+    assert page.templates[0].name == "account/signup_closed.html"
+    response = client.post(
+        reverse("account_signup"),
+        {"email": "new@dasan.test", "password1": "a-long-password-1", "password2": "a-long-password-1"},
+    )
+    assert response.templates[0].name == "account/signup_closed.html"
+    assert not User.objects.filter(email="new@dasan.test").exists()
+
+
+def test_failed_logins_are_limited_per_account(client, org):
+    for _ in range(5):
+        client.post(reverse("account_login"), {"login": "agent.a@dasan.test", "password": "nope"})
+    response = client.post(
+        reverse("account_login"), {"login": "agent.a@dasan.test", "password": "correct-horse-battery"}
+    )
+    assert "Too many failed login attempts" in str(response.context["form"].non_field_errors())
+    assert client.get(reverse("home")).status_code == HTTPStatus.FOUND  # still signed out
+    # A colleague at the same address is not affected.
+    ok = client.post(
+        reverse("account_login"), {"login": "agent.b@dasan.test", "password": "correct-horse-battery"}
+    )
+    assert ok.status_code == HTTPStatus.FOUND
+
+
+def test_many_people_from_one_office_address_can_all_sign_in(client, db):
+    """300 agents behind one NAT at 09:00: the per-IP budget must not lock the office out."""
+    users = UserFactory.create_batch(40)
+    for user in users:
+        response = client.post(
+            reverse("account_login"), {"login": user.email, "password": "correct-horse-battery"}
+        )
+        assert response.status_code == HTTPStatus.FOUND, user.email
+        client.logout()
+
+
+def test_manager_without_totp_must_set_it_up_first(client, db):
+    manager = ManagerFactory(totp=False)
+    client.force_login(manager)
+    response = client.get(reverse("home"))
+    assert response.status_code == HTTPStatus.FOUND
+    assert response["Location"].startswith(reverse("mfa_activate_totp"))
+    # The API says the same, with a 403.
+    assert client.get("/api/v1/me/").status_code == HTTPStatus.FORBIDDEN
+
+
+def test_agent_without_totp_is_not_asked_for_it(as_user, org):
+    assert as_user(org["agent_a"]).get(reverse("home")).status_code == HTTPStatus.OK
+
+
+def test_manager_login_asks_for_the_totp_code(client, org):
+    manager = org["manager_a"]
+    response = client.post(
+        reverse("account_login"), {"login": manager.email, "password": "correct-horse-battery"}
+    )
+    assert response["Location"] == reverse("mfa_authenticate")
+    assert client.get(reverse("home")).status_code == HTTPStatus.FOUND  # not signed in yet
+    response = client.post(reverse("mfa_authenticate"), {"code": totp_code(manager)})
+    assert response.status_code == HTTPStatus.FOUND
+    assert client.get(reverse("home")).status_code == HTTPStatus.OK
+
+
+@pytest.mark.parametrize(
+    "who,expected",
+    [("agent_a", HTTPStatus.FOUND), ("manager_a", HTTPStatus.FOUND), ("admin_user", HTTPStatus.OK)],
+)
+def test_only_admins_reach_the_admin_site(as_user, org, who, expected):
+    assert as_user(org[who]).get("/admin/").status_code == expected
+
+
+def test_admin_login_goes_through_allauth(client, db):
+    response = client.get("/admin/login/")
+    assert response.status_code == HTTPStatus.FOUND
+    assert response["Location"].startswith(reverse("account_login"))

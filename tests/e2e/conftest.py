@@ -1,0 +1,111 @@
+"""Browser journeys: Playwright driving Debian's Chromium against a live test server.
+
+Skipped, with the reason printed, where Chromium is not installed (`make e2e-deps` installs it;
+CI always does). Screenshots land in var/screenshots/ for a human to look at.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = os.environ.get("DASAN_CHROMIUM", "/usr/bin/chromium")
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
+
+# Playwright's sync API runs an event loop in this thread; the live server's ORM calls are still sync.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+def pytest_collection_modifyitems(config, items):
+    here = Path(__file__).parent
+    have_browser = Path(CHROMIUM).exists() or shutil.which("chromium")
+    for item in items:
+        if Path(item.fspath).is_relative_to(here):
+            item.add_marker(pytest.mark.e2e)
+            if not have_browser:
+                item.add_marker(
+                    pytest.mark.skip(
+                        reason=f"Chromium not found at {CHROMIUM}: run `make e2e-deps` (apt-get install chromium fonts-noto-cjk)"
+                    )
+                )
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(
+            executable_path=CHROMIUM if Path(CHROMIUM).exists() else shutil.which("chromium"),
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-dev-shm-usage",
+            ],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def new_page(browser, live_server):
+    """`new_page(viewport=..., locale=...)` opens a fresh browser context on the live server."""
+    contexts = []
+
+    def make(viewport=None, locale="ko-KR", **kwargs):
+        context = browser.new_context(
+            base_url=live_server.url,
+            viewport=viewport or {"width": 1366, "height": 768},
+            locale=locale,
+            **kwargs,
+        )
+        context.set_default_timeout(10_000)
+        contexts.append(context)
+        return context.new_page()
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def page(new_page):
+    return new_page()
+
+
+@pytest.fixture
+def login(live_server):
+    """Sign in through the real login form (and the TOTP step for users who have it)."""
+    from tests.accounts.factories import totp_code
+
+    def do_login(page, user, password="correct-horse-battery"):
+        page.goto("/accounts/login/")
+        page.locator("#id_login").fill(user.email)
+        page.locator("#id_password").fill(password)
+        page.get_by_role("button", name="로그인").or_(
+            page.get_by_role("button", name="Sign in")
+        ).first.click()
+        if getattr(user, "totp_secret", None):
+            page.wait_for_url("**/2fa/authenticate/**")
+            page.locator("input[name=code]").fill(totp_code(user))
+            page.locator("button[type=submit]").first.click()
+        page.wait_for_url(lambda url: "/accounts/" not in url)
+        return page
+
+    return do_login
+
+
+@pytest.fixture
+def screenshot():
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+
+    def shot(page, name: str):
+        path = SCREENSHOTS / f"{name}.png"
+        page.screenshot(path=str(path), full_page=True)
+        return path
+
+    return shot

@@ -1,0 +1,207 @@
+"""Search behaviour, written once and run against the backend of the database in use.
+
+`SearchBackendBehaviour` is the shared mixin: the suite runs on SQLite (FTS5) and, in CI, again on
+PostgreSQL (tsvector + GIN), so every behaviour below is held by both backends.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.utils import timezone
+
+from knowledge.models import ArticleStatus, SearchDocument, SynonymGroup
+from knowledge.search import index_articles, rebuild, remove_articles, search, service
+from knowledge.search.backends import get_backend
+from knowledge.search.backends.postgres import PostgresBackend
+from knowledge.search.backends.sqlite import SQLiteBackend
+
+from .helpers import indexed_article
+
+
+def titles(result) -> list[str]:
+    return [h.title for h in result.hits]
+
+
+class SearchBackendBehaviour:
+    @pytest.fixture(autouse=True)
+    def _setup(self, org):
+        self.org = org
+        self.client_a, self.agent = org["client_a"], org["agent_a"]
+
+    def find(self, query: str, **kw):
+        return search(user=self.agent, client=self.client_a, query=query, **kw)
+
+    def test_the_backend_matches_the_database(self):
+        expected = {"sqlite": SQLiteBackend, "postgresql": PostgresBackend}[connection.vendor]
+        assert isinstance(get_backend(), expected)
+
+    def test_particles_and_endings_do_not_matter(self):
+        indexed_article(self.client_a, "환불 요청 처리", answer="환불은 3영업일 안에 처리됩니다.")
+        assert titles(self.find("환불해주세요")) == ["환불 요청 처리"]
+        assert titles(self.find("환불을 받고 싶어요")) == ["환불 요청 처리"]
+
+    def test_missing_and_extra_spaces(self):
+        indexed_article(self.client_a, "카드 분실 신고", answer="분실 신고를 접수합니다.")
+        indexed_article(self.client_a, "비밀번호 재설정", answer="앱에서 재설정합니다.")
+        assert titles(self.find("카드분실신고")) == ["카드 분실 신고"]
+        assert titles(self.find("비밀 번호")) == ["비밀번호 재설정"]
+
+    def test_compounds_match_whole_or_split(self):
+        indexed_article(self.client_a, "요금제 변경", answer="다음 달부터 적용됩니다.")
+        assert titles(self.find("요금제")) == ["요금제 변경"]
+        assert titles(self.find("요금 제")) == ["요금제 변경"]
+
+    def test_the_last_word_is_a_prefix_while_typing(self):
+        indexed_article(self.client_a, "소액결제 차단", answer="앱에서 차단합니다.")
+        assert titles(self.find("소액결")) == ["소액결제 차단"]
+        # A finished word (followed by a space) is not a prefix any more.
+        assert titles(self.find("소액결 ")) == []
+
+    @pytest.mark.parametrize("typed", ["카드분ㅅ", "카드분시", "ㅋㄷㅂㅅ", "ㅋㄷ 분실"])
+    def test_half_built_syllables_and_initial_consonants(self, typed):
+        indexed_article(self.client_a, "카드 분실 신고", answer="분실 신고를 접수합니다.")
+        indexed_article(self.client_a, "카드 발급 안내", answer="발급은 5일 걸립니다.")
+        assert titles(self.find(typed))[:1] == ["카드 분실 신고"]
+
+    def test_one_jamo_typo_falls_back_to_the_closest_word(self):
+        indexed_article(self.client_a, "해외 로밍 신청", answer="출국 전 앱에서 신청합니다.")
+        result = self.find("로믱 신청")
+        assert titles(result) == ["해외 로밍 신청"]
+        assert result.fallback == "typo" and result.corrections == {"로믱": ["로밍"]}
+        assert result.hits[0].score < 1.0
+
+    def test_no_typo_fallback_when_the_exact_search_finds_enough(self):
+        for i in range(3):
+            indexed_article(self.client_a, f"로밍 안내 {i}", answer="로밍")
+        indexed_article(self.client_a, "로망 이벤트", answer="이벤트")
+        result = self.find("로밍")
+        assert result.fallback == "" and "로망 이벤트" not in titles(result)
+
+    def test_synonyms_apply_at_query_time(self):
+        indexed_article(self.client_a, "회원 탈퇴 방법", answer="설정에서 탈퇴합니다.")
+        assert titles(self.find("해지")) == []
+        group = SynonymGroup.objects.create(terms="해지, 탈퇴, 해약")
+        service.synonyms_changed()
+        assert titles(self.find("해지")) == ["회원 탈퇴 방법"]
+        group.delete()
+        service.synonyms_changed()
+        assert titles(self.find("해지")) == []
+
+    def test_client_synonyms_stay_with_their_client(self):
+        indexed_article(self.org["client_b"], "휴대폰 분실", answer="분실 신고")
+        SynonymGroup.objects.create(client=self.client_a, terms="폰, 휴대폰")
+        service.synonyms_changed()
+        result = search(user=self.org["agent_b"], client=self.org["client_b"], query="폰")
+        assert titles(result) == []
+
+    def test_title_matches_rank_above_body_matches(self):
+        indexed_article(self.client_a, "연회비 안내", answer="해지하시면 남은 기간만큼 돌려드립니다.")
+        indexed_article(self.client_a, "카드 해지 절차", answer="해지 전 잔액을 확인합니다.")
+        result = self.find("해지")
+        assert titles(result) == ["카드 해지 절차", "연회비 안내"]
+        assert result.hits[0].score == 1.0 and result.hits[1].score == 0.75
+
+    def test_helpfulness_then_recency_break_ties(self, settings):
+        old = indexed_article(
+            self.client_a, "포인트 안내 A", answer="포인트", published_at=timezone.now() - timedelta(days=30)
+        )
+        new = indexed_article(self.client_a, "포인트 안내 B", answer="포인트", published_at=timezone.now())
+        assert titles(self.find("포인트")) == ["포인트 안내 B", "포인트 안내 A"]
+        settings.KNOWLEDGE_SEARCH_HELPFULNESS = "tests.knowledge.search.test_backends.helpful_old"
+        HELPFUL[old.pk] = 0.9
+        get_backend().index([old.pk, new.pk])
+        assert titles(self.find("포인트")) == ["포인트 안내 A", "포인트 안내 B"]
+
+    def test_words_missing_from_every_article_relax_the_query(self):
+        indexed_article(self.client_a, "해외 카드 분실", answer="분실 신고")
+        result = self.find("해외 카드 분실 긴급대책반")
+        assert titles(result) == ["해외 카드 분실"] and result.fallback == "relaxed"
+        assert result.hits[0].score < service.GOOD_MATCH
+
+    def test_only_published_articles_of_the_client_are_found(self):
+        indexed_article(self.client_a, "분실 신고 게시됨", answer="분실")
+        indexed_article(self.client_a, "분실 신고 초안", answer="분실", status=ArticleStatus.DRAFT)
+        indexed_article(self.org["client_b"], "분실 신고 다른 고객사", answer="분실")
+        assert titles(self.find("분실")) == ["분실 신고 게시됨"]
+
+    def test_nobody_searches_a_client_they_cannot_see(self):
+        indexed_article(self.org["client_b"], "누리 요금제", answer="요금제")
+        result = search(user=self.agent, client=self.org["client_b"], query="요금제")
+        assert result.hits == [] and result.count == 0
+
+    def test_a_stale_index_row_never_shows_an_unpublished_article(self):
+        article = indexed_article(self.client_a, "보류된 안내", answer="보류")
+        type(article).objects.filter(pk=article.pk).update(status=ArticleStatus.ARCHIVED)
+        assert titles(self.find("보류")) == []
+
+    def test_index_and_remove_happen_on_commit(self, django_capture_on_commit_callbacks):
+        article = indexed_article(self.client_a, "현금서비스 안내", answer="ATM")
+        with django_capture_on_commit_callbacks(execute=True):
+            remove_articles([article.pk])
+            assert SearchDocument.objects.filter(pk=article.pk).exists()  # not before the commit
+        assert titles(self.find("현금서비스")) == []
+        with django_capture_on_commit_callbacks(execute=True):
+            index_articles([article.pk])
+        assert titles(self.find("현금서비스")) == ["현금서비스 안내"]
+
+    def test_rebuild_restores_the_index(self):
+        indexed_article(self.client_a, "명세서 재발송", answer="이메일로 보냅니다.")
+        SearchDocument.objects.all().delete()
+        assert titles(self.find("명세서")) == []
+        assert rebuild(self.client_a) == 1
+        assert titles(self.find("명세서")) == ["명세서 재발송"]
+
+    @pytest.mark.parametrize(
+        "hostile",
+        [
+            '"',
+            "'",
+            '카드" OR "',
+            "카드 AND NOT",
+            "NEAR(카드 분실)",
+            "*",
+            "카드:*",
+            "a & b | !c",
+            "\\",
+            "');--",
+            "{title}: x",
+            "^",
+            "ㅋ",
+        ],
+    )
+    def test_query_syntax_in_user_input_is_harmless(self, hostile):
+        indexed_article(self.client_a, "카드 분실", answer="분실")
+        result = self.find(hostile)
+        assert isinstance(result.hits, list)
+
+    def test_snippets_are_escaped_and_marked(self):
+        indexed_article(
+            self.client_a, "스크립트 주의", answer="<script>alert(1)</script> 분실 신고를 받습니다."
+        )
+        hit = self.find("분실").hits[0]
+        assert "<script>" not in hit.snippet and "&lt;script&gt;" in hit.snippet
+        assert "<mark>분실</mark>" in hit.snippet
+        assert hit.title_html == "스크립트 주의"
+
+    def test_a_very_common_word_ranks_a_bounded_candidate_set_title_first(self, monkeypatch):
+        for i in range(8):
+            indexed_article(self.client_a, f"안내 {i}", answer="고객 응대 공통 문구")
+        indexed_article(self.client_a, "고객 정보 변경", answer="정보 변경")
+        monkeypatch.setattr(get_backend(), "candidates", 4)
+        result = self.find("고객", limit=3)
+        assert titles(result)[0] == "고객 정보 변경"
+        assert result.count_capped and result.count == 1000
+
+
+HELPFUL: dict[int, float] = {}
+
+
+def helpful_old(ids):
+    return {i: HELPFUL.get(i, 0.0) for i in ids}
+
+
+class TestSearchBackend(SearchBackendBehaviour):
+    """The behaviour above on this run's database (SQLite locally, PostgreSQL in the CI's second run)."""

@@ -1,0 +1,252 @@
+"""Call mode, the search page, synonyms and the gaps page: who may use them and what they see."""
+
+from __future__ import annotations
+
+from http import HTTPStatus
+
+import pytest
+from django.urls import reverse
+
+from accounts.models import AuditEvent
+from knowledge.models import ArticleStatus, ClientPreference, SearchLog, SynonymGroup
+from tests.accounts.factories import ClientCompanyFactory
+
+from .helpers import indexed_article
+
+
+@pytest.fixture
+def manual(org):
+    a = indexed_article(
+        org["client_a"], "해외에서 카드 분실 시 신고 방법", answer="해외 분실 신고를 접수합니다."
+    )
+    b = indexed_article(org["client_b"], "해외 로밍 분실 안내", answer="누리텔레콤 분실 안내")
+    draft = indexed_article(org["client_a"], "분실 초안", answer="초안", status=ArticleStatus.DRAFT)
+    return {"a": a, "b": b, "draft": draft, **org}
+
+
+def results(client, user_client, q, **extra):
+    return client.get(reverse("knowledge:call_results"), {"client": user_client.slug, "q": q, **extra})
+
+
+# --- Call mode --------------------------------------------------------------------------------
+
+
+def test_call_mode_shows_the_agents_clients_and_a_focused_search_box(as_user, manual):
+    response = as_user(manual["agent_a"]).get(reverse("knowledge:call_mode"))
+    assert response.status_code == HTTPStatus.OK
+    html = response.content.decode()
+    assert "한빛카드" in html and "누리텔레콤" not in html
+    assert 'id="cm-q"' in html and "autofocus" in html
+    assert 'data-slot="abusive-customer"' in html  # the wellbeing part's panel goes here
+
+
+def test_call_mode_for_a_client_the_agent_does_not_serve_is_404(as_user, manual):
+    c = as_user(manual["agent_a"])
+    assert (
+        c.get(reverse("knowledge:call_mode"), {"client": "nuri-telecom"}).status_code == HTTPStatus.NOT_FOUND
+    )
+    assert results(c, manual["client_b"], "분실").status_code == HTTPStatus.NOT_FOUND
+    assert not SearchLog.objects.exists()
+
+
+def test_results_while_typing_show_only_this_clients_published_articles(as_user, manual):
+    response = results(as_user(manual["agent_a"]), manual["client_a"], "카드분실해외", HTTP_HX_REQUEST="true")
+    html = response.content.decode()
+    assert response.templates[0].name == "knowledge/search/_call_results.html"
+    assert "<mark>" in html and "해외에서 카드 분실 시 신고 방법" not in html  # the title comes highlighted
+    assert "신고 방법" in html and "누리텔레콤" not in html and "초안" not in html
+    assert len(html) < 4000  # small: it crosses a VPN on every keystroke
+
+
+def test_results_while_typing_cost_few_queries(as_user, manual, django_assert_max_num_queries):
+    c = as_user(manual["agent_a"])
+    results(c, manual["client_a"], "분실")  # warm the synonym cache and Kiwi
+    with django_assert_max_num_queries(16):
+        results(c, manual["client_a"], "카드분실해외", HTTP_HX_REQUEST="true")
+
+
+def test_managers_and_admins_follow_the_same_rule(as_user, manual):
+    assert results(as_user(manual["manager_a"]), manual["client_a"], "분실").status_code == HTTPStatus.OK
+    assert (
+        results(as_user(manual["manager_b"]), manual["client_a"], "분실").status_code == HTTPStatus.NOT_FOUND
+    )
+    assert results(as_user(manual["admin_user"]), manual["client_b"], "분실").status_code == HTTPStatus.OK
+
+
+def test_opening_an_article_records_recent_use_and_the_search_it_came_from(as_user, manual):
+    c = as_user(manual["agent_a"])
+    results(c, manual["client_a"], "카드분실")
+    log = SearchLog.objects.get()
+    response = c.get(
+        reverse("knowledge:call_article", args=[manual["a"].pk]), {"log": log.pk}, HTTP_HX_REQUEST="true"
+    )
+    assert response.status_code == HTTPStatus.OK
+    assert 'id="cm-script"' in response.content.decode()
+    log.refresh_from_db()
+    assert log.opened_article == manual["a"]
+    empty = results(c, manual["client_a"], "").content.decode()
+    assert "Recently used" in empty and "해외에서 카드 분실 시 신고 방법" in empty
+
+
+@pytest.mark.parametrize("who", ["agent_a", "manager_b"])
+def test_nobody_opens_or_pins_an_article_of_a_client_they_cannot_see(as_user, manual, who):
+    c = as_user(manual[who])
+    article = manual["b"] if who == "agent_a" else manual["a"]
+    assert c.get(reverse("knowledge:call_article", args=[article.pk])).status_code == HTTPStatus.NOT_FOUND
+    assert c.post(reverse("knowledge:call_pin", args=[article.pk])).status_code == HTTPStatus.NOT_FOUND
+    assert not ClientPreference.objects.filter(article=article).exists()
+
+
+def test_drafts_cannot_be_opened_in_call_mode(as_user, manual):
+    response = as_user(manual["agent_a"]).get(reverse("knowledge:call_article", args=[manual["draft"].pk]))
+    assert response.status_code == HTTPStatus.NOT_FOUND
+
+
+def test_pinning_toggles_and_pinned_articles_are_listed(as_user, manual):
+    c = as_user(manual["agent_a"])
+    url = reverse("knowledge:call_pin", args=[manual["a"].pk])
+    assert c.get(url).status_code == HTTPStatus.METHOD_NOT_ALLOWED
+    assert "Pinned" in c.post(url, HTTP_HX_REQUEST="true").content.decode()
+    assert "Pinned" in results(c, manual["client_a"], "").content.decode()
+    c.post(url, HTTP_HX_REQUEST="true")
+    assert not ClientPreference.objects.filter(kind="pinned").exists()
+
+
+def test_the_chosen_client_is_remembered(as_user, manual):
+    other = ClientCompanyFactory(slug="baro-mall", name="바로마켓")
+    manual["agent_a"].clients.add(other)
+    c = as_user(manual["agent_a"])
+    assert c.get(reverse("knowledge:call_mode")).context["client"] == other  # first by name
+    c.get(reverse("knowledge:call_mode"), {"client": "hanbit-card"})
+    assert c.get(reverse("knowledge:call_mode")).context["client"] == manual["client_a"]
+
+
+def test_an_agent_without_clients_gets_a_clear_message(as_user, db):
+    from tests.accounts.factories import UserFactory
+
+    response = as_user(UserFactory()).get(reverse("knowledge:call_mode"))
+    assert "No client companies are assigned to you yet." in response.content.decode()
+
+
+# --- Search log ---------------------------------------------------------------------------------
+
+
+def test_typing_refines_one_log_row_instead_of_adding_one_per_keystroke(as_user, manual):
+    c = as_user(manual["agent_a"])
+    log_id = results(c, manual["client_a"], "카").context["result"].log_id
+    for partial in ["카드", "카드분ㅅ", "카드분실"]:
+        assert results(c, manual["client_a"], partial, log=log_id).context["result"].log_id == log_id
+    assert list(SearchLog.objects.values_list("query", "user", "client")) == [
+        ("카드분실", manual["agent_a"].pk, manual["client_a"].pk)
+    ]
+    results(c, manual["client_a"], "요금제", log=log_id)  # a new query is a new row
+    assert SearchLog.objects.count() == 2
+
+
+def test_nobody_rewrites_someone_elses_log_row(as_user, manual):
+    c = as_user(manual["agent_a"])
+    log_id = results(c, manual["client_a"], "카드").context["result"].log_id
+    c.force_login(manual["manager_a"])
+    results(c, manual["client_a"], "카드분실", log=log_id)
+    assert sorted(SearchLog.objects.values_list("query", flat=True)) == ["카드", "카드분실"]
+
+
+def test_search_page_links_record_the_opened_article(as_user, manual):
+    c = as_user(manual["agent_a"])
+    response = c.get(reverse("knowledge:search"), {"client": "hanbit-card", "q": "해외 분실"})
+    log = SearchLog.objects.get()
+    open_url = reverse("knowledge:search_open", args=[log.pk, manual["a"].pk])
+    assert open_url in response.content.decode()
+    assert c.get(open_url).status_code == HTTPStatus.FOUND
+    log.refresh_from_db()
+    assert log.opened_article == manual["a"]
+    assert c.get(reverse("knowledge:search_open", args=[log.pk, manual["b"].pk])).status_code == 404
+
+
+# --- Gaps (zero-result queries) ----------------------------------------------------------------
+
+
+def test_managers_see_their_clients_zero_result_queries(as_user, manual):
+    results(as_user(manual["agent_a"]), manual["client_a"], "포인트 전환")
+    results(as_user(manual["agent_a"]), manual["client_a"], "포인트 전환")
+    results(as_user(manual["agent_b"]), manual["client_b"], "누리 비밀 질문")
+    response = as_user(manual["manager_a"]).get(reverse("knowledge:search_gaps"))
+    assert response.status_code == HTTPStatus.OK
+    rows = response.context["rows"]
+    assert [(r["query"], r["times"]) for r in rows] == [("포인트 전환", 2)]
+    assert "누리 비밀 질문" not in response.content.decode()
+
+
+def test_gaps_page_is_refused_to_agents_and_other_managers_clients(as_user, manual):
+    assert (
+        as_user(manual["agent_a"]).get(reverse("knowledge:search_gaps")).status_code == HTTPStatus.FORBIDDEN
+    )
+    c = as_user(manual["manager_a"])
+    assert c.get(reverse("knowledge:search_gaps"), {"client": "nuri-telecom"}).status_code == 404
+    admin = as_user(manual["admin_user"])
+    assert admin.get(reverse("knowledge:search_gaps"), {"client": "nuri-telecom"}).status_code == 200
+
+
+# --- Synonyms -----------------------------------------------------------------------------------
+
+
+def test_agents_cannot_edit_synonyms(as_user, manual):
+    c = as_user(manual["agent_a"])
+    assert c.get(reverse("knowledge:synonyms")).status_code == HTTPStatus.FORBIDDEN
+    assert c.post(reverse("knowledge:synonyms"), {"terms": "폰, 휴대폰"}).status_code == HTTPStatus.FORBIDDEN
+    assert not SynonymGroup.objects.exists()
+
+
+def test_a_manager_adds_synonyms_for_their_client_and_search_uses_them(as_user, manual):
+    c = as_user(manual["manager_a"])
+    response = c.post(
+        reverse("knowledge:synonyms"), {"client": manual["client_a"].pk, "terms": "잃어버림, 분실"}
+    )
+    assert response.status_code == HTTPStatus.FOUND
+    group = SynonymGroup.objects.get()
+    assert group.client == manual["client_a"] and group.terms == "잃어버림, 분실"
+    assert AuditEvent.objects.filter(action="knowledge.synonyms.create").exists()
+    hits = results(as_user(manual["agent_a"]), manual["client_a"], "잃어버림").context["result"].hits
+    assert [h.article_id for h in hits] == [manual["a"].pk]
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"terms": "해지"}, "Enter at least two words separated by commas."),
+        ({"terms": "해지, !!!"}, "has no letters or digits."),
+        ({"terms": ""}, "This field is required."),
+    ],
+)
+def test_bad_synonym_input_is_explained_and_nothing_is_stored(as_user, manual, data, message):
+    c = as_user(manual["manager_a"])
+    response = c.post(reverse("knowledge:synonyms"), {"client": manual["client_a"].pk, **data})
+    assert response.status_code == HTTPStatus.OK
+    assert message in str(response.context["form"].errors)
+    assert not SynonymGroup.objects.exists()
+
+
+def test_managers_cannot_add_global_or_other_clients_synonyms(as_user, manual):
+    c = as_user(manual["manager_a"])
+    response = c.post(reverse("knowledge:synonyms"), {"client": manual["client_b"].pk, "terms": "폰, 휴대폰"})
+    assert "client" in response.context["form"].errors
+    response = c.post(reverse("knowledge:synonyms"), {"client": "", "terms": "폰, 휴대폰"})
+    assert "client" in response.context["form"].errors
+    assert not SynonymGroup.objects.exists()
+
+
+def test_admins_add_global_synonyms(as_user, manual):
+    c = as_user(manual["admin_user"])
+    c.post(reverse("knowledge:synonyms"), {"client": "", "terms": "폰, 휴대폰"})
+    assert SynonymGroup.objects.get().client is None
+
+
+def test_only_the_right_people_delete_synonyms(as_user, manual):
+    own = SynonymGroup.objects.create(client=manual["client_a"], terms="a, b")
+    shared = SynonymGroup.objects.create(terms="c, d")
+    other = as_user(manual["manager_b"])
+    assert other.post(reverse("knowledge:synonym_delete", args=[own.pk])).status_code == 404
+    manager = as_user(manual["manager_a"])
+    assert manager.post(reverse("knowledge:synonym_delete", args=[shared.pk])).status_code == 403
+    assert manager.post(reverse("knowledge:synonym_delete", args=[own.pk])).status_code == 302
+    assert list(SynonymGroup.objects.all()) == [shared]

@@ -1,0 +1,181 @@
+"""Demo data for wellbeing: a policy with a team override, schedules, overtime requests in every
+state, flexible work, a registered PC with its events, abusive-call flags. Idempotent."""
+
+from __future__ import annotations
+
+from datetime import date, time, timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import ClientCompany, Team, User
+
+from . import services
+from . import timeutils as tu
+from .models import (
+    AbusiveCallReport,
+    DayOff,
+    Device,
+    DeviceEvent,
+    FlexibleKind,
+    FlexibleScheduleRequest,
+    OvertimeRequest,
+    Protection,
+    RequestState,
+    ShutdownPolicy,
+    Transition,
+    WellbeingProfile,
+    WorkSchedule,
+)
+
+
+def _workday(day: date, step: int) -> date:
+    while day.weekday() >= 5 or tu.holiday_name(day):
+        day += timedelta(days=step)
+    return day
+
+
+def _user(n: int) -> User | None:
+    return (
+        User.objects.filter(email=f"agent{n}@dasan.example").select_related("team", "team__manager").first()
+    )
+
+
+def _overtime(agent: User, day: date, end: time, reason: str, state: str, comment: str = "") -> None:
+    manager = agent.team.manager if agent.team else None
+    minutes = max(0, (end.hour * 60 + end.minute) - 18 * 60)
+    req = OvertimeRequest.objects.create(
+        user=agent, date=day, end_time=end, reason=reason, minutes=minutes, is_night=end > tu.NIGHT_START
+    )
+    Transition.objects.create(overtime=req, from_state="", to_state=RequestState.SUBMITTED, by=agent)
+    if state == RequestState.SUBMITTED:
+        return
+    by = {RequestState.CANCELLED: agent, RequestState.EXPIRED: None}.get(state, manager)
+    Transition.objects.create(
+        overtime=req, from_state=RequestState.SUBMITTED, to_state=state, by=by, comment=comment
+    )
+    req.state = state
+    if state in (RequestState.APPROVED, RequestState.REJECTED):
+        req.decided_by, req.decided_at, req.decision_comment = manager, timezone.now(), comment
+    req.save()
+    if state == RequestState.APPROVED:
+        services._bump_plans(users=[agent], on=day, reason="overtime approved")
+
+
+@transaction.atomic
+def seed(stdout=None) -> None:
+    ShutdownPolicy.objects.get_or_create(team=None)
+    team2 = Team.objects.filter(name="상담2팀").first()
+    if team2:
+        ShutdownPolicy.objects.get_or_create(
+            team=team2,
+            defaults={"work_start": time(10, 0), "work_end": time(19, 0), "shutdown_time": time(19, 30)},
+        )
+    today = tu.local_today()
+    anniversary = date(today.year, 12, 1) if today < date(today.year, 12, 1) else date(today.year + 1, 12, 1)
+    DayOff.objects.get_or_create(date=_workday(anniversary, 1), defaults={"name": "창립기념일"})
+    agents = {n: _user(n) for n in range(1, 21)}
+    if any(a is None for a in agents.values()):
+        return  # accounts demo not loaded
+    WorkSchedule.objects.get_or_create(
+        user=agents[3], defaults={"start_time": time(8, 0), "end_time": time(17, 0)}
+    )
+    WellbeingProfile.objects.get_or_create(
+        user=agents[10], defaults={"protection": Protection.PREGNANT, "consent_recorded_at": timezone.now()}
+    )
+    if not OvertimeRequest.objects.exists():
+        work_today = _workday(today, 1)
+        before = _workday(work_today - timedelta(days=1), -1)
+        earlier = _workday(before - timedelta(days=1), -1)
+        _overtime(
+            agents[2],
+            work_today,
+            time(20, 0),
+            "월말 카드 결제일 문의 폭주로 콜백 처리",
+            RequestState.APPROVED,
+            "수고 많으세요",
+        )
+        _overtime(agents[5], work_today, time(19, 30), "해지 방어 콜 마무리", RequestState.SUBMITTED)
+        _overtime(agents[8], work_today, time(19, 0), "신상품 교육 자료 정리", RequestState.SUBMITTED)
+        _overtime(
+            agents[11],
+            before,
+            time(21, 0),
+            "VOC 보고서 작성",
+            RequestState.REJECTED,
+            "내일 근무 시간에 처리해 주세요",
+        )
+        _overtime(agents[14], before, time(19, 0), "보험 청구 서류 확인", RequestState.CANCELLED)
+        _overtime(
+            agents[17],
+            earlier,
+            time(20, 0),
+            "주문 취소 일괄 처리",
+            RequestState.EXPIRED,
+            "Not decided by the end of the day.",
+        )
+        _overtime(agents[4], earlier, time(20, 30), "시스템 장애 후속 콜백", RequestState.APPROVED, "")
+    if not FlexibleScheduleRequest.objects.exists():
+        monday = tu.week_start(today)
+        for agent, kind, start, end, state, reason in [
+            (
+                agents[6],
+                FlexibleKind.CHILDCARE,
+                time(9, 0),
+                time(16, 0),
+                RequestState.APPROVED,
+                "육아기 근로시간 단축 (자녀 만 6세)",
+            ),
+            (
+                agents[9],
+                FlexibleKind.STAGGERED,
+                time(10, 0),
+                time(19, 0),
+                RequestState.SUBMITTED,
+                "통근 시간 조정 (시차출퇴근)",
+            ),
+        ]:
+            flex = FlexibleScheduleRequest.objects.create(
+                user=agent,
+                kind=kind,
+                start_date=monday,
+                end_date=monday + timedelta(days=90),
+                start_time=start,
+                end_time=end,
+                reason=reason,
+                state=state,
+            )
+            Transition.objects.create(flexible=flex, from_state="", to_state=RequestState.SUBMITTED, by=agent)
+            if state == RequestState.APPROVED:
+                manager = agent.team.manager
+                flex.decided_by, flex.decided_at = manager, timezone.now()
+                flex.save()
+                Transition.objects.create(flexible=flex, from_state="submitted", to_state=state, by=manager)
+    if not Device.objects.exists():
+        for n, name in [(1, "사무실 PC 1-07"), (2, "재택 노트북"), (4, "사무실 PC 1-12")]:
+            device, token = services.device_issue(user=agents[n], name=name)
+            services.device_register(token=token, hostname=f"DASAN-{n:03d}", platform="Windows 11")
+        last = _workday(today - timedelta(days=1), -1)
+        for device in Device.objects.all():
+            DeviceEvent.objects.get_or_create(
+                device=device,
+                event_id=f"demo-{device.pk}",
+                defaults={"kind": "shutdown", "occurred_at": tu.at(last, time(18, 30, 4)), "plan_version": 1},
+            )
+    if not AbusiveCallReport.objects.exists():
+        clients = {c.slug: c for c in ClientCompany.objects.all()}
+        now = timezone.now()
+        for n, slug, hours, note in [
+            (1, "hanbit-card", 26, "연체 안내 중 반복적인 욕설"),
+            (7, "hanbit-card", 50, "인격 모독성 발언"),
+            (2, "nuri-telecom", 3, "요금 문의 중 고성과 협박"),
+            (13, "dunde-insurance", 80, ""),
+        ]:
+            if slug in clients:
+                AbusiveCallReport.objects.create(
+                    user=agents[n],
+                    client=clients[slug],
+                    occurred_at=now - timedelta(hours=hours),
+                    break_started_at=now - timedelta(hours=hours),
+                    note=note,
+                )

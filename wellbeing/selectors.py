@@ -1,0 +1,489 @@
+"""Reads for wellbeing, already filtered by what the asking user may see.
+
+`shutdown_plans` is the one place that computes shutdown plans: the pages, the API, the notice
+dispatcher, the compliance view and the PC agent endpoint all call it.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+
+from django.db.models import Count, Max, Q, QuerySet
+from django.utils import timezone
+
+from accounts.models import ClientCompany, Role, User
+from accounts.permissions import managed_users, manages, visible_clients
+
+from . import timeutils as tu
+from .models import (
+    ACTIVE_STATES,
+    AbusiveCallReport,
+    DayOff,
+    Device,
+    DeviceEvent,
+    DeviceEventKind,
+    FlexibleScheduleRequest,
+    ManagerDelegation,
+    OvertimeRequest,
+    PlanVersion,
+    RequestState,
+    ShutdownPolicy,
+    WellbeingProfile,
+    WorkSchedule,
+)
+
+SILENT_AFTER = timedelta(minutes=10)
+
+
+# --- Shutdown plans ---------------------------------------------------------------------------
+@dataclass(frozen=True)
+class ShutdownPlan:
+    user_id: int
+    date: date
+    working_day: bool
+    day_kind: str  # "workday" | "weekend" | "holiday" | "day_off"
+    day_name: str
+    start_at: datetime | None
+    end_at: datetime | None  # end of work, approved overtime included
+    work_end_at: datetime | None  # the scheduled end, without overtime
+    base_shutdown_at: datetime | None  # the shutdown without overtime
+    shutdown_at: datetime | None  # None: no shutdown enforced on this day
+    notice_offsets: tuple[int, ...]
+    grace_minutes: int
+    version: int
+    source: str  # "policy" | "schedule" | "flexible" | "overtime"
+    scheduled_minutes: int  # net work time without overtime
+    break_minutes: int
+    overtime: OvertimeRequest | None = None  # the active (submitted or approved) request, if any
+    flexible: FlexibleScheduleRequest | None = None
+
+    @property
+    def notices_at(self) -> list[tuple[int, datetime]]:
+        """(minutes before, when) for each notice, earliest first."""
+        if self.shutdown_at is None:
+            return []
+        return [(m, self.shutdown_at - timedelta(minutes=m)) for m in self.notice_offsets]
+
+    @property
+    def approved_overtime(self) -> OvertimeRequest | None:
+        if self.overtime is not None and self.overtime.state == RequestState.APPROVED:
+            return self.overtime
+        return None
+
+
+def default_policy() -> ShutdownPolicy:
+    return ShutdownPolicy()
+
+
+def _offsets(raw) -> tuple[int, ...]:
+    try:
+        values = {int(v) for v in raw or [] if int(v) > 0}
+    except (TypeError, ValueError):
+        values = set()
+    return tuple(sorted(values, reverse=True))
+
+
+def shutdown_plans(*, users: Iterable[User], dates: Iterable[date]) -> dict[tuple[int, date], ShutdownPlan]:
+    """Every (user, date) plan in a handful of queries, whatever the number of people and days."""
+    users = list(users)
+    dates = sorted(set(dates))
+    if not users or not dates:
+        return {}
+    ids = [u.pk for u in users]
+    first, last = dates[0], dates[-1]
+    policies = {p.team_id: p for p in ShutdownPolicy.objects.all()}
+    days_off = dict(DayOff.objects.filter(date__range=(first, last)).values_list("date", "name"))
+    schedules = {s.user_id: s for s in WorkSchedule.objects.filter(user_id__in=ids)}
+    flexible: dict[int, list[FlexibleScheduleRequest]] = defaultdict(list)
+    for f in FlexibleScheduleRequest.objects.filter(
+        user_id__in=ids, state=RequestState.APPROVED, start_date__lte=last, end_date__gte=first
+    ).order_by("-decided_at", "-pk"):
+        flexible[f.user_id].append(f)
+    overtime = {
+        (o.user_id, o.date): o
+        for o in OvertimeRequest.objects.filter(
+            user_id__in=ids, date__range=(first, last), state__in=ACTIVE_STATES
+        )
+    }
+    versions = {
+        (row["user_id"], row["date"]): row["v"]
+        for row in PlanVersion.objects.filter(user_id__in=ids, date__range=(first, last))
+        .values("user_id", "date")
+        .annotate(v=Max("version"))
+    }
+    fallback = policies.get(None) or default_policy()
+    plans = {}
+    for user in users:
+        policy = policies.get(user.team_id) or fallback
+        for day in dates:
+            plans[(user.pk, day)] = _plan(
+                user=user,
+                day=day,
+                policy=policy,
+                schedule=schedules.get(user.pk),
+                flexible=next((f for f in flexible[user.pk] if f.covers(day)), None),
+                overtime=overtime.get((user.pk, day)),
+                day_off=days_off.get(day, ""),
+                version=versions.get((user.pk, day), 1),
+            )
+    return plans
+
+
+def _plan(*, user, day, policy, schedule, flexible, overtime, day_off, version) -> ShutdownPlan:
+    weekdays = schedule.weekdays if schedule else policy.weekdays
+    start, end, brk, source = policy.work_start, policy.work_end, policy.break_minutes, "policy"
+    if schedule:
+        start, end, brk, source = schedule.start_time, schedule.end_time, schedule.break_minutes, "schedule"
+    if flexible:
+        start, end, source = flexible.start_time, flexible.end_time, "flexible"
+        weekdays = flexible.weekdays
+    holiday = tu.holiday_name(day)
+    if day_off:
+        kind, name = "day_off", day_off
+    elif holiday:
+        kind, name = "holiday", holiday
+    elif day.weekday() not in weekdays:
+        kind, name = "weekend", ""
+    else:
+        kind, name = "workday", ""
+    working = kind == "workday"
+    # The slack between the end of work and the shutdown follows the schedule: a 16:00 end
+    # under an 18:00/18:30 policy shuts down at 16:30.
+    slack = timedelta(minutes=tu.minutes_between(policy.work_end, policy.shutdown_time))
+    base_shutdown = tu.at(day, end) + slack if working else None
+    shutdown, end_at, start_at = (
+        base_shutdown,
+        tu.at(day, end) if working else None,
+        tu.at(day, start) if working else None,
+    )
+    if overtime is not None and overtime.state == RequestState.APPROVED:
+        shutdown = end_at = tu.at(day, overtime.end_time)
+        if not working and overtime.start_time:
+            start_at = tu.at(day, overtime.start_time)
+        source = "overtime"
+    scheduled = tu.net_work_minutes(tu.minutes_between(start, end), planned_break=brk) if working else 0
+    return ShutdownPlan(
+        user_id=user.pk,
+        date=day,
+        working_day=working,
+        day_kind=kind,
+        day_name=name,
+        start_at=start_at,
+        end_at=end_at,
+        work_end_at=tu.at(day, end) if working else None,
+        base_shutdown_at=base_shutdown,
+        shutdown_at=shutdown,
+        notice_offsets=_offsets(policy.notice_offsets),
+        grace_minutes=policy.grace_minutes,
+        version=version,
+        source=source,
+        scheduled_minutes=scheduled,
+        break_minutes=brk,
+        overtime=overtime,
+        flexible=flexible,
+    )
+
+
+def shutdown_plan(*, user: User, on: date | None = None) -> ShutdownPlan:
+    on = on or tu.local_today()
+    return shutdown_plans(users=[user], dates=[on])[(user.pk, on)]
+
+
+def plan_subjects() -> QuerySet[User]:
+    """Whose PCs the shutdown applies to: active members of a team, and anyone with a registered device."""
+    return (
+        User.objects.filter(is_active=True)
+        .filter(
+            Q(team__isnull=False) | Q(devices__registered_at__isnull=False, devices__revoked_at__isnull=True)
+        )
+        .distinct()
+        .only("pk", "team_id", "name", "email", "is_active")
+    )
+
+
+# --- Who decides ------------------------------------------------------------------------------
+def delegated_managers(user: User, on: date | None = None) -> list[int]:
+    on = on or tu.local_today()
+    return list(
+        ManagerDelegation.objects.filter(delegate=user, start_date__lte=on, end_date__gte=on).values_list(
+            "manager_id", flat=True
+        )
+    )
+
+
+def can_decide(user: User, agent: User) -> bool:
+    """The agent's team manager, an admin, or a manager's active delegate; never the agent."""
+    if not getattr(user, "is_authenticated", False) or user.pk == agent.pk or not user.is_active:
+        return False
+    if manages(user, agent):
+        return True
+    team = agent.team
+    return bool(team and team.manager_id and team.manager_id in delegated_managers(user))
+
+
+def deciders_for(agent: User) -> list[User]:
+    """Who is told about an agent's request: the team manager and any active delegate."""
+    people: list[User] = []
+    team = agent.team
+    if team and team.manager_id:
+        if team.manager.is_active:
+            people.append(team.manager)
+        today = tu.local_today()
+        people += [
+            d.delegate
+            for d in ManagerDelegation.objects.filter(
+                manager_id=team.manager_id, start_date__lte=today, end_date__gte=today
+            ).select_related("delegate")
+            if d.delegate.is_active and d.delegate_id != agent.pk
+        ]
+    return people
+
+
+def decidable_users(user: User) -> QuerySet[User]:
+    """The people whose requests this user may decide today."""
+    managers = delegated_managers(user)
+    qs = managed_users(user)
+    if managers:
+        qs = (qs | User.objects.filter(team__manager_id__in=managers, is_active=True)).distinct()
+    return qs.exclude(pk=user.pk)
+
+
+def delegation_candidates(manager: User) -> QuerySet[User]:
+    """Who a manager may hand decisions to: other managers and admins, or a member of their teams."""
+    return (
+        User.objects.filter(is_active=True)
+        .filter(Q(role__in=[Role.MANAGER, Role.ADMIN]) | Q(team__manager=manager))
+        .exclude(pk=manager.pk)
+        .order_by("name")
+    )
+
+
+def delegations_of(manager: User) -> QuerySet[ManagerDelegation]:
+    return ManagerDelegation.objects.filter(manager=manager, end_date__gte=tu.local_today()).select_related(
+        "delegate"
+    )
+
+
+def is_decider(user: User) -> bool:
+    return bool(user.is_admin or user.role == Role.MANAGER or delegated_managers(user))
+
+
+def protection_for(user: User) -> WellbeingProfile | None:
+    return WellbeingProfile.objects.filter(user=user).first()
+
+
+# --- Requests ---------------------------------------------------------------------------------
+def overtime_for(user: User) -> QuerySet[OvertimeRequest]:
+    return OvertimeRequest.objects.filter(user=user).select_related("decided_by")
+
+
+def overtime_visible_to(user: User) -> QuerySet[OvertimeRequest]:
+    """Own requests and those of the people this user decides."""
+    return OvertimeRequest.objects.filter(Q(user=user) | Q(user__in=decidable_users(user))).select_related(
+        "user", "user__team", "decided_by"
+    )
+
+
+def overtime_inbox(user: User) -> QuerySet[OvertimeRequest]:
+    return (
+        OvertimeRequest.objects.filter(state=RequestState.SUBMITTED, user__in=decidable_users(user))
+        .select_related("user", "user__team")
+        .order_by("date", "created_at")
+    )
+
+
+def flexible_for(user: User) -> QuerySet[FlexibleScheduleRequest]:
+    return FlexibleScheduleRequest.objects.filter(user=user).select_related("decided_by")
+
+
+def flexible_inbox(user: User) -> QuerySet[FlexibleScheduleRequest]:
+    return (
+        FlexibleScheduleRequest.objects.filter(state=RequestState.SUBMITTED, user__in=decidable_users(user))
+        .select_related("user", "user__team")
+        .order_by("start_date", "created_at")
+    )
+
+
+def overtime_minutes_in_week(
+    *, user: User, day: date, states=(RequestState.APPROVED,), exclude_pk=None
+) -> int:
+    days = tu.week_days(day)
+    qs = OvertimeRequest.objects.filter(user=user, date__range=(days[0], days[-1]), state__in=list(states))
+    if exclude_pk:
+        qs = qs.exclude(pk=exclude_pk)
+    return sum(qs.values_list("minutes", flat=True))
+
+
+def with_week_usage(requests: list[OvertimeRequest]) -> list[OvertimeRequest]:
+    """Annotate each request with `week_used_hours`: approved overtime in its Monday–Sunday week (one query)."""
+    if not requests:
+        return requests
+    first = tu.week_start(min(r.date for r in requests))
+    last = tu.week_start(max(r.date for r in requests)) + timedelta(days=6)
+    used: dict[tuple[int, date], int] = defaultdict(int)
+    for uid, day, minutes in OvertimeRequest.objects.filter(
+        user_id__in={r.user_id for r in requests}, state=RequestState.APPROVED, date__range=(first, last)
+    ).values_list("user_id", "date", "minutes"):
+        used[(uid, tu.week_start(day))] += minutes
+    for r in requests:
+        r.week_used_hours = used[(r.user_id, tu.week_start(r.date))] / 60
+    return requests
+
+
+# --- Manager views ----------------------------------------------------------------------------
+@dataclass
+class WeekRow:
+    user: User
+    plans: list[ShutdownPlan]
+    scheduled_minutes: int = 0
+    overtime_minutes: int = 0
+    pending_minutes: int = 0
+    night: bool = False
+    holiday_work: bool = False
+    days: list[dict] = field(default_factory=list)
+
+    @property
+    def total_minutes(self) -> int:
+        return self.scheduled_minutes + self.overtime_minutes
+
+    @property
+    def left_minutes(self) -> int:
+        return max(0, tu.WEEK_OVERTIME_CAP_MINUTES - self.overtime_minutes)
+
+    @property
+    def used_ratio(self) -> int:
+        return min(100, round(100 * self.overtime_minutes / tu.WEEK_OVERTIME_CAP_MINUTES))
+
+
+def team_members_for(user: User) -> QuerySet[User]:
+    """The people a manager (or admin) oversees in the week and day views."""
+    return (
+        managed_users(user).filter(team__isnull=False).select_related("team").order_by("team__name", "name")
+    )
+
+
+def week_summary(*, user: User, day: date) -> list[WeekRow]:
+    people = list(team_members_for(user))
+    days = tu.week_days(day)
+    plans = shutdown_plans(users=people, dates=days)
+    rows = []
+    for person in people:
+        row = WeekRow(user=person, plans=[plans[(person.pk, d)] for d in days])
+        for plan in row.plans:
+            row.scheduled_minutes += plan.scheduled_minutes
+            ot = plan.overtime
+            if ot is not None and ot.state == RequestState.APPROVED:
+                row.overtime_minutes += ot.minutes
+                row.night |= ot.is_night
+                row.holiday_work |= ot.is_holiday
+            elif ot is not None:
+                row.pending_minutes += ot.minutes
+            row.days.append({"plan": plan, "overtime": ot})
+        rows.append(row)
+    return rows
+
+
+@dataclass
+class ComplianceRow:
+    user: User
+    plan: ShutdownPlan
+    status: str  # on_time | late | overtime | pending | no_report | off | not_yet
+    shutdown_event: DeviceEvent | None
+    devices: list[Device]
+    silent_devices: list[Device]
+
+
+def day_compliance(*, user: User, day: date) -> list[ComplianceRow]:
+    people = list(team_members_for(user))
+    plans = shutdown_plans(users=people, dates=[day])
+    devices: dict[int, list[Device]] = defaultdict(list)
+    for d in Device.objects.active().filter(user__in=people, registered_at__isnull=False):
+        devices[d.user_id].append(d)
+    start, end = tu.at(day, time(0)), tu.at(day + timedelta(days=1), time(0))
+    shutdowns: dict[int, DeviceEvent] = {}
+    for ev in (
+        DeviceEvent.objects.filter(
+            device__user__in=people,
+            kind=DeviceEventKind.SHUTDOWN,
+            occurred_at__gte=start,
+            occurred_at__lt=end,
+        )
+        .select_related("device")
+        .order_by("occurred_at")
+    ):
+        shutdowns.setdefault(ev.device.user_id, ev)
+    now = timezone.now()
+    rows = []
+    for person in people:
+        plan = plans[(person.pk, day)]
+        event = shutdowns.get(person.pk)
+        if plan.shutdown_at is None:
+            status = "off"
+        elif event is not None:
+            late = event.occurred_at > plan.shutdown_at + timedelta(minutes=plan.grace_minutes + 2)
+            status = "late" if late else ("overtime" if plan.approved_overtime else "on_time")
+        elif plan.shutdown_at > now:
+            status = "pending" if plan.approved_overtime is None else "overtime"
+        else:
+            status = "no_report"
+        mine = devices.get(person.pk, [])
+        silent = [d for d in mine if d.last_seen_at is None or now - d.last_seen_at > SILENT_AFTER]
+        rows.append(
+            ComplianceRow(person, plan, status, event, mine, silent if day == tu.local_today() else [])
+        )
+    return rows
+
+
+def devices_for(user: User) -> QuerySet[Device]:
+    return Device.objects.filter(user=user)
+
+
+# --- Abusive calls ----------------------------------------------------------------------------
+def abuse_reports_visible_to(user: User) -> QuerySet[AbusiveCallReport]:
+    """Agents see their own; managers and admins see every report on the clients they can see."""
+    if not getattr(user, "is_authenticated", False):
+        return AbusiveCallReport.objects.none()
+    qs = AbusiveCallReport.objects.select_related("client", "user")
+    if user.is_admin:
+        return qs
+    if user.role == Role.MANAGER:
+        return qs.filter(Q(client__in=visible_clients(user)) | Q(user=user))
+    return qs.filter(user=user)
+
+
+def abusive_call_counts(
+    *,
+    user: User,
+    client: ClientCompany | int | None = None,
+    since: date | datetime | None = None,
+    until: date | datetime | None = None,
+) -> list[dict]:
+    """Abusive calls per client: [{"client_id", "client__name", "client__slug", "count"}], most first.
+
+    `since` and `until` are inclusive dates (or aware datetimes)."""
+    qs = abuse_reports_visible_to(user)
+    if client is not None:
+        qs = qs.filter(client_id=client if isinstance(client, int) else client.pk)
+    if since is not None:
+        qs = qs.filter(occurred_at__gte=since if isinstance(since, datetime) else tu.at(since, time(0)))
+    if until is not None:
+        bound = until if isinstance(until, datetime) else tu.at(until + timedelta(days=1), time(0))
+        qs = (
+            qs.filter(occurred_at__lt=bound)
+            if not isinstance(until, datetime)
+            else qs.filter(occurred_at__lte=bound)
+        )
+    return list(
+        qs.order_by()
+        .values("client_id", "client__name", "client__slug")
+        .annotate(count=Count("id"))
+        .order_by("-count", "client__name")
+    )
+
+
+def abuse_clients_for(user: User) -> QuerySet[ClientCompany]:
+    """The clients an agent may file a report about: the ones they serve."""
+    return visible_clients(user).order_by("name")
