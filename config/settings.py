@@ -283,6 +283,8 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
     _queue.mkdir(parents=True, exist_ok=True)
     (VAR_DIR / "celery" / "processed").mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_TRANSPORT_OPTIONS = {
+        # Without it kombu writes its exchange table to ./control in whatever directory runs Celery.
+        "control_folder": str(VAR_DIR / "celery" / "control"),
         "data_folder_in": str(_queue),
         "data_folder_out": str(_queue),
         "processed_folder": str(VAR_DIR / "celery" / "processed"),

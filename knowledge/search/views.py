@@ -76,7 +76,14 @@ def call_article(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "knowledge/search/call_mode.html",
-        context | {"clients": clients, "client": article.client, "open_article": article},
+        {
+            "clients": clients,
+            "client": article.client,
+            "open_article": article,
+            "open_article_pinned": context["pinned"],
+            "pinned": selectors.pinned_articles(request.user, article.client),
+            "recent": selectors.recent_articles(request.user, article.client),
+        },
     )
 
 

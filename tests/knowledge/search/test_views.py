@@ -250,3 +250,13 @@ def test_only_the_right_people_delete_synonyms(as_user, manual):
     assert manager.post(reverse("knowledge:synonym_delete", args=[shared.pk])).status_code == 403
     assert manager.post(reverse("knowledge:synonym_delete", args=[own.pk])).status_code == 302
     assert list(SynonymGroup.objects.all()) == [shared]
+
+
+def test_an_article_link_opened_as_a_full_page_shows_call_mode_with_the_article(as_user, manual):
+    c = as_user(manual["agent_a"])
+    c.post(reverse("knowledge:call_pin", args=[manual["a"].pk]))
+    response = c.get(reverse("knowledge:call_article", args=[manual["a"].pk]))
+    assert response.status_code == HTTPStatus.OK
+    page = response.content.decode()
+    assert 'id="cm-script"' in page and 'id="cm-care-slot"' in page
+    assert "해외에서 카드 분실 시 신고 방법" in page
