@@ -156,6 +156,9 @@ def test_inbox_lists_pending_requests_in_few_queries(as_user, org, req, django_a
     with django_assert_max_num_queries(25):
         body = c.get(reverse("wellbeing:inbox")).content.decode()
     assert f'data-testid="request-{req.pk}"' in body and "월말 정산" in body
+    # The delegation form appears once, in the page, not inside the <title>.
+    assert "<title>Approvals · Dasan</title>" in body
+    assert body.count("Save delegation") == 1
 
 
 def test_week_view_shows_hours_and_overtime_left(as_user, org, req):
