@@ -194,3 +194,21 @@ def test_a_plan_already_past_when_first_seen_warns_and_waits_the_grace_period(tm
     agent.clock.sync(now + timedelta(minutes=5, seconds=1))
     assert agent.tick() is True
     assert [e["kind"] for e in agent.state["queue"]][-1] == "shutdown"
+
+
+def test_the_first_heartbeat_is_sent_even_just_after_the_pc_booted(tmp_path, monkeypatch):
+    """time.monotonic() counts from boot: two minutes after boot the first poll must still beat."""
+    from wellbeing.pc_agent import dasan_pc_agent as agent_module
+
+    args = agent_module.build_parser().parse_args(
+        ["--server", "http://127.0.0.1:9", "--state", str(tmp_path / "s.json"), "--heartbeat", "300"]
+    )
+    agent = agent_module.Agent(args)
+    uptime = [120.0]
+    monkeypatch.setattr(agent_module.time, "monotonic", lambda: uptime[0])
+    agent.heartbeat()
+    uptime[0] += 299
+    agent.heartbeat()  # not yet: one heartbeat per interval
+    uptime[0] += 2
+    agent.heartbeat()
+    assert [e["kind"] for e in agent.state["queue"]] == ["heartbeat", "heartbeat"]

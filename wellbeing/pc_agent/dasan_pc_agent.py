@@ -124,7 +124,9 @@ class Agent:
         self.done: set[str] = set(self.state.get("done", []))
         self.shutdown_issued_for: datetime | None = None
         self.late_seen: dict[str, datetime] = {}
-        self.last_heartbeat = 0.0
+        # None, not 0.0: time.monotonic() counts from boot on Linux/Windows, so "0.0 means long ago"
+        # would skip the first heartbeat during a PC's first minutes after boot.
+        self.last_heartbeat: float | None = None
         if self.state.get("server_time_sync"):
             # After a restart offline: trust the last sync point, advanced by the wall clock (best effort).
             synced = parse_time(self.state["server_time_sync"])
@@ -371,8 +373,9 @@ class Agent:
         subprocess.run(command, check=False)
 
     def heartbeat(self) -> None:
-        if time.monotonic() - self.last_heartbeat >= self.args.heartbeat:
-            self.last_heartbeat = time.monotonic()
+        now = time.monotonic()
+        if self.last_heartbeat is None or now - self.last_heartbeat >= self.args.heartbeat:
+            self.last_heartbeat = now
             self.queue("heartbeat", {"online": self.online})
 
     def run(self) -> int:
