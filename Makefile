@@ -6,6 +6,7 @@ TOOLS := .tools
 UV := $(TOOLS)/bin/uv
 VENV := .venv
 PY := $(VENV)/bin/python
+PORT ?= 8000
 export UV_PROJECT_ENVIRONMENT := $(CURDIR)/$(VENV)
 
 .PHONY: install run test test-fast lint migrate demo messages e2e-deps backup restore clean
@@ -29,9 +30,9 @@ demo: migrate
 ## run: install, migrate, demo data, then web + Celery worker + beat (embedded: SQLite + filesystem broker)
 run: demo
 	@echo ""
-	@echo "  Dasan is starting on http://127.0.0.1:8000/  (Ctrl-C stops web, worker and beat)"
+	@echo "  Dasan is starting on http://127.0.0.1:$(PORT)/  (Ctrl-C stops web, worker and beat)"
 	@echo ""
-	DEBUG=1 $(VENV)/bin/honcho -f Procfile.dev start
+	DEBUG=1 SITE_URL=$${SITE_URL:-http://127.0.0.1:$(PORT)} $(VENV)/bin/honcho -f Procfile.dev start --port $(PORT)
 
 ## test: the whole suite (browser journeys run where Chromium is installed, and say why when skipped)
 test: install

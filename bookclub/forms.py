@@ -110,7 +110,9 @@ class PickConfirmForm(forms.Form):
 
 
 class ReviewForm(forms.Form):
-    book = forms.ModelChoiceField(label=_("Book"), queryset=Book.objects.order_by("title"))
+    book = forms.ModelChoiceField(
+        label=_("Book"), queryset=Book.objects.order_by("title"), empty_label=_("Choose the book")
+    )
     title = forms.CharField(label=_("Title"), max_length=200)
     body = forms.CharField(
         label=_("Review"),
@@ -129,9 +131,13 @@ class CommentForm(forms.Form):
 
 class LendForm(forms.Form):
     borrower = forms.ModelChoiceField(
-        label=_("Colleague"), queryset=User.objects.filter(is_active=True).order_by("name")
+        label=_("Colleague"),
+        queryset=User.objects.filter(is_active=True).order_by("name"),
+        empty_label=_("Choose a colleague"),
     )
-    book = forms.ModelChoiceField(label=_("Book"), queryset=Book.objects.order_by("title"))
+    book = forms.ModelChoiceField(
+        label=_("Book"), queryset=Book.objects.order_by("title"), empty_label=_("Choose the book")
+    )
 
 
 class NotesForm(forms.Form):

@@ -102,7 +102,7 @@ class DayOffForm(forms.Form):
 
 
 class DelegationForm(forms.Form):
-    delegate = forms.ModelChoiceField(label=_("Delegate"), queryset=None)
+    delegate = forms.ModelChoiceField(label=_("Delegate"), queryset=None, empty_label=_("Choose a colleague"))
     start_date = forms.DateField(label=_("From"), widget=DateInput())
     end_date = forms.DateField(label=_("Until"), widget=DateInput())
 
