@@ -102,3 +102,80 @@ def test_admin_login_goes_through_allauth(client, db):
     response = client.get("/admin/login/")
     assert response.status_code == HTTPStatus.FOUND
     assert response["Location"].startswith(reverse("account_login"))
+
+
+# --- Company single sign-on (OpenID Connect), configured by environment variables ---------------
+OIDC = {
+    "openid_connect": {
+        "APPS": [
+            {
+                "provider_id": "company",
+                "name": "사내 SSO",
+                "client_id": "dasan-intranet",
+                "secret": "s3cret",
+                "settings": {"server_url": "https://idp.example.com/.well-known/openid-configuration"},
+            }
+        ]
+    }
+}
+
+
+def test_oidc_is_read_from_the_environment_and_off_without_it():
+    import json
+    import os
+    import subprocess
+    import sys
+
+    probe = (
+        "import json, django, os; os.environ['DJANGO_SETTINGS_MODULE'] = 'config.settings'; "
+        "from django.conf import settings; print(json.dumps(settings.SOCIALACCOUNT_PROVIDERS))"
+    )
+    base = {k: v for k, v in os.environ.items() if not k.startswith("OIDC_")}
+    off = subprocess.run([sys.executable, "-c", probe], env=base, capture_output=True, text=True, check=True)
+    assert json.loads(off.stdout) == {}
+    env = base | {
+        "OIDC_SERVER_URL": "https://idp.example.com",
+        "OIDC_CLIENT_ID": "dasan-intranet",
+        "OIDC_CLIENT_SECRET": "s3cret",
+        "OIDC_NAME": "사내 SSO",
+    }
+    on = subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True, text=True, check=True)
+    [app] = json.loads(on.stdout)["openid_connect"]["APPS"]
+    assert app == {
+        "provider_id": "company",
+        "name": "사내 SSO",
+        "client_id": "dasan-intranet",
+        "secret": "s3cret",
+        "settings": {"server_url": "https://idp.example.com"},
+    }
+
+
+def test_login_page_offers_company_sso_only_when_configured(client, settings, db):
+    assert 'data-testid="sso"' not in client.get("/accounts/login/").content.decode()
+    settings.SOCIALACCOUNT_PROVIDERS = OIDC
+    settings.LANGUAGE_CODE = "ko"
+    page = client.get("/accounts/login/").content.decode()
+    assert 'data-testid="sso"' in page and "사내 SSO(으)로 로그인" in page
+    assert 'action="/accounts/oidc/company/login/?process=login"' in page
+
+
+def test_the_sso_button_sends_the_browser_to_the_identity_provider(client, settings, db, monkeypatch):
+    from allauth.socialaccount.providers.openid_connect.views import OpenIDConnectOAuth2Adapter
+
+    settings.SOCIALACCOUNT_PROVIDERS = OIDC
+    discovery = {
+        "authorization_endpoint": "https://idp.example.com/authorize",
+        "token_endpoint": "https://idp.example.com/token",
+        "userinfo_endpoint": "https://idp.example.com/userinfo",
+    }
+    monkeypatch.setattr(OpenIDConnectOAuth2Adapter, "openid_config", property(lambda self: discovery))
+    response = client.post("/accounts/oidc/company/login/?process=login")
+    assert response.status_code == 302
+    assert response["Location"].startswith("https://idp.example.com/authorize?")
+    assert "client_id=dasan-intranet" in response["Location"]
+
+
+def test_sso_never_creates_accounts():
+    from accounts.adapters import SocialAccountAdapter
+
+    assert SocialAccountAdapter().is_open_for_signup(None, None) is False
