@@ -42,3 +42,12 @@ def test_api_docs_render_offline_under_the_content_security_policy(page, login, 
     page.goto("/api/docs/")
     expect(page.locator(".swagger-ui .title").first).to_contain_text("Dasan API")
     screenshot(page, "api-docs")
+
+
+def test_login_page_with_company_sso_configured(page, settings, screenshot, db):
+    from tests.accounts.test_login_and_mfa import OIDC
+
+    settings.SOCIALACCOUNT_PROVIDERS = OIDC
+    page.goto("/accounts/login/")
+    expect(page.get_by_role("button", name="사내 SSO(으)로 로그인")).to_be_visible()
+    screenshot(page, "login-with-sso")

@@ -128,3 +128,20 @@ def test_tour_of_the_other_pages(new_page, login, org, screenshot, at_six_pm):
     screenshot(admin, "wellbeing-days-off")
     admin.goto("/wellbeing/manage/inbox/")
     screenshot(admin, "wellbeing-inbox-desktop")
+
+
+def test_agent_files_overtime_from_a_phone(new_page, login, org, screenshot, at_six_pm):
+    phone = new_page(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    login(phone, org["agent_a"])
+    phone.goto("/wellbeing/overtime/new/")
+    phone.get_by_label("종료 예정 시각").fill("19:30")
+    phone.get_by_label("사유").fill("누리텔레콤 장애 문의 콜백")
+    screenshot(phone, "wellbeing-agent-phone-request-form")
+    send = phone.get_by_role("button", name="신청하기")
+    box = send.bounding_box()
+    assert box["height"] >= 44 and box["x"] + box["width"] <= 390
+    send.tap()
+    expect(phone.get_by_text("연장근무를 신청했습니다")).to_be_visible()
+    expect(phone.locator(".badge", has_text="승인 대기").first).to_be_visible()
+    screenshot(phone, "wellbeing-agent-phone-requested")
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390

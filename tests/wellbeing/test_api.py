@@ -98,6 +98,32 @@ def test_approve_and_reject_are_for_the_agents_manager_only(api, org, clock):
     )
 
 
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [
+        ("get", "/overtime-requests/"),
+        ("post", "/overtime-requests/"),
+        ("get", "/overtime-requests/{pk}/"),
+        ("post", "/overtime-requests/{pk}/approve/"),
+        ("post", "/overtime-requests/{pk}/reject/"),
+        ("get", "/shutdown-plan/"),
+    ],
+)
+def test_anonymous_callers_are_refused_and_change_nothing(api, org, clock, method, path):
+    req = services.overtime_submit(user=org["agent_a"], day=MONDAY, end_time=time(20, 0), reason="x")
+    payload = {"date": "2026-11-17", "end_time": "20:00", "reason": "x", "comment": "ok"}
+    response = getattr(api(), method)(BASE + path.format(pk=req.pk), payload, format="json")
+    assert response.status_code in (401, 403)
+    assert list(OvertimeRequest.objects.values_list("pk", "state")) == [(req.pk, "submitted")]
+
+
+def test_a_pending_request_shows_in_the_plan_without_moving_it(api, org, clock):
+    req = services.overtime_submit(user=org["agent_a"], day=MONDAY, end_time=time(20, 0), reason="x")
+    body = api(org["agent_a"]).get(f"{BASE}/shutdown-plan/", {"date": "2026-11-16"}).json()
+    assert body["shutdown_at"] == "2026-11-16T18:30:00+09:00" and body["version"] == 1
+    assert body["overtime"] == {"id": req.pk, "state": "submitted", "end_time": "20:00", "hours": 2.0}
+
+
 def test_reject_needs_a_comment(api, org, clock):
     req = services.overtime_submit(user=org["agent_a"], day=MONDAY, end_time=time(20, 0), reason="x")
     url = f"{BASE}/overtime-requests/{req.pk}/reject/"

@@ -98,6 +98,40 @@ def test_no_notices_on_a_holiday(org, clock):
     assert services.notices_dispatch()["notices"] == 0
 
 
+def test_a_flexible_schedule_gets_its_warnings_at_its_own_time(org, clock):
+    agent, tuesday = org["agent_a"], MONDAY + timedelta(days=1)
+    flexible = services.flexible_submit(
+        user=agent,
+        kind="childcare",
+        start_date=tuesday,
+        end_date=tuesday + timedelta(days=2),
+        start_time=time(9, 0),
+        end_time=time(16, 0),
+        weekdays=[0, 1, 2, 3, 4],
+        reason="어린이집 하원",
+    )
+    services.flexible_approve(request_id=flexible.pk, by=org["manager_a"])
+    clock.move_to(seoul(tuesday, 16, 0, 5))
+    assert services.notices_dispatch()["notices"] == 1
+    assert notices(agent)[-1] == "Your PC shuts down at 16:30, in 30 min. Save your work."
+    assert notices(org["agent_b"]) == []
+    clock.move_to(seoul(tuesday, 18, 0, 5))  # the colleague's 18:30; nothing more for the early leaver
+    assert services.notices_dispatch()["notices"] == 1
+    assert len(notices(org["agent_b"])) == 1
+    assert not ShutdownNotice.objects.filter(user=agent, shutdown_at=seoul(tuesday, 18, 30)).exists()
+
+
+def test_decided_requests_are_not_reminded(org, clock):
+    approved = services.overtime_submit(user=org["agent_a"], day=MONDAY, end_time=time(20, 0), reason="정산")
+    services.overtime_approve(request_id=approved.pk, by=org["manager_a"])
+    rejected = services.overtime_submit(user=org["agent_b"], day=MONDAY, end_time=time(20, 0), reason="정산")
+    services.overtime_reject(request_id=rejected.pk, by=org["manager_b"], comment="내일 하세요")
+    for hh, mm in ((18, 21), (19, 51)):  # before the 18:30 and the 20:00 shutdowns
+        clock.move_to(seoul(MONDAY, hh, mm))
+        assert services.notices_dispatch()["reminders"] == 0
+    assert not OvertimeReminder.objects.exists()
+
+
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="concurrent workers need PostgreSQL")
 def test_two_workers_at_once_send_each_notice_once(org):

@@ -4,7 +4,7 @@ maternity protection, breaks) and concurrent decisions."""
 from __future__ import annotations
 
 import threading
-from datetime import time, timedelta
+from datetime import date, time, timedelta
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -287,3 +287,36 @@ def test_protection_ends_on_its_date(org, clock):
         user=agent, protection=Protection.POSTPARTUM, protection_until=MONDAY - timedelta(days=1)
     )
     assert submit(agent, end=time(22, 30)).is_night
+
+
+def test_pregnant_staff_need_explicit_consent_for_holiday_work_too(org, clock):
+    agent = org["agent_a"]
+    WellbeingProfile.objects.create(user=agent, protection=Protection.PREGNANT)
+    saturday = MONDAY + timedelta(days=5)
+    with pytest.raises(ValidationError) as exc:
+        submit(agent, day=saturday, start_time=time(10, 0), end=time(15, 0))
+    assert "explicit consent" in exc.value.message_dict["consent_night_holiday"][0]
+    assert not OvertimeRequest.objects.exists() and not Transition.objects.exists()
+    req = submit(agent, day=saturday, start_time=time(10, 0), end=time(15, 0), consent_night_holiday=True)
+    assert req.is_holiday and req.consent_night_holiday
+    services.overtime_approve(request_id=req.pk, by=org["manager_a"])  # the consent travels with it
+
+
+def test_work_on_a_weekday_public_holiday_is_holiday_work_and_counts_in_its_week(org, clock):
+    agent, manager = org["agent_a"], org["manager_a"]
+    monday, christmas = date(2026, 12, 21), date(2026, 12, 25)  # 성탄절 is a Friday in 2026
+    clock.move_to(seoul(monday, 9, 0))
+    assert selectors.shutdown_plan(user=agent, on=christmas).shutdown_at is None
+    xmas = submit(agent, day=christmas, start_time=time(10, 0), end=time(18, 0))
+    # 8 h on site less the 30-minute legal break: 7.5 h, all of it holiday work.
+    assert xmas.is_holiday and not xmas.is_night and xmas.minutes == 450 and not xmas.post_hoc
+    services.overtime_approve(request_id=xmas.pk, by=manager)
+    plan = selectors.shutdown_plan(user=agent, on=christmas)
+    assert plan.shutdown_at == seoul(christmas, 18, 0) and plan.start_at == seoul(christmas, 10, 0)
+    services.overtime_approve(request_id=submit(agent, day=monday, end=time(21, 0)).pk, by=manager)  # 3 h
+    with pytest.raises(ValidationError) as exc:
+        submit(agent, day=monday + timedelta(days=1), end=time(20, 0))  # 2 h more: 12.5 h
+    message = exc.value.message_dict["end_time"][0]
+    assert "2026-12-21" in message and "12.5 h" in message and "10.5 h already" in message
+    assert submit(agent, day=monday + timedelta(days=1), end=time(19, 30)).minutes == 90  # exactly 12 h
+    assert OvertimeRequest.objects.filter(user=agent).count() == 3
