@@ -32,7 +32,7 @@ from .models import (
     Rsvp,
     RsvpStatus,
 )
-from .months import current_month, voting_window
+from .months import current_month, previous_month, voting_window
 
 
 def books_with_availability() -> QuerySet[Book]:
@@ -230,6 +230,19 @@ def voting_state(month: date, now: datetime | None = None) -> dict:
         "closed": closed,
         "before": now < opens,
     }
+
+
+def open_votes(now: datetime | None = None) -> list[dict]:
+    """The star votes open now, the one closing first first. From the 1st to the 5th of a month (by
+    default) last month's vote is still open beside this month's, and it is the one about to end."""
+    now = now or timezone.now()
+    month = current_month(now)
+    votes = []
+    for m in (previous_month(month), month):
+        state = voting_state(m, now)
+        if state["open"]:
+            votes.append({"month": m, "closes": state["closes"]})
+    return sorted(votes, key=lambda v: v["closes"])
 
 
 def proposals(user, *, months: list[date]) -> QuerySet[Proposal]:

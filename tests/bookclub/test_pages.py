@@ -8,7 +8,7 @@ picks and correcting awards is for admins. Drafts are their author's only.
 from __future__ import annotations
 
 import io
-from datetime import timedelta
+from datetime import date, timedelta
 from http import HTTPStatus
 
 import pytest
@@ -371,7 +371,32 @@ def test_hot_pages_use_a_bounded_number_of_queries(as_user, club, org, django_as
 
 def test_dashboard_widget_shows_pick_loans_and_voting(as_user, club, org):
     page = as_user(org["agent_a"]).get(reverse("home")).content.decode()
-    assert "지구 끝의 온실" in page and "Star voting is open until" in page
+    assert "지구 끝의 온실" in page and "Star voting for" in page
+
+
+def test_in_the_first_days_of_a_month_last_months_closing_vote_is_announced_first(as_user, org):
+    import time_machine
+
+    from bookclub.models import MonthResult
+
+    from .factories import kst
+
+    c = as_user(org["agent_a"])
+    with time_machine.travel(kst(2026, 12, 3, 10), tick=False):
+        home = c.get(reverse("bookclub:home")).content.decode()
+        notices = home.split('data-testid="voting-notice"')[1:]
+        assert len(notices) == 2
+        assert "November 2026" in notices[0] and "?month=2026-11" in notices[0]
+        assert "?month=2026-12" in notices[1]
+        widget = c.get(reverse("home")).content.decode()
+        assert widget.index("?month=2026-11") < widget.index("?month=2026-12")
+        board = c.get(reverse("bookclub:reviews") + "?month=2026-12").content.decode()
+        assert 'data-testid="other-vote"' in board and "?month=2026-11" in board
+        MonthResult.objects.create(month=date(2026, 11, 1), closed_at=timezone.now(), m=3)
+        assert c.get(reverse("bookclub:home")).content.decode().count('data-testid="voting-notice"') == 1
+    with time_machine.travel(kst(2026, 12, 6, 0, 1), tick=False):
+        home = as_user(org["agent_a"]).get(reverse("bookclub:home")).content.decode()
+        assert home.count('data-testid="voting-notice"') == 1 and "?month=2026-12" in home
 
 
 def test_librarians_schedule_and_edit_meetings(as_user, club, org, librarian):
