@@ -5,12 +5,14 @@ from __future__ import annotations
 
 from datetime import date, time, timedelta
 
+from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from accounts.models import ClientCompany, Team, User
 
-from . import services
+from . import selectors, services
 from . import timeutils as tu
 from .models import (
     AbusiveCallReport,
@@ -30,7 +32,7 @@ from .models import (
 
 
 def _workday(day: date, step: int) -> date:
-    while day.weekday() >= 5 or tu.holiday_name(day):
+    while day.weekday() >= 5 or tu.holiday_name(day) or DayOff.objects.filter(date=day).exists():
         day += timedelta(days=step)
     return day
 
@@ -41,11 +43,21 @@ def _user(n: int) -> User | None:
     )
 
 
-def _overtime(agent: User, day: date, end: time, reason: str, state: str, comment: str = "") -> None:
+def _overtime(agent: User, day: date, extra: int, reason: str, state: str, comment: str = "") -> None:
+    """A request `extra` minutes past the agent's own scheduled end, with the hours counted the way
+    overtime_submit counts them (team schedules differ: 상담2팀 works 10:00–19:00)."""
     manager = agent.team.manager if agent.team else None
-    minutes = max(0, (end.hour * 60 + end.minute) - 18 * 60)
+    plan = selectors.shutdown_plan(user=agent, on=day)
+    start = plan.start_at.astimezone(tu.SEOUL).time()
+    end = (plan.work_end_at + timedelta(minutes=extra)).astimezone(tu.SEOUL).time()
+    net = tu.net_work_minutes(tu.minutes_between(start, end), planned_break=plan.break_minutes)
     req = OvertimeRequest.objects.create(
-        user=agent, date=day, end_time=end, reason=reason, minutes=minutes, is_night=end > tu.NIGHT_START
+        user=agent,
+        date=day,
+        end_time=end,
+        reason=reason,
+        minutes=net - plan.scheduled_minutes,
+        is_night=tu.is_night(start, end),
     )
     Transition.objects.create(overtime=req, from_state="", to_state=RequestState.SUBMITTED, by=agent)
     if state == RequestState.SUBMITTED:
@@ -87,34 +99,33 @@ def seed(stdout=None) -> None:
         work_today = _workday(today, 1)
         before = _workday(work_today - timedelta(days=1), -1)
         earlier = _workday(before - timedelta(days=1), -1)
-        _overtime(
-            agents[2],
-            work_today,
-            time(20, 0),
-            "월말 카드 결제일 문의 폭주로 콜백 처리",
-            RequestState.APPROVED,
-            "수고 많으세요",
-        )
-        _overtime(agents[5], work_today, time(19, 30), "해지 방어 콜 마무리", RequestState.SUBMITTED)
-        _overtime(agents[8], work_today, time(19, 0), "신상품 교육 자료 정리", RequestState.SUBMITTED)
-        _overtime(
-            agents[11],
-            before,
-            time(21, 0),
-            "VOC 보고서 작성",
-            RequestState.REJECTED,
-            "내일 근무 시간에 처리해 주세요",
-        )
-        _overtime(agents[14], before, time(19, 0), "보험 청구 서류 확인", RequestState.CANCELLED)
-        _overtime(
-            agents[17],
-            earlier,
-            time(20, 0),
-            "주문 취소 일괄 처리",
-            RequestState.EXPIRED,
-            "Not decided by the end of the day.",
-        )
-        _overtime(agents[4], earlier, time(20, 30), "시스템 장애 후속 콜백", RequestState.APPROVED, "")
+        with translation.override(settings.LANGUAGE_CODE):  # stored text, as the beat task stores it
+            expired = gettext("Not decided by the end of the day.")
+        for agent, day, extra, reason, state, comment in [
+            (
+                agents[2],
+                work_today,
+                120,
+                "월말 카드 결제일 문의 폭주로 콜백 처리",
+                RequestState.APPROVED,
+                "수고 많으세요",
+            ),
+            (agents[5], work_today, 60, "해지 방어 콜 마무리", RequestState.SUBMITTED, ""),
+            (agents[8], work_today, 90, "신상품 교육 자료 정리", RequestState.SUBMITTED, ""),
+            (
+                agents[11],
+                before,
+                180,
+                "VOC 보고서 작성",
+                RequestState.REJECTED,
+                "내일 근무 시간에 처리해 주세요",
+            ),
+            (agents[14], before, 60, "보험 청구 서류 확인", RequestState.CANCELLED, ""),
+            (agents[17], earlier, 120, "주문 취소 일괄 처리", RequestState.EXPIRED, expired),
+            (agents[4], earlier, 150, "시스템 장애 후속 콜백", RequestState.APPROVED, ""),
+            (agents[1], earlier, 60, "해외 분실 카드 재발급 콜백", RequestState.APPROVED, "고생했어요"),
+        ]:
+            _overtime(agent, day, extra, reason, state, comment)
     if not FlexibleScheduleRequest.objects.exists():
         monday = tu.week_start(today)
         for agent, kind, start, end, state, reason in [
