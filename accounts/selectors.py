@@ -9,8 +9,9 @@ from .permissions import visible_clients  # noqa: F401  (re-exported: the one vi
 
 
 def directory_search(*, query: str = "", team_id: int | None = None) -> QuerySet[User]:
-    """Colleagues by name, e-mail, employee number or team. Every staff member may use the directory."""
-    qs = User.objects.filter(is_active=True).select_related("team")
+    """Colleagues by name, e-mail, employee number or team. Every staff member may use the directory.
+    A team's manager is found with the team, though managers are not its members."""
+    qs = User.objects.filter(is_active=True).select_related("team").prefetch_related("managed_teams")
     query = query.strip()
     if query:
         qs = qs.filter(
@@ -18,10 +19,11 @@ def directory_search(*, query: str = "", team_id: int | None = None) -> QuerySet
             | Q(email__icontains=query)
             | Q(employee_number__iexact=query)
             | Q(team__name__icontains=query)
+            | Q(managed_teams__name__icontains=query)
         )
     if team_id:
-        qs = qs.filter(team_id=team_id)
-    return qs.order_by("name")
+        qs = qs.filter(Q(team_id=team_id) | Q(managed_teams__id=team_id))
+    return qs.distinct().order_by("name")
 
 
 def notifications_for(user: User) -> QuerySet[Notification]:

@@ -19,7 +19,20 @@ def test_directory_finds_colleagues_by_name_and_team(as_user, org):
     names = [p.name for p in response.context["page"]]
     assert names == ["이서준"]
     response = c.get(reverse("accounts:directory"), {"team": org["team_a"].pk})
-    assert [p.name for p in response.context["page"]] == ["김민지"]
+    assert [p.name for p in response.context["page"]] == ["김민지", "박지현"]  # the member and the manager
+
+
+def test_a_manager_is_listed_with_the_teams_they_manage(as_user, org):
+    from tests.accounts.factories import TeamFactory
+
+    TeamFactory(name="상담3팀", manager=org["manager_a"])
+    c = as_user(org["agent_a"])
+    found = c.get(reverse("accounts:directory"), {"q": "상담3"}).context["page"]
+    assert [p.name for p in found] == ["박지현"]
+    html = c.get(reverse("accounts:directory"), {"q": "박지현"}).content.decode()
+    assert "manages" in html and "상담1팀, 상담3팀" in html
+    profile = c.get(reverse("accounts:profile", args=[org["manager_a"].pk])).content.decode()
+    assert "Manages" in profile and f"?team={org['team_a'].pk}" in profile
 
 
 def test_directory_htmx_returns_only_the_results(as_user, org):
