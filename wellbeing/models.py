@@ -292,6 +292,15 @@ class OvertimeRequest(models.Model):
     def hours(self) -> float:
         return round(self.minutes / 60, 2)
 
+    @property
+    def cancellable(self) -> bool:
+        """What services.overtime_cancel allows: an open request, or approved overtime not yet worked."""
+        from .timeutils import at
+
+        if self.state == RequestState.SUBMITTED:
+            return True
+        return self.state == RequestState.APPROVED and timezone.now() < at(self.date, self.end_time)
+
 
 class FlexibleKind(models.TextChoices):
     CHILDCARE = "childcare", _("Reduced hours for childcare")

@@ -151,6 +151,16 @@ def test_cancel_is_for_the_agent_only(as_user, org, req):
     assert req.state == "cancelled"
 
 
+def test_the_cancel_button_shows_only_while_cancelling_is_allowed(as_user, org, req, clock):
+    services.overtime_approve(request_id=req.pk, by=org["manager_a"])
+    cancel_url = reverse("wellbeing:overtime_cancel", args=[req.pk])
+    pages = [reverse("wellbeing:overtime_list"), reverse("wellbeing:overtime_detail", args=[req.pk])]
+    c = as_user(org["agent_a"])
+    assert all(cancel_url in c.get(url).content.decode() for url in pages)  # approved, not yet worked
+    clock.move_to(seoul(MONDAY, 20, 1))  # the overtime has been worked: the service refuses to cancel
+    assert not any(cancel_url in c.get(url).content.decode() for url in pages)
+
+
 def test_inbox_lists_pending_requests_in_few_queries(as_user, org, req, django_assert_max_num_queries):
     c = as_user(org["manager_a"])
     with django_assert_max_num_queries(25):
