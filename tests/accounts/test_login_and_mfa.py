@@ -179,3 +179,66 @@ def test_sso_never_creates_accounts():
     from accounts.adapters import SocialAccountAdapter
 
     assert SocialAccountAdapter().is_open_for_signup(None, None) is False
+
+
+# --- Recovery codes, password change and reset, sign-out ---------------------------------------
+def test_a_manager_who_lost_the_phone_signs_in_once_with_each_recovery_code(client, org):
+    from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
+
+    manager = org["manager_a"]
+    code = RecoveryCodes.activate(manager).get_unused_codes()[0]
+    for attempt, expected_ok in ((1, True), (2, False)):
+        client.post(reverse("account_login"), {"login": manager.email, "password": "correct-horse-battery"})
+        client.post(reverse("mfa_authenticate"), {"code": code})
+        signed_in = client.get(reverse("home")).status_code == HTTPStatus.OK
+        assert signed_in is expected_ok, attempt
+        client.logout()
+
+
+def test_changing_the_password_needs_the_current_one(as_user, org):
+    agent = org["agent_a"]
+    c = as_user(agent)
+    url = reverse("account_change_password")
+    bad = c.post(
+        url, {"oldpassword": "wrong", "password1": "new-horse-battery-9", "password2": "new-horse-battery-9"}
+    )
+    assert bad.status_code == HTTPStatus.OK and "oldpassword" in bad.context["form"].errors
+    agent.refresh_from_db()
+    assert agent.check_password("correct-horse-battery")
+    ok = c.post(
+        url,
+        {
+            "oldpassword": "correct-horse-battery",
+            "password1": "new-horse-battery-9",
+            "password2": "new-horse-battery-9",
+        },
+    )
+    assert ok.status_code == HTTPStatus.FOUND
+    agent.refresh_from_db()
+    assert agent.check_password("new-horse-battery-9")
+
+
+def test_password_reset_mails_a_link_that_sets_a_new_password(client, org, mailoutbox):
+    import re
+
+    agent = org["agent_a"]
+    response = client.post(reverse("account_reset_password"), {"email": agent.email})
+    assert response.status_code == HTTPStatus.FOUND
+    [message] = [m for m in mailoutbox if m.to == [agent.email]]
+    link = re.search(r"https?://[^\s]+/accounts/password/reset/key/[^\s]+", message.body).group(0)
+    path = link.split("://", 1)[1].split("/", 1)[1]
+    form = client.get("/" + path, follow=True)
+    assert form.status_code == HTTPStatus.OK
+    done = client.post(
+        form.redirect_chain[-1][0] if form.redirect_chain else "/" + path,
+        {"password1": "reset-horse-battery-7", "password2": "reset-horse-battery-7"},
+    )
+    assert done.status_code == HTTPStatus.FOUND
+    agent.refresh_from_db()
+    assert agent.check_password("reset-horse-battery-7")
+
+
+def test_sign_out_ends_the_session(as_user, org):
+    c = as_user(org["agent_a"])
+    assert c.post(reverse("account_logout")).status_code == HTTPStatus.FOUND
+    assert c.get(reverse("home")).status_code == HTTPStatus.FOUND
