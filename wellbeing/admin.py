@@ -8,6 +8,7 @@ from .models import (
     DeviceEvent,
     FlexibleScheduleRequest,
     ManagerDelegation,
+    OvertimeReminder,
     OvertimeRequest,
     PlanVersion,
     ShutdownNotice,
@@ -144,3 +145,11 @@ class PlanVersionAdmin(admin.ModelAdmin):
 @admin.register(ShutdownNotice)
 class ShutdownNoticeAdmin(admin.ModelAdmin):
     list_display = ["user", "date", "offset_minutes", "plan_version", "shutdown_at", "sent_at"]
+
+
+@admin.register(OvertimeReminder)
+class OvertimeReminderAdmin(admin.ModelAdmin):
+    """Bookkeeping: one row per request whose deciders were reminded before the shutdown."""
+
+    list_display = ["request", "sent_at"]
+    list_select_related = ["request__user"]
