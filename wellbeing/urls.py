@@ -21,6 +21,7 @@ urlpatterns = [
     path("manage/days-off/<int:pk>/delete/", views.day_off_delete, name="day_off_delete"),
     path("devices/", views.devices, name="devices"),
     path("devices/<int:pk>/revoke/", views.device_revoke, name="device_revoke"),
+    path("devices/agent/<str:name>", views.pc_agent_download, name="pc_agent_download"),
     path("flexible/", views.flexible, name="flexible"),
     path("flexible/<int:pk>/decide/", views.flexible_decide, name="flexible_decide"),
     path("flexible/<int:pk>/cancel/", views.flexible_cancel, name="flexible_cancel"),

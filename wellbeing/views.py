@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from pathlib import Path
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.shortcuts import render as django_render
 from django.urls import reverse
@@ -289,6 +290,23 @@ def devices(request: HttpRequest) -> HttpResponse:
             "new_token": new_token,
             "server_url": request.build_absolute_uri("/").rstrip("/"),
         },
+    )
+
+
+PC_AGENT_DIR = Path(__file__).resolve().parent / "pc_agent"
+PC_AGENT_FILES = {"dasan_pc_agent.py": "text/x-python", "README.md": "text/markdown"}
+
+
+@login_required
+def pc_agent_download(request: HttpRequest, name: str) -> FileResponse:
+    """The stand-alone PC agent and its install notes, for staff setting up their own PC."""
+    if name not in PC_AGENT_FILES:
+        raise Http404
+    return FileResponse(
+        (PC_AGENT_DIR / name).open("rb"),
+        as_attachment=True,
+        filename=name,
+        content_type=f"{PC_AGENT_FILES[name]}; charset=utf-8",
     )
 
 

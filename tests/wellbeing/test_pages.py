@@ -209,6 +209,22 @@ def test_devices_issue_once_and_revoke(as_user, org, clock):
     assert device.revoked_at is not None
 
 
+def test_staff_download_the_pc_agent_and_its_install_notes(client, as_user, org, clock):
+    url = reverse("wellbeing:pc_agent_download", args=["dasan_pc_agent.py"])
+    assert client.get(url).status_code == HTTPStatus.FOUND  # anonymous: to the login page
+    c = as_user(org["agent_a"])
+    page = c.get(reverse("wellbeing:devices")).content.decode()
+    assert url in page and reverse("wellbeing:pc_agent_download", args=["README.md"]) in page
+    response = c.get(url)
+    assert response.status_code == HTTPStatus.OK
+    assert response["Content-Disposition"] == 'attachment; filename="dasan_pc_agent.py"'
+    assert b"".join(response.streaming_content).startswith(b"#!/usr/bin/env python3")
+    notes = c.get(reverse("wellbeing:pc_agent_download", args=["README.md"]))
+    assert notes.status_code == HTTPStatus.OK and b"Windows" in b"".join(notes.streaming_content)
+    for other in ("__init__.py", "settings.py", "..%2Fviews.py"):
+        assert c.get(f"/wellbeing/devices/agent/{other}").status_code == HTTPStatus.NOT_FOUND, other
+
+
 def test_flexible_request_flow(as_user, org, clock):
     c = as_user(org["agent_a"])
     data = {
