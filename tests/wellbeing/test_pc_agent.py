@@ -212,3 +212,20 @@ def test_the_first_heartbeat_is_sent_even_just_after_the_pc_booted(tmp_path, mon
     uptime[0] += 2
     agent.heartbeat()
     assert [e["kind"] for e in agent.state["queue"]] == ["heartbeat", "heartbeat"]
+
+
+def test_the_agent_stays_runnable_on_python_3_8():
+    """The README promises Python 3.8+ on office PCs: no newer syntax, no newer standard-library names."""
+    import ast
+
+    source = AGENT.read_text(encoding="utf-8")
+    tree = ast.parse(source, feature_version=(3, 8))
+    newer = {("datetime", "UTC"), ("typing", "Self"), ("typing", "TypeAlias"), ("enum", "StrEnum")}
+    imported = {
+        (node.module, alias.name)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.ImportFrom)
+        for alias in node.names
+    }
+    assert imported & newer == set()
+    assert ".removeprefix(" not in source and ".removesuffix(" not in source  # 3.9

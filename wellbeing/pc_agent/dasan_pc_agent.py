@@ -33,7 +33,7 @@ import time
 import urllib.error
 import urllib.request
 import uuid
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 VERSION = "1.0"
@@ -99,7 +99,7 @@ class Clock:
 
     def now(self) -> datetime:
         if self.server_at_sync is None:
-            return datetime.now(UTC)
+            return datetime.now(timezone.utc)
         return self.server_at_sync + timedelta(seconds=time.monotonic() - self.mono_at_sync)
 
     def jump(self) -> float:
