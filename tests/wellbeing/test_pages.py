@@ -193,6 +193,29 @@ def test_day_view_tells_on_time_late_overtime_and_silent(as_user, org, req, cloc
     assert rows["agent.a@dasan.test"].silent_devices == [device]  # last seen at 17:00, now 21:00
 
 
+def test_day_view_tells_on_time_from_late_and_unreported_and_only_silence_is_flagged(as_user, org, clock):
+    from tests.accounts.factories import UserFactory
+
+    on_time, late, unreported = org["agent_a"], *(UserFactory(team=org["team_a"]) for _ in range(2))
+    devices = {}
+    for person, at in ((on_time, seoul(MONDAY, 18, 30, 4)), (late, seoul(MONDAY, 18, 50))):
+        device, token = services.device_issue(user=person, name="PC")
+        services.device_register(token=token)
+        devices[person.pk] = device
+        clock.move_to(at)
+        services.device_events_record(
+            device=device, events=[{"id": f"s{person.pk}", "kind": "shutdown", "at": at.isoformat()}]
+        )
+    clock.move_to(seoul(MONDAY, 18, 55))
+    response = as_user(org["manager_a"]).get(reverse("wellbeing:day"), {"date": "2026-11-16"})
+    rows = {r.user.pk: r for r in response.context["rows"]}
+    assert rows[on_time.pk].status == "on_time" and rows[late.pk].status == "late"
+    assert rows[unreported.pk].status == "no_report" and rows[unreported.pk].devices == []
+    assert rows[on_time.pk].silent_devices == [devices[on_time.pk]]  # 25 minutes without a word
+    assert rows[late.pk].silent_devices == []  # seen 5 minutes ago
+    assert not any(r.user == org["agent_b"] for r in rows.values())  # another team's agent
+
+
 def test_devices_issue_once_and_revoke(as_user, org, clock):
     c = as_user(org["agent_a"])
     response = c.post(reverse("wellbeing:devices"), {"name": "집 PC"})
