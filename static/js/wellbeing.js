@@ -28,6 +28,17 @@
     });
   }
 
+  // On a phone the tab bar scrolls sideways: bring the current tab into view (managers' tabs come last).
+  function showActiveTab() {
+    document.querySelectorAll(".wb-tabs").forEach(function (nav) {
+      var active = nav.querySelector(".is-active");
+      if (active && nav.scrollWidth > nav.clientWidth) {
+        nav.scrollLeft = active.offsetLeft - nav.offsetLeft - (nav.clientWidth - active.offsetWidth) / 2;
+      }
+    });
+  }
+
+  document.addEventListener("DOMContentLoaded", showActiveTab);
   document.addEventListener("DOMContentLoaded", tick);
   document.addEventListener("htmx:afterSwap", tick);
   window.setInterval(tick, 1000);

@@ -91,6 +91,8 @@ def test_manager_pages_on_a_phone(new_page, login, org, screenshot, at_six_pm):
     login(phone, org["manager_a"])
     phone.goto("/wellbeing/manage/week/")
     expect(phone.get_by_test_id("week-table")).to_contain_text(org["agent_a"].name)
+    tab = phone.locator(".wb-tabs a.is-active").bounding_box()
+    assert tab["x"] >= 0 and tab["x"] + tab["width"] <= 390  # the current tab is scrolled into view
     screenshot(phone, "wellbeing-manager-phone-week")
     desk = phone  # the same signed-in manager (a second TOTP login would reuse the same code)
     desk.set_viewport_size({"width": 1366, "height": 768})
