@@ -11,7 +11,7 @@ from .periods import month_bounds, parse_month
 class BuildForm(forms.Form):
     """A calendar month (YYYY-MM) or any period (from/until, both inclusive)."""
 
-    month = forms.CharField(label=_("Month"), required=False, max_length=7)
+    month = forms.CharField(label=_("Month"), required=False, max_length=20)
     since = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     until = forms.DateField(label=_("Until"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
 
