@@ -124,13 +124,15 @@ def _feedback(client: ClientCompany, since, until, agents: list[User]) -> None:
             )
 
 
-def seed(stdout=None) -> None:
+def seed(stdout=None, slugs: list[str] | None = None) -> None:
     from knowledge.calls.services import mining_run_now
 
     today = timezone.localdate()
     last = previous_month(today)
     before = previous_month(last[0])
     for slug, kind in KIND_BY_CLIENT.items():
+        if slugs is not None and slug not in slugs:
+            continue
         client = ClientCompany.objects.filter(slug=slug).first()
         if client is None:
             continue

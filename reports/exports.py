@@ -76,7 +76,7 @@ def tables(figures: dict) -> list[Table]:
         Table(
             "heatmap",
             _("Weekday × hour"),
-            [(_("Weekday"), TEXT)] + [(f"{h:02d}", INT) for h in range(24)],
+            [(_("Day of week"), TEXT)] + [(f"{h:02d}", INT) for h in range(24)],
             [[weekday_name(i), *row] for i, row in enumerate(figures["heatmap"])],
         ),
         Table(

@@ -13,6 +13,7 @@ from datetime import date, timedelta
 
 from django.db.models import Count, Min, Q, QuerySet, Sum
 from django.db.models.functions import TruncDate
+from django.utils import timezone
 
 from accounts.models import ClientCompany, Role, Team, User
 from accounts.permissions import visible_clients
@@ -92,7 +93,6 @@ def call_months(client: ClientCompany) -> list[date]:
     rows = CallRecord.objects.filter(client=client).order_by().aggregate(first=Min("started_at"))
     if rows["first"] is None:
         return []
-    from django.utils import timezone
 
     first = rows["first"].astimezone(KST).date().replace(day=1)
     month = timezone.localdate().replace(day=1)

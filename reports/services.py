@@ -180,7 +180,7 @@ def snapshot_build(*, snapshot_id: int) -> ReportSnapshot:
     """Build a queued snapshot (the Celery task). A redelivered task finds it built and does nothing."""
     with transaction.atomic():
         snapshot = (
-            ReportSnapshot.objects.select_for_update()
+            ReportSnapshot.objects.select_for_update(of=("self",))
             .select_related("client", "built_by")
             .get(pk=snapshot_id)
         )
@@ -207,7 +207,7 @@ def snapshot_build(*, snapshot_id: int) -> ReportSnapshot:
         return snapshot
     with transaction.atomic():
         snapshot = (
-            ReportSnapshot.objects.select_for_update()
+            ReportSnapshot.objects.select_for_update(of=("self",))
             .select_related("client", "built_by")
             .get(pk=snapshot.pk)
         )
