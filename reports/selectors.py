@@ -427,12 +427,16 @@ def client_rollup(user: User, *, month: date) -> list[ClientRollup]:
         .annotate(n=Count("id", distinct=True))
         .values_list("assignments__client_id", "n")
     )
-    snapshots = {
-        s.client_id: s
-        for s in ReportSnapshot.objects.filter(
-            client_id__in=ids, period_start=month, period_end=month_end, status=SnapshotStatus.DONE
-        ).defer("figures")
-    }
+    # The latest ready report up to this month (a month's report exists only once the month is over).
+    snapshots: dict[int, ReportSnapshot] = {}
+    for snap in (
+        ReportSnapshot.objects.filter(
+            client_id__in=ids, period_end__lte=month_end, status=SnapshotStatus.DONE
+        )
+        .defer("figures")
+        .order_by("client_id", "-period_end", "-period_start")
+    ):
+        snapshots.setdefault(snap.client_id, snap)
     return [
         ClientRollup(
             client=c,

@@ -184,3 +184,21 @@ def test_dashboard_queries_do_not_grow_with_people(activity, org, as_user, djang
     UserFactory.create_batch(15, team=org["team_a"], clients=[org["client_a"]])
     with django_assert_max_num_queries(60):
         as_user(org["manager_a"]).get(reverse("reports:team"), {"month": "2026-11"})
+
+
+def test_company_view_links_each_clients_latest_report(activity, org, as_user):
+    from reports.models import ReportSnapshot, SnapshotStatus
+
+    oct_ = ReportSnapshot.objects.create(
+        client=org["client_a"],
+        period_start=date(2026, 10, 1),
+        period_end=date(2026, 10, 31),
+        status=SnapshotStatus.DONE,
+        summary={"calls": 10, "aht": 100.0, "coverage": 0.75, "findings": 1},
+    )
+    ReportSnapshot.objects.create(
+        client=org["client_a"], period_start=date(2026, 11, 1), period_end=date(2026, 11, 30)
+    )  # still queued: not shown
+    rollup = {c.client.slug: c for c in selectors.client_rollup(org["admin_user"], month=NOV)}
+    assert rollup["hanbit-card"].snapshot == oct_ and rollup["hanbit-card"].coverage == 75.0
+    assert rollup["nuri-telecom"].snapshot is None and rollup["nuri-telecom"].coverage is None
