@@ -48,9 +48,15 @@ def test_manager_reads_and_exports_the_diagnosis(new_page, login, org, demo_repo
     assert page.get_by_test_id("chart-daily").locator("rect").count() == len(demo_report.figures["daily"])
     expect(page.get_by_test_id("findings").locator("li").first).to_be_visible()
     screenshot(page, "reports-diagnosis")
+    # Printing (Save as PDF): A4 width, print stylesheet, no navigation; Chromium makes the PDF.
+    page.set_viewport_size({"width": 794, "height": 1123})
     page.emulate_media(media="print")
+    expect(page.locator(".topbar")).to_be_hidden()
     screenshot(page, "reports-diagnosis-print")
+    pdf = page.pdf(format="A4", print_background=True)
+    assert pdf.startswith(b"%PDF") and pdf.count(b"/Type /Page") >= 3
     page.emulate_media(media="screen")
+    page.set_viewport_size({"width": 1366, "height": 900})
 
     with page.expect_download() as info:
         page.get_by_test_id("export-xlsx").click()
