@@ -40,6 +40,12 @@ app.conf.beat_schedule = {
         "schedule": crontab(minute="*"),
         "options": {"expires": 55},
     },
+    # Reports: on the 1st, last month's operations diagnosis for every active client with calls in it
+    # (one snapshot per client and month, claimed first: a repeated or late run builds nothing twice).
+    "reports-monthly-diagnosis": {
+        "task": "reports.tasks.build_monthly_reports",
+        "schedule": crontab(minute=0, hour=6, day_of_month=1),
+    },
     "wellbeing-expire-requests": {
         "task": "wellbeing.tasks.expire_requests",
         "schedule": crontab(minute="5,35"),

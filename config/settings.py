@@ -271,6 +271,7 @@ SPECTACULAR_SETTINGS = {
         "HoldStatusEnum": "bookclub.models.HoldStatus",
         "RsvpStatusEnum": "bookclub.models.RsvpStatus",
         "ReviewStatusEnum": "bookclub.models.ReviewStatus",
+        "SnapshotStatusEnum": "reports.models.SnapshotStatus",
         "RequestStateEnum": "wellbeing.models.RequestState",
     },
 }
