@@ -234,9 +234,12 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": [NONE],
     }
 }
-SECURE_PROXY_SSL_HEADER = (
-    ("HTTP_X_FORWARDED_PROTO", "https") if env.bool("BEHIND_PROXY", default=_SECURE) else None
-)
+_BEHIND_PROXY = env.bool("BEHIND_PROXY", default=_SECURE)
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if _BEHIND_PROXY else None
+# Behind the reverse proxy every request comes from the proxy's address: the login rate limits
+# must key on the client's address from X-Forwarded-For instead, or one attacker's failures would
+# use up the budget of the whole company.
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=1 if _BEHIND_PROXY else 0)
 
 # --- REST API -------------------------------------------------------------------------------
 REST_FRAMEWORK = {
