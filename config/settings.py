@@ -316,6 +316,9 @@ LOGGING = {
 
 # --- Knowledge: manuals ---------------------------------------------------------------------
 KNOWLEDGE_ATTACHMENT_MAX_BYTES = env.int("KNOWLEDGE_ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024)
+# Manual imports (JSONL/CSV/XLSX, at most 20 000 rows): the upload, and an XLSX once unzipped.
+KNOWLEDGE_IMPORT_MAX_BYTES = env.int("KNOWLEDGE_IMPORT_MAX_BYTES", default=20 * 1024 * 1024)
+KNOWLEDGE_IMPORT_MAX_UNCOMPRESSED = env.int("KNOWLEDGE_IMPORT_MAX_UNCOMPRESSED", default=200 * 1024 * 1024)
 
 # --- Knowledge search ---------------------------------------------------------------------------
 # Dotted path to `f(article_ids) -> {article_id: helpfulness in [0, 1]}`, a tie-breaker after text

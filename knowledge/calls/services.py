@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from accounts.models import ClientCompany, Role, User
 from accounts.permissions import can_manage_client
 from accounts.services import audit_record, notify
+from knowledge.exporting import safe_cell
 from knowledge.models import Article, ArticleStatus
 
 from . import mining
@@ -197,7 +198,8 @@ def _write_errors(job: ImportJob, outcome: Outcome) -> None:
         with path.open("w", encoding="utf-8-sig", newline="") as fh:  # BOM: Excel opens Korean correctly
             writer = csv.writer(fh)
             writer.writerow([_("line"), _("column"), _("problem")])
-            writer.writerows([e.line, e.field, e.message] for e in errors)
+            # The messages quote the bad cells: neutralise formulas (CSV injection) like every export.
+            writer.writerows([e.line, e.field, safe_cell(str(e.message))] for e in errors)
         job.errors_file = str(path)
 
 
