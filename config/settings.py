@@ -341,6 +341,10 @@ CALLS_MINING_TREND_SAMPLE = env.int("CALLS_MINING_TREND_SAMPLE", default=20000)
 # Uploaded exports hold phone numbers in clear text: they are deleted after the import, and
 # uploads never imported are purged after this many hours.
 CALLS_UPLOAD_RETENTION_HOURS = env.int("CALLS_UPLOAD_RETENTION_HOURS", default=24)
+# An import or mining run with no sign of life for this long lost its worker; it is started again
+# (see knowledge.calls.services._lease), at most CALLS_WORK_MAX_ATTEMPTS times in all.
+CALLS_WORK_STALE_SECONDS = env.int("CALLS_WORK_STALE_SECONDS", default=15 * 60)
+CALLS_WORK_MAX_ATTEMPTS = env.int("CALLS_WORK_MAX_ATTEMPTS", default=3)
 # --- Book club (bookclub/) ------------------------------------------------------------------
 BOOKCLUB_LOAN_DAYS = env.int("BOOKCLUB_LOAN_DAYS", default=14)
 BOOKCLUB_MAX_RENEWALS = env.int("BOOKCLUB_MAX_RENEWALS", default=2)
