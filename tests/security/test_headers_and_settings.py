@@ -243,6 +243,24 @@ def test_an_idle_session_ends_and_an_active_one_lives_on(world):
         assert response["Location"].startswith(reverse("account_login"))
 
 
+def test_working_does_not_write_the_session_on_every_request(world):
+    from django.contrib.sessions.models import Session
+
+    client = Client()
+    client.force_login(world.users["agent_a"])
+    key = client.cookies[settings.SESSION_COOKIE_NAME].value
+    with time_machine.travel(timezone.now(), tick=False) as clock:
+        client.get(reverse("home"))
+        first = Session.objects.get(pk=key).expire_date
+        for _i in range(5):
+            clock.shift(timedelta(minutes=5))
+            client.get(reverse("knowledge:call_mode"))
+        assert Session.objects.get(pk=key).expire_date == first  # 25 minutes of work, no write
+        clock.shift(timedelta(seconds=settings.SESSION_COOKIE_AGE // 10))
+        client.get(reverse("home"))
+        assert Session.objects.get(pk=key).expire_date > first  # renewed once a tenth has passed
+
+
 def test_session_cookie_is_http_only_and_same_site(world):
     client = Client()
     client.post(
