@@ -305,3 +305,19 @@ def test_without_totp_every_path_leads_to_the_mfa_set_up(world, factory):
             wrong.append(f"GET {url}: {response.status_code} {response.get('Location', '')}")
     assert paths > 100
     assert not wrong, "\n".join(wrong)
+
+
+@pytest.mark.parametrize("factory", [ManagerFactory, AdminFactory], ids=["manager", "admin"])
+def test_the_token_endpoint_demands_totp_of_managers_and_admins(db, factory):
+    """No way round the second factor through the API: without TOTP no token; with it, the code."""
+    from tests.accounts.factories import totp_code
+
+    url = reverse("api-token")
+    without = factory(totp=False)
+    body = {"email": without.email, "password": "correct-horse-battery"}
+    assert Client().post(url, body, content_type="application/json").status_code == HTTPStatus.FORBIDDEN
+    person = factory()
+    body = {"email": person.email, "password": "correct-horse-battery"}
+    assert Client().post(url, body, content_type="application/json").status_code == HTTPStatus.BAD_REQUEST
+    ok = Client().post(url, {**body, "otp": totp_code(person)}, content_type="application/json")
+    assert ok.status_code == HTTPStatus.CREATED
