@@ -12,7 +12,10 @@ redirect back with an error or warning message (a rule said no: e.g. rating one'
 ADMIN_LOGIN, the admin site's redirect to its login, which hands over to allauth.
 
 Adding a URL? Add its row here: tests/security/test_permission_matrix.py fails for any route
-without one (by name; unnamed routes by path).
+without one (by name; unnamed routes by path). An object it needs goes into build_world() (owned by
+client A / team A / agent A). To see what a new route answers today, run
+`MATRIX_RECORD=/tmp/matrix.jsonl .venv/bin/pytest tests/security/test_permission_matrix.py -k NAME`
+(it records instead of asserting), then decide what it should answer and write that down.
 """
 
 from __future__ import annotations
