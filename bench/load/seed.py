@@ -20,15 +20,17 @@ def main(out: str, agents: int) -> None:
     import django
 
     django.setup()
+    from importlib import import_module
+
     from django.conf import settings
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-    from django.contrib.sessions.backends.db import SessionStore
     from django.core.management import call_command
 
     from accounts.models import ClientAssignment, ClientCompany, Role, Team, User
     from bookclub.models import Review, ReviewStatus
     from knowledge.models import Article, ArticleStatus
 
+    SessionStore = import_module(settings.SESSION_ENGINE).SessionStore
     call_command("seed_demo", verbosity=0)
     rng = random.Random(8)
     clients = list(ClientCompany.objects.order_by("slug"))

@@ -79,7 +79,7 @@ def test_production_security_settings():
         "'SESSION_COOKIE_SECURE','CSRF_COOKIE_SECURE','SESSION_COOKIE_HTTPONLY','SECURE_SSL_REDIRECT',"
         "'SECURE_HSTS_SECONDS','SECURE_HSTS_INCLUDE_SUBDOMAINS','SECURE_CONTENT_TYPE_NOSNIFF',"
         "'X_FRAME_OPTIONS','SECURE_PROXY_SSL_HEADER','SESSION_COOKIE_AGE','SESSION_COOKIE_SAMESITE',"
-        "'CSRF_COOKIE_SAMESITE','DEBUG']}))"
+        "'CSRF_COOKIE_SAMESITE','DEBUG','SESSION_ENGINE','ALLAUTH_TRUSTED_PROXY_COUNT']}))"
     )
     result = subprocess.run(
         [sys.executable, "-c", code], cwd=ROOT, env=_production_env(), capture_output=True, text=True
@@ -93,6 +93,8 @@ def test_production_security_settings():
     assert values["SECURE_PROXY_SSL_HEADER"] == ["HTTP_X_FORWARDED_PROTO", "https"]
     assert values["SESSION_COOKIE_SAMESITE"] == "Lax" and values["DEBUG"] is False
     assert values["SESSION_COOKIE_AGE"] <= 12 * 3600
+    assert values["SESSION_ENGINE"] == "django.contrib.sessions.backends.cached_db"  # Redis, then PG
+    assert values["ALLAUTH_TRUSTED_PROXY_COUNT"] == 1  # limits key on the client, not the proxy
 
 
 # --- Content-Security-Policy and no inline script ------------------------------------------------
