@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from django.utils.functional import SimpleLazyObject
+
 from . import navigation, selectors
 
 
@@ -10,5 +12,6 @@ def header(request):
         return {}
     return {
         "nav_sections": navigation.sections(request),
-        "unread_notifications": selectors.unread_count(user),
+        # Counted only when a template shows it: htmx fragments (search as you type) do not.
+        "unread_notifications": SimpleLazyObject(lambda: selectors.unread_count(user)),
     }

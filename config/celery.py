@@ -46,6 +46,10 @@ app.conf.beat_schedule = {
         "task": "reports.tasks.build_monthly_reports",
         "schedule": crontab(minute=0, hour=6, day_of_month=1),
     },
+    # Call data: re-send imports and mining whose task was lost (a second send is a no-op), and
+    # delete uploaded exports (phone numbers in clear) never imported.
+    "calls-recover-stalled": {"task": "knowledge.calls.recover_stalled", "schedule": crontab(minute="*/5")},
+    "calls-purge-uploads": {"task": "knowledge.calls.purge_uploads", "schedule": crontab(minute=20)},
     "wellbeing-expire-requests": {
         "task": "wellbeing.tasks.expire_requests",
         "schedule": crontab(minute="5,35"),

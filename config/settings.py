@@ -61,6 +61,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "config.middleware.IdleSessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -110,6 +111,10 @@ else:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://dasan")}
+# With a shared cache (Redis in production) sessions are read from it, written through to the
+# database: one query less on every request.
+if CACHES["default"]["BACKEND"].endswith(("RedisCache", "PyMemcacheCache", "PyLibMCCache")):
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
@@ -205,7 +210,9 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # --- Security -------------------------------------------------------------------------------
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=60 * 60 * 10)  # one working day
-SESSION_SAVE_EVERY_REQUEST = True  # the expiry counts from the last request: idle sessions end
+# Idle sessions end: config.middleware.IdleSessionMiddleware renews the expiry as people work,
+# at most once per tenth of SESSION_COOKIE_AGE, instead of a session write on every request.
+SESSION_SAVE_EVERY_REQUEST = False
 SESSION_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
@@ -234,9 +241,12 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": [NONE],
     }
 }
-SECURE_PROXY_SSL_HEADER = (
-    ("HTTP_X_FORWARDED_PROTO", "https") if env.bool("BEHIND_PROXY", default=_SECURE) else None
-)
+_BEHIND_PROXY = env.bool("BEHIND_PROXY", default=_SECURE)
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if _BEHIND_PROXY else None
+# Behind the reverse proxy every request comes from the proxy's address: the login rate limits
+# must key on the client's address from X-Forwarded-For instead, or one attacker's failures would
+# use up the budget of the whole company.
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=1 if _BEHIND_PROXY else 0)
 
 # --- REST API -------------------------------------------------------------------------------
 REST_FRAMEWORK = {
@@ -314,6 +324,9 @@ LOGGING = {
 
 # --- Knowledge: manuals ---------------------------------------------------------------------
 KNOWLEDGE_ATTACHMENT_MAX_BYTES = env.int("KNOWLEDGE_ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024)
+# Manual imports (JSONL/CSV/XLSX, at most 20 000 rows): the upload, and an XLSX once unzipped.
+KNOWLEDGE_IMPORT_MAX_BYTES = env.int("KNOWLEDGE_IMPORT_MAX_BYTES", default=20 * 1024 * 1024)
+KNOWLEDGE_IMPORT_MAX_UNCOMPRESSED = env.int("KNOWLEDGE_IMPORT_MAX_UNCOMPRESSED", default=200 * 1024 * 1024)
 
 # --- Knowledge search ---------------------------------------------------------------------------
 # Dotted path to `f(article_ids) -> {article_id: helpfulness in [0, 1]}`, a tie-breaker after text
@@ -336,6 +349,10 @@ CALLS_MINING_TREND_SAMPLE = env.int("CALLS_MINING_TREND_SAMPLE", default=20000)
 # Uploaded exports hold phone numbers in clear text: they are deleted after the import, and
 # uploads never imported are purged after this many hours.
 CALLS_UPLOAD_RETENTION_HOURS = env.int("CALLS_UPLOAD_RETENTION_HOURS", default=24)
+# An import or mining run with no sign of life for this long lost its worker; it is started again
+# (see knowledge.calls.services._lease), at most CALLS_WORK_MAX_ATTEMPTS times in all.
+CALLS_WORK_STALE_SECONDS = env.int("CALLS_WORK_STALE_SECONDS", default=15 * 60)
+CALLS_WORK_MAX_ATTEMPTS = env.int("CALLS_WORK_MAX_ATTEMPTS", default=3)
 # --- Book club (bookclub/) ------------------------------------------------------------------
 BOOKCLUB_LOAN_DAYS = env.int("BOOKCLUB_LOAN_DAYS", default=14)
 BOOKCLUB_MAX_RENEWALS = env.int("BOOKCLUB_MAX_RENEWALS", default=2)

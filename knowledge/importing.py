@@ -8,8 +8,10 @@ from __future__ import annotations
 import csv
 import io
 import json
+import zipfile
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.utils.translation import gettext as _
 
 COLUMNS = ["client", "category", "title", "question", "answer", "steps", "cautions", "tags", "external_id"]
@@ -98,9 +100,26 @@ def parse_jsonl(data: bytes) -> list[tuple[int, dict]]:
     return rows
 
 
+def _check_workbook_zip(data: bytes) -> None:
+    """Refuse zip bombs from the zip directory alone, before openpyxl inflates anything."""
+    limit = settings.KNOWLEDGE_IMPORT_MAX_UNCOMPRESSED
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            members = archive.infolist()
+    except zipfile.BadZipFile:
+        raise ImportRejected([RowError(1, _("the file is not a readable XLSX workbook"))]) from None
+    total = sum(m.file_size for m in members)
+    bomb = any(m.file_size > 1024 * 1024 and m.file_size / max(m.compress_size, 1) > 200 for m in members)
+    if bomb or total > limit:
+        raise ImportRejected(
+            [RowError(1, _("the workbook expands too much when opened (a zip bomb?); it was not opened"))]
+        )
+
+
 def parse_xlsx(data: bytes) -> list[tuple[int, dict]]:
     from openpyxl import load_workbook
 
+    _check_workbook_zip(data)
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception:  # openpyxl raises many kinds for a broken file
@@ -125,7 +144,22 @@ def parse_xlsx(data: bytes) -> list[tuple[int, dict]]:
         workbook.close()
 
 
+def check_size(size: int) -> None:
+    limit = settings.KNOWLEDGE_IMPORT_MAX_BYTES
+    if size > limit:
+        raise ImportRejected(
+            [
+                RowError(
+                    1,
+                    _("the file is %(size)s MB; the limit is %(limit)s MB")
+                    % {"size": round(size / 1024 / 1024, 1), "limit": round(limit / 1024 / 1024, 1)},
+                )
+            ]
+        )
+
+
 def parse_file(name: str, data: bytes) -> list[tuple[int, dict]]:
+    check_size(len(data))
     lowered = (name or "").lower()
     if lowered.endswith((".jsonl", ".ndjson", ".json")):
         rows = parse_jsonl(data)

@@ -22,6 +22,7 @@ from . import exporting, selectors, services
 from .diff import diff_versions
 from .forms import ArticleForm, AttachmentForm, DecisionForm, FeedbackForm, ImportForm, SuggestionForm
 from .importing import ImportRejected
+from .importing import check_size as check_import_size
 from .models import ArticleStatus, SuggestionStatus
 
 DIFF_FIELDS = [
@@ -509,6 +510,7 @@ def import_upload(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
+            check_import_size(upload.size or 0)  # before the upload is read into memory
             result = services.articles_import(
                 name=upload.name, data=upload.read(), by=request.user, publish=form.cleaned_data["publish"]
             )

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from allauth.account.adapter import get_adapter
 from allauth.core import ratelimit
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import TOTP
@@ -40,15 +41,17 @@ class TokenView(APIView):
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         email = data["email"].lower()
-        # The same per-account failure budget as the login page (ACCOUNT_RATE_LIMITS["login_failed"]).
-        if not ratelimit.consume(request._request, action="login_failed", key=email, dry_run=True):
+        # The same per-account failure budget as the login page (ACCOUNT_RATE_LIMITS["login_failed"]),
+        # under the very key allauth uses, so failures here and there add up.
+        key = get_adapter(request._request)._get_login_attempts_cache_key(request._request, email=email)
+        if not ratelimit.consume(request._request, action="login_failed", key=key, dry_run=True):
             return Response(
                 {"detail": _("Too many failed attempts. Try again in a few minutes.")},
                 status=status.HTTP_429_TOO_MANY_REQUESTS,
             )
         user = authenticate(request._request, email=email, password=data["password"])
         if user is None:
-            ratelimit.consume(request._request, action="login_failed", key=email)
+            ratelimit.consume(request._request, action="login_failed", key=key)
             return Response(
                 {"detail": _("E-mail or password is incorrect.")}, status=status.HTTP_400_BAD_REQUEST
             )
@@ -67,7 +70,7 @@ class TokenView(APIView):
             if not code:
                 return Response({"otp": [_("A TOTP code is required for this account.")]}, status=400)
             if not TOTP(totp).validate_code(code):
-                ratelimit.consume(request._request, action="login_failed", key=email)
+                ratelimit.consume(request._request, action="login_failed", key=key)
                 return Response({"otp": [_("The TOTP code is not valid.")]}, status=400)
         _token, key = services.api_token_create(user=user, name=data.get("name") or _("API token"))
         return Response({"token": key}, status=status.HTTP_201_CREATED)

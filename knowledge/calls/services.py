@@ -6,6 +6,7 @@ import csv
 import logging
 import uuid
 from collections import Counter
+from contextlib import contextmanager
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
@@ -13,7 +14,7 @@ import numpy as np
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
+from django.db import connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,6 +22,7 @@ from django.utils.translation import gettext as _
 from accounts.models import ClientCompany, Role, User
 from accounts.permissions import can_manage_client
 from accounts.services import audit_record, notify
+from knowledge.exporting import safe_cell
 from knowledge.models import Article, ArticleStatus
 
 from . import mining
@@ -68,6 +70,47 @@ def _delete_upload(job: ImportJob) -> None:
     if job.file_path and job.file_path.startswith(str(Path(settings.MEDIA_ROOT))):
         Path(job.file_path).unlink(missing_ok=True)
     job.file_path = ""
+
+
+# --- Leases: who runs a queued job, and noticing that its worker died ------------------------------
+# Celery redelivers a task whose worker died (acks_late + reject_on_worker_lost). The redelivered
+# task must run the job again if — and only if — nobody else still runs it. On PostgreSQL a session
+# advisory lock says so exactly: the database drops it when the worker's connection dies. Elsewhere
+# (the embedded mode, one worker) a heartbeat older than CALLS_WORK_STALE_SECONDS does.
+IMPORT_LEASE, MINING_LEASE = 7101, 7102
+
+
+@contextmanager
+def _lease(kind: int, pk: int):
+    if connection.vendor != "postgresql":
+        yield True
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_lock(%s, %s)", [kind, pk])
+        held = cursor.fetchone()[0]
+    try:
+        yield held
+    finally:
+        if held:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_unlock(%s, %s)", [kind, pk])
+
+
+def _stale(heartbeat: datetime | None, now: datetime) -> bool:
+    return heartbeat is None or now - heartbeat > timedelta(seconds=settings.CALLS_WORK_STALE_SECONDS)
+
+
+def _claim(obj, now: datetime) -> str:
+    """Inside the row lock: "run" (QUEUED, or RUNNING whose worker is gone), "busy" or "finished".
+    A job that has already been started CALLS_WORK_MAX_ATTEMPTS times is "exhausted": it killed
+    its worker each time (out of memory on a huge file?) and is not tried again."""
+    if obj.status == "queued" or (
+        obj.status == "running" and (connection.vendor == "postgresql" or _stale(obj.heartbeat_at, now))
+    ):
+        if obj.attempts >= settings.CALLS_WORK_MAX_ATTEMPTS:
+            return "exhausted"
+        return "run"
+    return "busy" if obj.status == "running" else "finished"
 
 
 # --- Imports ------------------------------------------------------------------------------------
@@ -182,7 +225,19 @@ def import_start(
         job.status = ImportStatus.QUEUED
         job.progress = 0
         job.rows_processed = 0
-        job.save(update_fields=["mapping", "valid_only", "status", "progress", "rows_processed"])
+        job.heartbeat_at = timezone.now()
+        job.attempts = 0
+        job.save(
+            update_fields=[
+                "mapping",
+                "valid_only",
+                "status",
+                "progress",
+                "rows_processed",
+                "heartbeat_at",
+                "attempts",
+            ]
+        )
         import_calls_task.delay_on_commit(job.pk)
     return job
 
@@ -197,23 +252,52 @@ def _write_errors(job: ImportJob, outcome: Outcome) -> None:
         with path.open("w", encoding="utf-8-sig", newline="") as fh:  # BOM: Excel opens Korean correctly
             writer = csv.writer(fh)
             writer.writerow([_("line"), _("column"), _("problem")])
-            writer.writerows([e.line, e.field, e.message] for e in errors)
+            # The messages quote the bad cells: neutralise formulas (CSV injection) like every export.
+            writer.writerows([e.line, e.field, safe_cell(str(e.message))] for e in errors)
         job.errors_file = str(path)
 
 
 def import_execute(*, job_id: int, path: Path | None = None, on_progress=None) -> ImportJob:
-    """Run a queued import (called by the Celery task, or by the CLI with its own file path)."""
+    """Run a queued import (called by the Celery task, or by the CLI with its own file path).
+
+    Safe to call again at any time: a finished import is left alone, one running in a live worker
+    too, and one whose worker died is run again from the start (the upsert is all-or-nothing and
+    changes nothing the second time)."""
+    with _lease(IMPORT_LEASE, job_id) as held:
+        if not held:
+            return ImportJob.objects.get(pk=job_id)  # a live worker runs it right now
+        return _import_run(job_id=job_id, path=path, on_progress=on_progress)
+
+
+def _import_run(*, job_id: int, path: Path | None, on_progress) -> ImportJob:
+    now = timezone.now()
     with transaction.atomic():
         job = ImportJob.objects.select_for_update().select_related("client").get(pk=job_id)
-        if job.status != ImportStatus.QUEUED:
-            return job  # already run (a redelivered task): nothing to do twice
+        claim = _claim(job, now)
+        if claim in ("busy", "finished"):
+            return job  # a redelivered task: nothing to do twice
+        if claim == "exhausted":
+            job.status = ImportStatus.FAILED
+            job.message = _("The import stopped %(n)s times before it finished; nothing was stored.") % {
+                "n": job.attempts
+            }
+            job.finished_at = now
+            if path is None:
+                _delete_upload(job)
+            job.save()
+            transaction.on_commit(lambda: _notify_import(job))
+            return job
         job.status = ImportStatus.RUNNING
-        job.started_at = timezone.now()
-        job.save(update_fields=["status", "started_at"])
+        job.started_at = now
+        job.heartbeat_at = now
+        job.attempts += 1
+        job.save(update_fields=["status", "started_at", "heartbeat_at", "attempts"])
     source = path or Path(job.file_path)
 
     def report(fraction: float, rows: int) -> None:
-        ImportJob.objects.filter(pk=job.pk).update(progress=min(fraction, 0.99), rows_processed=rows)
+        ImportJob.objects.filter(pk=job.pk).update(
+            progress=min(fraction, 0.99), rows_processed=rows, heartbeat_at=timezone.now()
+        )
         if on_progress:
             on_progress(fraction, rows)
 
@@ -332,6 +416,31 @@ def purge_stale_uploads() -> int:
     return count
 
 
+def recover_stalled_work(*, now: datetime | None = None) -> dict[str, int]:
+    """Send again the imports and mining runs whose task was lost: queued or running, and no sign
+    of life for CALLS_WORK_STALE_SECONDS (a broker restart, a worker killed with its message). A
+    task sent twice is harmless: the second finds the job taken or done."""
+    from .tasks import import_calls_task, mine_topics_task
+
+    cutoff = (now or timezone.now()) - timedelta(seconds=settings.CALLS_WORK_STALE_SECONDS)
+    active = [ImportStatus.QUEUED, ImportStatus.RUNNING]
+    jobs = list(
+        ImportJob.objects.filter(status__in=active, heartbeat_at__lt=cutoff).values_list("pk", flat=True)
+    )
+    runs = list(
+        MiningRun.objects.filter(
+            status__in=[MiningStatus.QUEUED, MiningStatus.RUNNING], heartbeat_at__lt=cutoff
+        ).values_list("pk", flat=True)
+    )
+    for pk in jobs:
+        import_calls_task.delay(pk)
+    for pk in runs:
+        mine_topics_task.delay(pk)
+    if jobs or runs:
+        log.warning("re-sent stalled call imports %s and mining runs %s", jobs, runs)
+    return {"imports": len(jobs), "mining": len(runs)}
+
+
 # --- Topic mining -------------------------------------------------------------------------------
 def default_period(client: ClientCompany) -> tuple[date, date]:
     """The 30 days up to the client's latest call."""
@@ -365,10 +474,13 @@ def mining_request(
         run, _created = MiningRun.objects.select_for_update().get_or_create(
             client=client, period_start=since, period_end=until, defaults={"requested_by": by}
         )
-        if run.status != MiningStatus.RUNNING:
+        # A run stuck in RUNNING (its worker died and the task was lost) may be asked for again.
+        if run.status != MiningStatus.RUNNING or _stale(run.heartbeat_at, timezone.now()):
             run.status = MiningStatus.QUEUED
             run.requested_by = by or run.requested_by
-            run.save(update_fields=["status", "requested_by"])
+            run.heartbeat_at = timezone.now()
+            run.attempts = 0
+            run.save(update_fields=["status", "requested_by", "heartbeat_at", "attempts"])
             mine_topics_task.delay_on_commit(run.pk)
     return run
 
@@ -381,9 +493,9 @@ def mining_run_now(*, client: ClientCompany, since: date, until: date, by: User 
         run, _created = MiningRun.objects.select_for_update().get_or_create(
             client=client, period_start=since, period_end=until, defaults={"requested_by": by}
         )
-        if by is not None and run.requested_by_id != by.pk:
-            run.requested_by = by
-            run.save(update_fields=["requested_by"])
+        run.requested_by = by or run.requested_by
+        run.status, run.attempts = MiningStatus.QUEUED, 0
+        run.save(update_fields=["requested_by", "status", "attempts"])
     return mining_execute(run_id=run.pk)
 
 
@@ -398,12 +510,37 @@ def _search_user(run: MiningRun):
 
 
 def mining_execute(*, run_id: int) -> MiningRun:
-    """Mine one run's period and store its topics (replacing earlier ones). Idempotent."""
+    """Mine one queued run's period and store its topics (replacing earlier ones). Idempotent: a
+    redelivered task finds the run done (or running in a live worker) and leaves it; a run whose
+    worker died is mined again, and the old topics stay until the new ones replace them."""
+    with _lease(MINING_LEASE, run_id) as held:
+        if not held:
+            return MiningRun.objects.get(pk=run_id)
+        return _mining_run(run_id=run_id)
+
+
+def _mining_run(*, run_id: int) -> MiningRun:
+    now = timezone.now()
     with transaction.atomic():
-        run = MiningRun.objects.select_for_update().select_related("client", "requested_by").get(pk=run_id)
+        run = (
+            MiningRun.objects.select_for_update(of=("self",))
+            .select_related("client", "requested_by")
+            .get(pk=run_id)
+        )
+        claim = _claim(run, now)
+        if claim in ("busy", "finished"):
+            return run
+        if claim == "exhausted":
+            run.status = MiningStatus.FAILED
+            run.message = _("Mining stopped %(n)s times before it finished.") % {"n": run.attempts}
+            run.finished_at = now
+            run.save(update_fields=["status", "message", "finished_at"])
+            return run
         run.status = MiningStatus.RUNNING
-        run.started_at = timezone.now()
-        run.save(update_fields=["status", "started_at"])
+        run.started_at = now
+        run.heartbeat_at = now
+        run.attempts += 1
+        run.save(update_fields=["status", "started_at", "heartbeat_at", "attempts"])
     try:
         topics, figures = _mine(run)
     except Exception as exc:

@@ -20,3 +20,8 @@ def mine_topics_task(run_id: int) -> str:
 @shared_task(name="knowledge.calls.purge_uploads")
 def purge_uploads_task() -> int:
     return services.purge_stale_uploads()
+
+
+@shared_task(name="knowledge.calls.recover_stalled")
+def recover_stalled_task() -> dict:
+    return services.recover_stalled_work()

@@ -83,7 +83,12 @@ def _hits(client: ClientCompany, out: engine.EngineResult) -> SearchResult:
 
     ids = [f.article_id for f in out.found]
     # The article table has the last word: published, of this client (a stale index row never leaks).
-    articles = Article.objects.published().filter(client=client, pk__in=ids).select_related("category")
+    # The category path walks up the tree: fetch three levels with the article, not one query each.
+    articles = (
+        Article.objects.published()
+        .filter(client=client, pk__in=ids)
+        .select_related("category__parent__parent")
+    )
     by_id = {a.pk: a for a in articles}
     terms = [t for t in (out.parsed.terms() if out.parsed else []) if len(t) >= 2] or (
         out.parsed.terms() if out.parsed else []
