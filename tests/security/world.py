@@ -147,6 +147,19 @@ def build_world() -> World:
         call_ids=[o["call"].pk],
     )
 
+    # --- reports: a built diagnosis of client A for last month
+    from reports import services as report_services
+    from reports.models import SnapshotTrigger
+
+    last_day = today.replace(day=1) - timedelta(days=1)
+    o["snapshot"] = report_services.snapshot_build_now(
+        client=client_a,
+        since=last_day.replace(day=1),
+        until=last_day,
+        by=manager_a,
+        trigger=SnapshotTrigger.REQUEST,
+    )
+
     # --- book club
     book = BookFactory(title="다산의 책", cover=ContentFile(png_bytes(), name="cover.png"))
     CopyFactory(book=book)
