@@ -233,5 +233,12 @@ def remove_articles(ids: Iterable[int]) -> None:
         transaction.on_commit(lambda: get_backend().remove(ids))
 
 
+def helpfulness_changed(ids: Iterable[int]) -> None:
+    """Feedback on these articles changed: refresh their ranking tie-breaker (no re-analysis)."""
+    ids = list(ids)
+    if ids:
+        transaction.on_commit(lambda: get_backend().update_helpfulness(ids))
+
+
 def rebuild(client: ClientCompany | None = None) -> int:
     return get_backend().rebuild(client_id=client.pk if client else None)

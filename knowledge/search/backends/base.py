@@ -9,6 +9,7 @@ the matching primitives: `match`, `count` and the vocabulary look-ups.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -18,6 +19,14 @@ from .. import tokenizer
 from ..query import Expr
 
 BATCH = 500
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    title: set[str]
+    every: set[str]
+    helpfulness: float = 0.0
+    published: float = 0.0  # POSIX time, 0 when unknown
 
 
 def helpfulness_scores(article_ids: list[int]) -> dict[int, float]:
@@ -88,6 +97,14 @@ class SearchBackend:
                     batch_size=1000,
                 )
 
+    def update_helpfulness(self, ids: Iterable[int]) -> None:
+        from knowledge.models import SearchDocument
+
+        ids = list(ids)
+        scores = helpfulness_scores(ids)
+        for pk in SearchDocument.objects.filter(article_id__in=ids).values_list("article_id", flat=True):
+            SearchDocument.objects.filter(article_id=pk).update(helpfulness=scores.get(pk, 0.0))
+
     def remove(self, ids: Iterable[int]) -> None:
         from knowledge.models import SearchDocument
 
@@ -116,11 +133,9 @@ class SearchBackend:
     # --- matching (vendor-specific) -----------------------------------------------------------
     def match(
         self, client_id: int, expr: Expr, *, limit: int, exclude: set[int] | frozenset = frozenset()
-    ) -> tuple[list[tuple[int, float]], bool]:
-        """(article id, rank) best first, and whether the candidate set was saturated."""
-        raise NotImplementedError
-
-    def count(self, client_id: int, expr: Expr, cap: int) -> int:
+    ) -> tuple[list[tuple[int, float]], int]:
+        """(article id, rank) best first, and how many articles match, counted up to `candidates`
+        (the count includes excluded ones). At the cap, title matches come first."""
         raise NotImplementedError
 
     def near_terms(self, client_id: int, word: str, limit: int) -> list[str]:
@@ -157,16 +172,23 @@ class SearchBackend:
             SearchTerm.objects.filter(client_id=client_id, term__in=terms).values_list("term", flat=True)
         )
 
-    def documents(self, ids: list[int]) -> dict[int, tuple[set[str], set[str]]]:
-        """(title terms, all terms) per article, for the relevance score of the final hits."""
+    def documents(self, ids: list[int]) -> dict[int, Document]:
+        """Terms and tie-breakers per article, for the relevance score and order of the final hits."""
         from knowledge.models import SearchDocument
 
         out = {}
-        for row in SearchDocument.objects.filter(article_id__in=ids).values_list(
-            "article_id", "title_terms", "question_terms", "answer_terms"
+        for pk, title, question, answer, helpful, published in SearchDocument.objects.filter(
+            article_id__in=ids
+        ).values_list(
+            "article_id", "title_terms", "question_terms", "answer_terms", "helpfulness", "published_at"
         ):
-            title = set(row[1].split())
-            out[row[0]] = (title, title | set(row[2].split()) | set(row[3].split()))
+            title_terms = set(title.split())
+            out[pk] = Document(
+                title=title_terms,
+                every=title_terms | set(question.split()) | set(answer.split()),
+                helpfulness=helpful,
+                published=published.timestamp() if published else 0.0,
+            )
         return out
 
     # --- the search itself --------------------------------------------------------------------
