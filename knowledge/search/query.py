@@ -41,13 +41,21 @@ class Or:
 Expr = Term | And | Or
 
 
+def _flat(kind: type, parts: list) -> list:
+    """Nested ORs of ORs (ANDs of ANDs) become one, duplicates go: a smaller query for the database."""
+    out: list = []
+    for part in parts:
+        out.extend(part.parts if isinstance(part, kind) else [part])
+    return list(dict.fromkeys(out))
+
+
 def any_of(parts: list) -> Expr:
-    parts = list(dict.fromkeys(parts))
+    parts = _flat(Or, parts)
     return parts[0] if len(parts) == 1 else Or(tuple(parts))
 
 
 def all_of(parts: list) -> Expr:
-    parts = list(dict.fromkeys(parts))
+    parts = _flat(And, parts)
     return parts[0] if len(parts) == 1 else And(tuple(parts))
 
 

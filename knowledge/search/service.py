@@ -79,12 +79,6 @@ def search(
 
 
 def _hits(client: ClientCompany, out: engine.EngineResult) -> SearchResult:
-    from knowledge.models import Article
-
-    ids = [f.article_id for f in out.found]
-    # The article table has the last word: published, of this client (a stale index row never leaks).
-    articles = Article.objects.published().filter(client=client, pk__in=ids).select_related("category")
-    by_id = {a.pk: a for a in articles}
     terms = [t for t in (out.parsed.terms() if out.parsed else []) if len(t) >= 2] or (
         out.parsed.terms() if out.parsed else []
     )
@@ -92,9 +86,7 @@ def _hits(client: ClientCompany, out: engine.EngineResult) -> SearchResult:
         terms += words
     hits = []
     for f in out.found:
-        a = by_id.get(f.article_id)
-        if a is None:
-            continue
+        a = f.article  # loaded by engine.score(): published, of this client
         hits.append(
             SearchHit(
                 article_id=a.pk,

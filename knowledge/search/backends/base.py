@@ -27,6 +27,7 @@ class Document:
     every: set[str]
     helpfulness: float = 0.0
     published: float = 0.0  # POSIX time, 0 when unknown
+    article: object = None  # the knowledge.Article, for the hit
 
 
 def helpfulness_scores(article_ids: list[int]) -> dict[int, float]:
@@ -53,8 +54,9 @@ class SearchBackend:
     """Base class: indexing over the Django tables; subclasses match and count."""
 
     vendor = ""
-    # How many matching articles are ranked at most (see docs/architecture.md: bounded candidates).
-    candidates = 1000
+    # How many matching articles are ranked (and counted) at most: a common word matches most of a
+    # client's manual, and ranking all of it costs more than a live call can wait for.
+    candidates = 300
 
     # --- indexing -------------------------------------------------------------------------
     def index(self, ids: Iterable[int]) -> None:
@@ -172,22 +174,34 @@ class SearchBackend:
             SearchTerm.objects.filter(client_id=client_id, term__in=terms).values_list("term", flat=True)
         )
 
-    def documents(self, ids: list[int]) -> dict[int, Document]:
-        """Terms and tie-breakers per article, for the relevance score and order of the final hits."""
-        from knowledge.models import SearchDocument
+    def documents(self, client_id: int, ids: list[int]) -> dict[int, Document]:
+        """Terms and tie-breakers per article, with the article itself, in one query. The article
+        table has the last word: only published articles of this client come back, so a stale
+        index row never shows anything else."""
+        from knowledge.models import Article
 
+        articles = (
+            Article.objects.published()
+            .filter(client_id=client_id, pk__in=ids, search_document__isnull=False)
+            .select_related("category__parent", "search_document")
+            .only(
+                *("id", "client_id", "category_id", "external_id", "title", "question", "answer"),
+                *("category__name", "category__parent__name", "category__parent__parent_id"),
+                *("search_document__title_terms", "search_document__question_terms"),
+                *("search_document__answer_terms", "search_document__helpfulness"),
+                "search_document__published_at",
+            )
+        )
         out = {}
-        for pk, title, question, answer, helpful, published in SearchDocument.objects.filter(
-            article_id__in=ids
-        ).values_list(
-            "article_id", "title_terms", "question_terms", "answer_terms", "helpfulness", "published_at"
-        ):
-            title_terms = set(title.split())
-            out[pk] = Document(
-                title=title_terms,
-                every=title_terms | set(question.split()) | set(answer.split()),
-                helpfulness=helpful,
-                published=published.timestamp() if published else 0.0,
+        for a in articles:
+            doc = a.search_document
+            title = set(doc.title_terms.split())
+            out[a.pk] = Document(
+                title=title,
+                every=title | set(doc.question_terms.split()) | set(doc.answer_terms.split()),
+                helpfulness=doc.helpfulness,
+                published=doc.published_at.timestamp() if doc.published_at else 0.0,
+                article=a,
             )
         return out
 

@@ -36,11 +36,16 @@ class PostgresBackend(SearchBackend):
         """
         assert column in ("tsv", "title_tsv")
         # The column name is one of ours; values are bound parameters.
+        # The matches are a MATERIALIZED CTE read through a LIMIT: planned for all matching rows, so
+        # PostgreSQL takes the GIN index unless the words are so common that a scan is cheaper, and
+        # evaluated lazily, so it stops at the cap. (A LIMIT right on the scan made the planner scan
+        # the table for moderately common words: 85 ms instead of 2 at 100k articles.)
         sql = (
-            "SELECT c.article_id, ts_rank(c.tsv, q) AS r, count(*) OVER () FROM ("  # noqa: S608
+            "WITH m AS MATERIALIZED ("  # noqa: S608
             " SELECT article_id, tsv, helpfulness, published_at FROM knowledge_searchdocument"
-            f" WHERE client_id = %s AND {column} @@ %s::tsquery LIMIT %s"
-            ") c, CAST(%s AS tsquery) q"
+            f" WHERE client_id = %s AND {column} @@ %s::tsquery)"
+            " SELECT c.article_id, ts_rank(c.tsv, q) AS r, count(*) OVER ()"
+            " FROM (SELECT * FROM m LIMIT %s) c, CAST(%s AS tsquery) q"
             " ORDER BY r DESC, c.helpfulness DESC, c.published_at DESC NULLS LAST LIMIT %s"
         )
         with connection.cursor() as cursor:
@@ -63,10 +68,10 @@ class PostgresBackend(SearchBackend):
         target = tokenizer.jamo(word)
         sql = (
             "SELECT term, jamo FROM knowledge_searchterm WHERE client_id = %s AND jamo %% %s"
-            " ORDER BY similarity(jamo, %s) DESC LIMIT 200"
+            " AND length(jamo) BETWEEN %s AND %s ORDER BY similarity(jamo, %s) DESC LIMIT 200"
         )
         with connection.cursor() as cursor:
-            cursor.execute(sql, [client_id, target, target])
+            cursor.execute(sql, [client_id, target, len(target) - 1, len(target) + 1, target])
             rows = cursor.fetchall()
         found = [term for term, j in rows if term != word and tokenizer.edit_distance_at_most_one(j, target)]
         return sorted(found, key=len)[:limit]
