@@ -149,6 +149,30 @@ def summary(samples: list[float]) -> dict:
     }
 
 
+class Turn:
+    """Both backends build at once but measure one at a time: a measuring child holds an exclusive
+    lock on a shared file, and building children hold it shared around each batch of work, so a
+    build pauses while the other child measures and the timings carry no load from this benchmark."""
+
+    def __init__(self, path: str | None, *, exclusive: bool):
+        self.path, self.exclusive = path, exclusive
+        self.file = None
+
+    def __enter__(self):
+        import fcntl
+
+        if self.path:
+            self.file = open(self.path, "a")  # closed in __exit__
+            fcntl.flock(self.file, fcntl.LOCK_EX if self.exclusive else fcntl.LOCK_SH)
+        return self
+
+    def __exit__(self, *exc):
+        if self.file:
+            self.file.close()  # releases the lock
+            self.file = None
+            time.sleep(0.05)  # let a waiting child take it before this one asks again
+
+
 def log(message: str) -> None:
     print(f"[bench/search {time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
 
@@ -165,15 +189,25 @@ def pg_admin(url: str, sql: str) -> None:
         conn.execute(sql)
 
 
-def child(backend: str, sizes: list[int], repeat: int, baseline_repeat: int, pg_url: str, keep: bool) -> dict:
+def child(
+    backend: str,
+    sizes: list[int],
+    repeat: int,
+    baseline_repeat: int,
+    pg_url: str,
+    keep: bool,
+    lock: str | None,
+) -> dict:
     tmp = tempfile.mkdtemp(prefix="dasan-bench-search-")
+    reuse = os.environ.get("BENCH_REUSE") == "1"
+    dbname = urlsplit(pg_url).path.lstrip("/")
     if backend == "postgresql":
-        dbname = urlsplit(pg_url).path.lstrip("/")
-        pg_admin(pg_url, f'DROP DATABASE IF EXISTS "{dbname}" WITH (FORCE)')
-        pg_admin(pg_url, f'CREATE DATABASE "{dbname}"')
+        if not reuse:
+            pg_admin(pg_url, f'DROP DATABASE IF EXISTS "{dbname}" WITH (FORCE)')
+            pg_admin(pg_url, f'CREATE DATABASE "{dbname}"')
         os.environ["DATABASE_URL"] = pg_url
     else:
-        os.environ["DATABASE_URL"] = f"sqlite:///{tmp}/bench.sqlite3"
+        os.environ["DATABASE_URL"] = f"sqlite:///{os.environ.get('BENCH_SQLITE') or tmp + '/bench.sqlite3'}"
     os.environ["DASAN_VAR_DIR"] = tmp
     os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings"
     os.environ["DEBUG"] = "false"
@@ -182,26 +216,27 @@ def child(backend: str, sizes: list[int], repeat: int, baseline_repeat: int, pg_
 
     django.setup()
     try:
-        return measure(backend, sizes, repeat, baseline_repeat)
+        if reuse:  # measure a kept database again (after --keep), without building anything
+            return remeasure(backend, repeat, baseline_repeat)
+        return measure(backend, sizes, repeat, baseline_repeat, lock)
     finally:
         from django.db import connections
 
         connections.close_all()
-        if keep:
+        if keep or reuse:
             log(f"{backend}: kept {os.environ['DATABASE_URL']}")
         elif backend == "postgresql":
             pg_admin(pg_url, f'DROP DATABASE IF EXISTS "{dbname}" WITH (FORCE)')
 
 
-def measure(backend: str, sizes: list[int], repeat: int, baseline_repeat: int) -> dict:
+def measure(backend: str, sizes: list[int], repeat: int, baseline_repeat: int, lock: str | None) -> dict:
     from django.core.management import call_command
     from django.db import connection
 
     from accounts.models import ClientAssignment, ClientCompany, Role, User
-    from knowledge.models import Article, ArticleStatus
-    from knowledge.search import search, tokenizer
+    from knowledge.models import Article
+    from knowledge.search import tokenizer
     from knowledge.search.backends import get_backend
-    from knowledge.search.backends.naive import NaiveBackend
 
     started = time.perf_counter()
     call_command("migrate", verbosity=0)
@@ -215,106 +250,134 @@ def measure(backend: str, sizes: list[int], repeat: int, baseline_repeat: int) -
     )
     ClientAssignment.objects.create(user=agent, client=main)
     rng = random.Random(20261203)
-    naive = NaiveBackend()
     out: dict = {}
-    built = 0
+    built, last_id = 0, 0
     for size in sorted(sizes):
         # Grow the corpus to `size` articles, 95% of them for the big client.
         t0 = time.perf_counter()
-        new_ids: list[int] = []
         while built < size:
-            batch = []
-            for _ in range(min(2000, size - built)):
-                built += 1
-                client = other if built % 20 == 0 else main
-                batch.append(
-                    Article(
-                        client=client,
-                        status=ArticleStatus.PUBLISHED,
-                        published_at=django_now(days_ago=rng.randint(0, 900)),
-                        **article_text(rng, built),
-                    )
-                )
-            new_ids += [a.pk for a in Article.objects.bulk_create(batch)]
+            with Turn(lock, exclusive=False):
+                built = insert_batch(rng, built, size, main, other)
         insert_s = time.perf_counter() - t0
+        new_ids = list(Article.objects.filter(pk__gt=last_id).order_by("pk").values_list("pk", flat=True))
+        last_id = new_ids[-1]
         t0 = time.perf_counter()
         for start in range(0, len(new_ids), 5000):
-            get_backend().index(new_ids[start : start + 5000])
+            with Turn(lock, exclusive=False):
+                get_backend().index(new_ids[start : start + 5000])
             log(f"{backend}: indexed {start + min(5000, len(new_ids) - start)}/{len(new_ids)} new articles")
         index_s = time.perf_counter() - t0
-        t0 = time.perf_counter()
-        with connection.cursor() as cursor:
-            cursor.execute("VACUUM ANALYZE" if backend == "postgresql" else "ANALYZE")
-        analyze_s = time.perf_counter() - t0
-        in_main = Article.objects.filter(client=main).count()
-        shares = {
-            w: round(naive.search(client_id=main.pk, query=w, limit=1)[1] / in_main, 3) for w in COMMON_WORDS
-        }
-        log(
-            f"{backend} {size}: built (insert {insert_s:.0f}s, index {index_s:.0f}s); common-word shares {shares}"
-        )
-
-        def timed(fn, query: str) -> float:
-            tokenizer._analyze_cached.cache_clear()
-            tokenizer.split_noun.cache_clear()
-            tokenizer.jamo.cache_clear()
-            t = time.perf_counter()
-            fn(query)
-            return (time.perf_counter() - t) * 1000
-
-        def real(query: str):
-            return search(user=agent, client=main, query=query, limit=10)
-
-        def baseline(query: str):
-            return naive.search(client_id=main.pk, query=query, limit=10)
-
-        for kind_queries in QUERIES.values():  # warm the database caches and the synonym map
-            for query in kind_queries:
-                real(query)
-                baseline(query)
-        found: dict[str, int] = {}
-        per_query: dict[str, dict] = {}
-        searched: dict[str, list[float]] = {}
-        naive_ms: dict[str, list[float]] = {}
-        for kind, kind_queries in QUERIES.items():
-            for query in kind_queries:
-                found[query] = real(query).count
-                samples = [timed(real, query) for _ in range(repeat)]
-                per_query[query] = {"p50": round(percentile(samples, 50), 2), "max": round(max(samples), 2)}
-                searched.setdefault(kind, []).extend(samples)
-                naive_ms.setdefault(kind, []).extend(timed(baseline, query) for _ in range(baseline_repeat))
-        every = [ms for samples in searched.values() for ms in samples]
-        every_naive = [ms for samples in naive_ms.values() for ms in samples]
-        result = {
-            "articles": size,
-            "articles_of_searched_client": in_main,
-            "build_s": {
-                "insert": round(insert_s, 1),
-                "index": round(index_s, 1),
-                "analyze": round(analyze_s, 1),
-                "index_articles_per_s": round(len(new_ids) / index_s) if index_s else None,
-                "grew_by": len(new_ids),
-            },
-            "common_word_share": shares,
-            "search_ms": {"all": summary(every)} | {k: summary(v) for k, v in searched.items()},
-            "baseline_ms": {"all": summary(every_naive)} | {k: summary(v) for k, v in naive_ms.items()},
-            "results_found": found,
-            "per_query_ms": per_query,
-        }
-        result["speedup"] = {
-            kind: {
-                "p50": round(
-                    result["baseline_ms"][kind]["p50"] / max(result["search_ms"][kind]["p50"], 0.01), 1
-                ),
-                "p95": round(
-                    result["baseline_ms"][kind]["p95"] / max(result["search_ms"][kind]["p95"], 0.01), 1
-                ),
-            }
-            for kind in result["search_ms"]
-        }
+        with Turn(lock, exclusive=True):
+            result = measure_size(backend, size, repeat, baseline_repeat, main=main, agent=agent)
+        result["build_s"] = {
+            "insert": round(insert_s, 1),
+            "index": round(index_s, 1),
+            "index_articles_per_s": round(len(new_ids) / index_s) if index_s else None,
+            "grew_by": len(new_ids),
+        } | result["build_s"]
         out[str(size)] = result
         log(f"{backend} {size}: search {result['search_ms']['all']} baseline {result['baseline_ms']['all']}")
     return out
+
+
+def remeasure(backend: str, repeat: int, baseline_repeat: int) -> dict:
+    from accounts.models import ClientCompany, User
+    from knowledge.models import Article
+    from knowledge.search import tokenizer
+
+    tokenizer.warm_up()
+    main = ClientCompany.objects.get(slug="bench-main")
+    agent = User.objects.get(email="agent@bench.example")
+    size = Article.objects.count()
+    result = measure_size(backend, size, repeat, baseline_repeat, main=main, agent=agent)
+    return {str(size): result | {"remeasured": True}}
+
+
+def insert_batch(rng: random.Random, built: int, size: int, main, other) -> int:
+    from knowledge.models import Article, ArticleStatus
+
+    batch = []
+    for _ in range(min(2000, size - built)):
+        built += 1
+        batch.append(
+            Article(
+                client=other if built % 20 == 0 else main,
+                status=ArticleStatus.PUBLISHED,
+                published_at=django_now(days_ago=rng.randint(0, 900)),
+                **article_text(rng, built),
+            )
+        )
+    Article.objects.bulk_create(batch)
+    return built
+
+
+def measure_size(backend: str, size: int, repeat: int, baseline_repeat: int, *, main, agent) -> dict:
+    from django.db import connection
+
+    from knowledge.models import Article
+    from knowledge.search import search, tokenizer
+    from knowledge.search.backends.naive import NaiveBackend
+
+    naive = NaiveBackend()
+    t0 = time.perf_counter()
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE" if backend == "postgresql" else "ANALYZE")
+    analyze_s = time.perf_counter() - t0
+    in_main = Article.objects.filter(client=main).count()
+    shares = {
+        w: round(naive.search(client_id=main.pk, query=w, limit=1)[1] / in_main, 3) for w in COMMON_WORDS
+    }
+    log(f"{backend} {size}: built; common-word shares {shares}; measuring")
+
+    def timed(fn, query: str) -> float:
+        tokenizer._analyze_cached.cache_clear()
+        tokenizer.split_noun.cache_clear()
+        tokenizer.jamo.cache_clear()
+        t = time.perf_counter()
+        fn(query)
+        return (time.perf_counter() - t) * 1000
+
+    def real(query: str):
+        return search(user=agent, client=main, query=query, limit=10)
+
+    def baseline(query: str):
+        return naive.search(client_id=main.pk, query=query, limit=10)
+
+    for kind_queries in QUERIES.values():  # warm the database caches and the synonym map
+        for query in kind_queries:
+            real(query)
+            baseline(query)
+    found: dict[str, int] = {}
+    per_query: dict[str, dict] = {}
+    searched: dict[str, list[float]] = {}
+    naive_ms: dict[str, list[float]] = {}
+    for kind, kind_queries in QUERIES.items():
+        for query in kind_queries:
+            found[query] = real(query).count
+            samples = [timed(real, query) for _ in range(repeat)]
+            per_query[query] = {"p50": round(percentile(samples, 50), 2), "max": round(max(samples), 2)}
+            searched.setdefault(kind, []).extend(samples)
+            naive_ms.setdefault(kind, []).extend(timed(baseline, query) for _ in range(baseline_repeat))
+    every = [ms for samples in searched.values() for ms in samples]
+    every_naive = [ms for samples in naive_ms.values() for ms in samples]
+    result = {
+        "articles": size,
+        "articles_of_searched_client": in_main,
+        "build_s": {"analyze": round(analyze_s, 1)},
+        "common_word_share": shares,
+        "search_ms": {"all": summary(every)} | {k: summary(v) for k, v in searched.items()},
+        "baseline_ms": {"all": summary(every_naive)} | {k: summary(v) for k, v in naive_ms.items()},
+        "results_found": found,
+        "per_query_ms": per_query,
+    }
+    result["speedup"] = {
+        kind: {
+            pct: round(result["baseline_ms"][kind][pct] / max(result["search_ms"][kind][pct], 0.01), 1)
+            for pct in ("p50", "p95")
+        }
+        for kind in result["search_ms"]
+    }
+    return result
 
 
 def django_now(*, days_ago: int):
@@ -335,25 +398,38 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=15, help="timed runs of each query (search)")
     parser.add_argument("--baseline-repeat", type=int, default=3, help="timed runs of each query (baseline)")
     parser.add_argument("--pg-url", default="postgres://postgres@127.0.0.1:5432/dasan_bench_search")
-    parser.add_argument("--keep", action="store_true", help="keep the databases (to look at query plans)")
+    parser.add_argument(
+        "--keep",
+        action="store_true",
+        help="keep the databases; BENCH_REUSE=1 (and BENCH_SQLITE=<file> for SQLite) measures them again",
+    )
     parser.add_argument("--child", help=argparse.SUPPRESS)
+    parser.add_argument("--lock", help=argparse.SUPPRESS)
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
     if args.child:
-        print(json.dumps(child(args.child, sizes, args.repeat, args.baseline_repeat, args.pg_url, args.keep)))
+        print(
+            json.dumps(
+                child(args.child, sizes, args.repeat, args.baseline_repeat, args.pg_url, args.keep, args.lock)
+            )
+        )
         return
 
     started = time.perf_counter()
     results: dict = {}
+    lock = Path(tempfile.mkdtemp(prefix="dasan-bench-search-lock-")) / "turn"
+    children = {}
     for backend in [b.strip() for b in args.backends.split(",") if b.strip()]:
         command = [sys.executable, __file__, "--child", backend, "--sizes", args.sizes]
         command += ["--repeat", str(args.repeat), "--baseline-repeat", str(args.baseline_repeat)]
-        command += ["--pg-url", args.pg_url] + (["--keep"] if args.keep else [])
-        done = subprocess.run(command, cwd=ROOT, stdout=subprocess.PIPE, text=True, check=False)
-        if done.returncode:
-            results[backend] = {"error": f"child exited with {done.returncode}; see stderr"}
-            continue
-        results[backend] = json.loads(done.stdout.strip().splitlines()[-1])
+        command += ["--pg-url", args.pg_url, "--lock", str(lock)] + (["--keep"] if args.keep else [])
+        children[backend] = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, text=True)
+    for backend, process in children.items():
+        stdout, _stderr = process.communicate()
+        if process.returncode:
+            results[backend] = {"error": f"child exited with {process.returncode}; see stderr"}
+        else:
+            results[backend] = json.loads(stdout.strip().splitlines()[-1])
 
     target = results.get(TARGET["backend"], {}).get(str(TARGET["size"]))
     verdict = None
