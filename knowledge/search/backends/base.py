@@ -56,7 +56,7 @@ class SearchBackend:
     vendor = ""
     # How many matching articles are ranked (and counted) at most: a common word matches most of a
     # client's manual, and ranking all of it costs more than a live call can wait for.
-    candidates = 300
+    candidates = 100
 
     # --- indexing -------------------------------------------------------------------------
     def index(self, ids: Iterable[int]) -> None:
