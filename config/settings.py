@@ -330,8 +330,10 @@ KNOWLEDGE_IMPORT_MAX_UNCOMPRESSED = env.int("KNOWLEDGE_IMPORT_MAX_UNCOMPRESSED",
 
 # --- Knowledge search ---------------------------------------------------------------------------
 # Dotted path to `f(article_ids) -> {article_id: helpfulness in [0, 1]}`, a tie-breaker after text
-# relevance (the manuals part's feedback counts plug in here). Empty: no helpfulness signal.
-KNOWLEDGE_SEARCH_HELPFULNESS = env.str("KNOWLEDGE_SEARCH_HELPFULNESS", default="")
+# relevance (by default the manuals' 도움이 됐어요 / 부족해요 votes). Empty: no helpfulness signal.
+KNOWLEDGE_SEARCH_HELPFULNESS = env.str(
+    "KNOWLEDGE_SEARCH_HELPFULNESS", default="knowledge.selectors.helpfulness_scores"
+)
 
 # --- Call data and topic mining (knowledge/calls) -------------------------------------------
 # Customer phone numbers / ids are stored only as an HMAC with this salt. Changing it breaks the

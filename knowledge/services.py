@@ -546,6 +546,7 @@ def feedback_set(*, article: Article, by: User, helpful: bool, comment: str = ""
         user=by,
         defaults={"helpful": helpful, "comment": comment, "updated_at": timezone.now()},
     )
+    search.helpfulness_changed([article.pk])
     return feedback
 
 

@@ -153,7 +153,9 @@ def article_create(request: HttpRequest, slug: str) -> HttpResponse:
     user = request.user
     client = selectors.client_for(user, slug)
     curator = can_manage_client(user, client)
-    form = ArticleForm(request.POST or None, client=client, curator=curator)
+    # A gap in the search log links here with what agents typed as the starting title.
+    initial = {"title": request.GET.get("title", "").strip()[:200]}
+    form = ArticleForm(request.POST or None, client=client, curator=curator, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             article = services.article_create(

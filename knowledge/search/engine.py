@@ -11,8 +11,8 @@ The score of a hit is a normalised relevance in [0, 1] (documented in docs/archi
 coverage is the share of query slots the article matches (1 for an exact word, 0.9 for a synonym or
 a completion of a half-typed word, 0.8 for a typo correction); title_share the share matched in the
 title. An article matching every word in its body scores 0.75, in its title 1.0; a "good match"
-is score ≥ 0.6 (every typed word found somewhere). Order: phase, score, the backend's text rank,
-then helpfulness and recency.
+is score ≥ 0.6 (every typed word found somewhere). Order: phase, score, the backend's text rank
+(to two significant digits, so near-equal ranks tie), then helpfulness, then recency.
 """
 
 from __future__ import annotations
@@ -26,7 +26,6 @@ from . import query as q
 from . import tokenizer
 
 TYPO_BELOW = 3
-COUNT_CAP = 1000
 GOOD_MATCH = 0.6
 
 
@@ -36,6 +35,9 @@ class Found:
     rank: float
     phase: int
     score: float = 0.0
+    helpfulness: float = 0.0
+    published: float = 0.0
+    article: object = None  # the knowledge.Article (set by score())
 
 
 @dataclass
@@ -53,11 +55,18 @@ def _correct_typos(backend, client_id: int, parsed: q.ParsedQuery) -> dict[str, 
     mains = [s.main for s in parsed.slots if s.main]
     known = backend.known_terms(client_id, mains) if mains else set()
     corrections: dict[str, list[str]] = {}
+    looked_up: dict[str, list[str]] = {}  # a typed word split into several slots is looked up once
+
+    def near_terms(word: str) -> list[str]:
+        if word not in looked_up:
+            looked_up[word] = backend.near_terms(client_id, word, 5)
+        return looked_up[word]
+
     for slot in parsed.slots:
         if slot.main and slot.main not in known:
-            near = backend.near_terms(client_id, slot.main, 5)
+            near = near_terms(slot.main)
             if not near and slot.word != slot.main:
-                near = backend.near_terms(client_id, tokenizer.clean_term(slot.word), 5)
+                near = near_terms(tokenizer.clean_term(slot.word))
             if near:
                 corrections[slot.main] = near
                 slot.expr = q.any_of([slot.expr, *[q.Term(t, credit=q.TYPO) for t in near]])
@@ -70,46 +79,62 @@ def run(backend, *, client_id: int, query: str, limit: int, synonyms: q.Synonyms
     if parsed.empty:
         return result
     strict = parsed.strict()
-    ranked, saturated = backend.match(client_id, strict, limit=limit * 3)
+    ranked, result.count = backend.match(client_id, strict, limit=limit * 2)
     found = [Found(pk, rank, 0) for pk, rank in ranked]
-    result.count = COUNT_CAP if saturated else backend.count(client_id, strict, COUNT_CAP)
     if len(found) < TYPO_BELOW:
         corrections = _correct_typos(backend, client_id, parsed)
         if corrections:
             seen = {f.article_id for f in found}
-            ranked, _sat = backend.match(client_id, parsed.strict(), limit=limit * 3, exclude=seen)
+            ranked, matched = backend.match(client_id, parsed.strict(), limit=limit * 2, exclude=seen)
             if ranked:
                 found += [Found(pk, rank, 1) for pk, rank in ranked]
                 result.fallback, result.corrections = "typo", corrections
-                result.count += len(ranked)
+                result.count = max(result.count, matched)
     n = len(parsed.slots)
     k = n - 1
     while len(found) < limit and k >= 1:
         seen = {f.article_id for f in found}
-        ranked, _sat = backend.match(client_id, parsed.relaxed(k), limit=limit * 2, exclude=seen)
+        ranked, matched = backend.match(client_id, parsed.relaxed(k), limit=limit * 2, exclude=seen)
         if ranked:
             found += [Found(pk, rank, 2 + (n - k)) for pk, rank in ranked]
             result.fallback = result.fallback or "relaxed"
-            result.count += len(ranked)
+            result.count = max(result.count, matched)
         k -= 1
-    result.count_capped = result.count >= COUNT_CAP
-    result.count = min(result.count, COUNT_CAP)
-    score(backend, parsed, found)
-    found.sort(key=lambda f: (f.phase, -f.score, -f.rank))
+    # Each phase's expression includes the one before, so its count includes theirs.
+    result.count_capped = result.count >= backend.candidates
+    found = score(backend, client_id, parsed, found)
+    found.sort(key=order_key)
     result.found = found[:limit]
     return result
 
 
-def score(backend, parsed: q.ParsedQuery, found: list[Found]) -> None:
-    docs = backend.documents([f.article_id for f in found])
+def score(backend, client_id: int, parsed: q.ParsedQuery, found: list[Found]) -> list[Found]:
+    """Score the found articles; those the article table no longer publishes for the client drop out."""
+    docs = backend.documents(client_id, [f.article_id for f in found])
     n = len(parsed.slots)
+    kept = []
     for f in found:
-        title, every = docs.get(f.article_id, (set(), set()))
-        anywhere = [q.credit(s.expr, every) for s in parsed.slots]
-        in_title = [q.credit(s.expr, title) for s in parsed.slots]
+        doc = docs.get(f.article_id)
+        if doc is None:
+            continue
+        kept.append(f)
+        f.article = doc.article
+        anywhere = [q.credit(s.expr, doc.every) for s in parsed.slots]
+        in_title = [q.credit(s.expr, doc.title) for s in parsed.slots]
         coverage = sum(anywhere) / n
         title_share = sum(1 for c in in_title if c) / n
         f.score = round(coverage * (0.75 + 0.25 * title_share), 3)
+        f.helpfulness, f.published = doc.helpfulness, doc.published
+    return kept
+
+
+def rank_band(rank: float) -> float:
+    """The text rank to two significant digits: ranks this close are a tie for helpfulness to break."""
+    return float(f"{rank:.2g}")
+
+
+def order_key(f: Found) -> tuple:
+    return (f.phase, -f.score, -rank_band(f.rank), -f.helpfulness, -f.published, f.article_id)
 
 
 # --- Snippets ---------------------------------------------------------------------------------

@@ -41,13 +41,21 @@ class Or:
 Expr = Term | And | Or
 
 
+def _flat(kind: type, parts: list) -> list:
+    """Nested ORs of ORs (ANDs of ANDs) become one, duplicates go: a smaller query for the database."""
+    out: list = []
+    for part in parts:
+        out.extend(part.parts if isinstance(part, kind) else [part])
+    return list(dict.fromkeys(out))
+
+
 def any_of(parts: list) -> Expr:
-    parts = list(dict.fromkeys(parts))
+    parts = _flat(Or, parts)
     return parts[0] if len(parts) == 1 else Or(tuple(parts))
 
 
 def all_of(parts: list) -> Expr:
-    parts = list(dict.fromkeys(parts))
+    parts = _flat(And, parts)
     return parts[0] if len(parts) == 1 else And(tuple(parts))
 
 
@@ -136,10 +144,19 @@ _GRAMMAR_PREFIXES = ("J", "E", "VCP", "VX", "XSV", "XSA", "SF", "SP", "SE")
 
 
 def _partial_slots(word: str, *, client_id: int, vocab: Vocabulary, synonyms: Synonyms) -> list[Slot]:
-    """The last word, which may still be under the IME: 소액결, 카드분ㅅ, 카드분시 (→ 카드분실)."""
+    """The last word, which may still be under the IME: 소액결, 카드분ㅅ, 카드분시 (→ 카드분실), 위약그 (→ 위약금).
+
+    Kiwi reads an unfinished word as something else (위약그 → 위 + 약 + 그), so besides its analysis
+    the word may also match as a prefix: its last noun plus a syllable being typed, or the whole word
+    as the start of a vocabulary term (compared in keystroke jamo, so 그 is on the way to 금).
+    """
     core = word.rstrip("".join(tokenizer._COMPAT_JAMO))
     slots = _partial_analysis(word, core, client_id=client_id, vocab=vocab, synonyms=synonyms)
-    if tokenizer.ends_half_built(word) and core == word and len(core) >= 2:
+    if slots and all(s.main in tokenizer.QUERY_STOPWORDS for s in slots):
+        return slots  # a filler word (방법, 문의): dropped later, never made into a required prefix
+    half_built = tokenizer.ends_half_built(word)
+    alternatives: list[Expr] = []
+    if half_built and core == word and len(core) >= 2:
         # 카드분시 is one unknown noun to Kiwi: read it as 카드분 + a syllable still being typed.
         stem = tokenizer.analyze(core[:-1])
         if stem:
@@ -147,12 +164,19 @@ def _partial_slots(word: str, *, client_id: int, vocab: Vocabulary, synonyms: Sy
             alts: list[Expr] = [Term(tokenizer.clean_term(core[last.start :]), prefix=True, credit=PARTIAL)]
             for t in vocab.jamo_prefix_terms(client_id, tokenizer.jamo(core[last.start :]), VOCAB_EXPANSIONS):
                 alts.append(Term(t, credit=PARTIAL))
-            other = [any_of(_with_synonyms(t.term, synonyms)) for t in stem[:-1]] + [any_of(alts)]
-            first = all_of([s.expr for s in slots]) if slots else None
-            if first is None or first != all_of(other):
-                combined = any_of([e for e in (first, all_of(other)) if e is not None])
-                return [Slot(combined, word, "")]
-    return slots
+            alternatives.append(
+                all_of([any_of(_with_synonyms(t.term, synonyms)) for t in stem[:-1]] + [any_of(alts)])
+            )
+    whole = tokenizer.clean_term(word)
+    if len(whole) >= 2 and (half_built or len(slots) >= 2):
+        completions = vocab.jamo_prefix_terms(client_id, tokenizer.jamo(whole), VOCAB_EXPANSIONS)
+        if completions:
+            alternatives.append(any_of([Term(t, credit=PARTIAL) for t in completions]))
+    first = all_of([s.expr for s in slots]) if slots else None
+    combined = any_of([e for e in (first, *alternatives) if e is not None]) if alternatives else first
+    if combined is None or combined == first:
+        return slots
+    return [Slot(combined, word, "")]
 
 
 def _partial_analysis(

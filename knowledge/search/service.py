@@ -79,17 +79,6 @@ def search(
 
 
 def _hits(client: ClientCompany, out: engine.EngineResult) -> SearchResult:
-    from knowledge.models import Article
-
-    ids = [f.article_id for f in out.found]
-    # The article table has the last word: published, of this client (a stale index row never leaks).
-    # The category path walks up the tree: fetch three levels with the article, not one query each.
-    articles = (
-        Article.objects.published()
-        .filter(client=client, pk__in=ids)
-        .select_related("category__parent__parent")
-    )
-    by_id = {a.pk: a for a in articles}
     terms = [t for t in (out.parsed.terms() if out.parsed else []) if len(t) >= 2] or (
         out.parsed.terms() if out.parsed else []
     )
@@ -97,9 +86,7 @@ def _hits(client: ClientCompany, out: engine.EngineResult) -> SearchResult:
         terms += words
     hits = []
     for f in out.found:
-        a = by_id.get(f.article_id)
-        if a is None:
-            continue
+        a = f.article  # loaded by engine.score(): published, of this client
         hits.append(
             SearchHit(
                 article_id=a.pk,
@@ -236,6 +223,13 @@ def remove_articles(ids: Iterable[int]) -> None:
     ids = list(ids)
     if ids:
         transaction.on_commit(lambda: get_backend().remove(ids))
+
+
+def helpfulness_changed(ids: Iterable[int]) -> None:
+    """Feedback on these articles changed: refresh their ranking tie-breaker (no re-analysis)."""
+    ids = list(ids)
+    if ids:
+        transaction.on_commit(lambda: get_backend().update_helpfulness(ids))
 
 
 def rebuild(client: ClientCompany | None = None) -> int:

@@ -51,6 +51,7 @@ QUERY_STOPWORDS = {
     "얼마",
     "받",
     "가능",
+    "님",  # 고객님, 상담사님: an honorific, not a topic
 }
 
 CHO = "ㄱㄲㄴㄷㄸㄹㅁㅂㅃㅅㅆㅇㅈㅉㅊㅋㅌㅍㅎ"

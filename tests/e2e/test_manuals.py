@@ -138,3 +138,34 @@ def test_demo_manual_reads_well_for_an_agent(new_page, login, screenshot):
     page.get_by_role("button", name="도움이 됐어요").click()
     expect(page.locator(".messages")).to_contain_text("피드백 감사합니다")
     screenshot(page, "manuals-article-demo")
+
+
+def test_manager_turns_a_search_gap_into_a_draft_and_adds_synonyms(new_page, login, org, manual, screenshot):
+    from knowledge.models import Article, ArticleStatus, SearchLog, SynonymGroup
+
+    for _ in range(3):
+        SearchLog.objects.create(
+            user=org["agent_a"], client=org["client_a"], query="포인트 기부", result_count=0
+        )
+    page = new_page()
+    login(page, org["manager_a"])
+    page.goto("/knowledge/search/gaps/")
+    gap = page.get_by_test_id("gap").first
+    expect(gap).to_contain_text("포인트 기부")
+    expect(gap).to_contain_text("3")
+    screenshot(page, "search-gaps")
+    gap.get_by_role("link", name="문서 작성").click()
+    expect(page.get_by_label("제목")).to_have_value("포인트 기부")
+    page.get_by_label("응대 스크립트").fill(
+        "고객님, 포인트는 앱의 기부 메뉴에서 1포인트 단위로 기부하실 수 있습니다."
+    )
+    page.get_by_role("button", name="초안 저장").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("포인트 기부")
+    assert Article.objects.get(title="포인트 기부").status == ArticleStatus.DRAFT
+
+    page.goto("/knowledge/search/synonyms/")
+    page.get_by_label("같은 뜻의 단어").fill("기부, 후원")
+    page.get_by_role("button", name="저장").click()
+    expect(page.locator(".messages")).to_contain_text("동의어를 저장했습니다")
+    screenshot(page, "search-synonyms")
+    assert SynonymGroup.objects.get().client == org["client_a"]

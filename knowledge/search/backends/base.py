@@ -9,6 +9,7 @@ the matching primitives: `match`, `count` and the vocabulary look-ups.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -18,6 +19,15 @@ from .. import tokenizer
 from ..query import Expr
 
 BATCH = 500
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    title: set[str]
+    every: set[str]
+    helpfulness: float = 0.0
+    published: float = 0.0  # POSIX time, 0 when unknown
+    article: object = None  # the knowledge.Article, for the hit
 
 
 def helpfulness_scores(article_ids: list[int]) -> dict[int, float]:
@@ -44,8 +54,9 @@ class SearchBackend:
     """Base class: indexing over the Django tables; subclasses match and count."""
 
     vendor = ""
-    # How many matching articles are ranked at most (see docs/architecture.md: bounded candidates).
-    candidates = 1000
+    # How many matching articles are ranked (and counted) at most: a common word matches most of a
+    # client's manual, and ranking all of it costs more than a live call can wait for.
+    candidates = 100
 
     # --- indexing -------------------------------------------------------------------------
     def index(self, ids: Iterable[int]) -> None:
@@ -88,6 +99,14 @@ class SearchBackend:
                     batch_size=1000,
                 )
 
+    def update_helpfulness(self, ids: Iterable[int]) -> None:
+        from knowledge.models import SearchDocument
+
+        ids = list(ids)
+        scores = helpfulness_scores(ids)
+        for pk in SearchDocument.objects.filter(article_id__in=ids).values_list("article_id", flat=True):
+            SearchDocument.objects.filter(article_id=pk).update(helpfulness=scores.get(pk, 0.0))
+
     def remove(self, ids: Iterable[int]) -> None:
         from knowledge.models import SearchDocument
 
@@ -116,11 +135,9 @@ class SearchBackend:
     # --- matching (vendor-specific) -----------------------------------------------------------
     def match(
         self, client_id: int, expr: Expr, *, limit: int, exclude: set[int] | frozenset = frozenset()
-    ) -> tuple[list[tuple[int, float]], bool]:
-        """(article id, rank) best first, and whether the candidate set was saturated."""
-        raise NotImplementedError
-
-    def count(self, client_id: int, expr: Expr, cap: int) -> int:
+    ) -> tuple[list[tuple[int, float]], int]:
+        """(article id, rank) best first, and how many articles match, counted up to `candidates`
+        (the count includes excluded ones). At the cap, title matches come first."""
         raise NotImplementedError
 
     def near_terms(self, client_id: int, word: str, limit: int) -> list[str]:
@@ -157,16 +174,35 @@ class SearchBackend:
             SearchTerm.objects.filter(client_id=client_id, term__in=terms).values_list("term", flat=True)
         )
 
-    def documents(self, ids: list[int]) -> dict[int, tuple[set[str], set[str]]]:
-        """(title terms, all terms) per article, for the relevance score of the final hits."""
-        from knowledge.models import SearchDocument
+    def documents(self, client_id: int, ids: list[int]) -> dict[int, Document]:
+        """Terms and tie-breakers per article, with the article itself, in one query. The article
+        table has the last word: only published articles of this client come back, so a stale
+        index row never shows anything else."""
+        from knowledge.models import Article
 
+        articles = (
+            Article.objects.published()
+            .filter(client_id=client_id, pk__in=ids, search_document__isnull=False)
+            .select_related("category__parent", "search_document")
+            .only(
+                *("id", "client_id", "category_id", "external_id", "title", "question", "answer"),
+                *("category__name", "category__parent__name", "category__parent__parent_id"),
+                *("search_document__title_terms", "search_document__question_terms"),
+                *("search_document__answer_terms", "search_document__helpfulness"),
+                "search_document__published_at",
+            )
+        )
         out = {}
-        for row in SearchDocument.objects.filter(article_id__in=ids).values_list(
-            "article_id", "title_terms", "question_terms", "answer_terms"
-        ):
-            title = set(row[1].split())
-            out[row[0]] = (title, title | set(row[2].split()) | set(row[3].split()))
+        for a in articles:
+            doc = a.search_document
+            title = set(doc.title_terms.split())
+            out[a.pk] = Document(
+                title=title,
+                every=title | set(doc.question_terms.split()) | set(doc.answer_terms.split()),
+                helpfulness=doc.helpfulness,
+                published=doc.published_at.timestamp() if doc.published_at else 0.0,
+                article=a,
+            )
         return out
 
     # --- the search itself --------------------------------------------------------------------

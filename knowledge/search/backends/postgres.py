@@ -28,49 +28,50 @@ class PostgresBackend(SearchBackend):
     vendor = "postgresql"
     _collate = ' COLLATE "C"'
 
-    def _ranked(self, client_id, tsquery, column, limit, exclude) -> list[tuple[int, float]]:
-        # Only a bounded candidate set is ranked: ts_rank over 50k rows of a common word is too slow.
+    def _ranked(self, client_id, tsquery, column, limit, exclude) -> tuple[list[tuple[int, float]], int]:
+        """The best `limit` of at most `candidates` matches, and how many matched (up to that cap).
+
+        Only a bounded candidate set is ranked: ts_rank over the 50k rows of a common word is too
+        slow, and counting them exactly as well. One statement returns the hits and the count.
+        """
         assert column in ("tsv", "title_tsv")
         # The column name is one of ours; values are bound parameters.
+        # The matches are a MATERIALIZED CTE read through a LIMIT: planned for all matching rows, so
+        # PostgreSQL takes the GIN index unless the words are so common that a scan is cheaper, and
+        # evaluated lazily, so it stops at the cap. (A LIMIT right on the scan made the planner scan
+        # the table for moderately common words: 85 ms instead of 2 at 100k articles.)
         sql = (
-            "SELECT c.article_id, ts_rank(c.tsv, q) AS r FROM ("  # noqa: S608
+            "WITH m AS MATERIALIZED ("  # noqa: S608
             " SELECT article_id, tsv, helpfulness, published_at FROM knowledge_searchdocument"
-            f" WHERE client_id = %s AND {column} @@ %s::tsquery LIMIT %s"
-            ") c, CAST(%s AS tsquery) q"
+            f" WHERE client_id = %s AND {column} @@ %s::tsquery)"
+            " SELECT c.article_id, ts_rank(c.tsv, q) AS r, count(*) OVER ()"
+            " FROM (SELECT * FROM m LIMIT %s) c, CAST(%s AS tsquery) q"
             " ORDER BY r DESC, c.helpfulness DESC, c.published_at DESC NULLS LAST LIMIT %s"
         )
         with connection.cursor() as cursor:
             cursor.execute(sql, [client_id, tsquery, self.candidates, tsquery, limit + len(exclude)])
             rows = cursor.fetchall()
-        return [(int(pk), float(r)) for pk, r in rows if pk not in exclude][:limit]
+        matched = int(rows[0][2]) if rows else 0
+        return [(int(pk), float(r)) for pk, r, _n in rows if pk not in exclude][:limit], matched
 
     def match(self, client_id, expr, *, limit, exclude=frozenset()):
         tsquery = compile_tsquery(expr)
-        ranked = self._ranked(client_id, tsquery, "tsv", self.candidates, exclude)
-        saturated = len(ranked) >= self.candidates - len(exclude)
-        if saturated:
-            titles = self._ranked(client_id, tsquery, "title_tsv", limit, exclude)
+        ranked, matched = self._ranked(client_id, tsquery, "tsv", limit, exclude)
+        if matched >= self.candidates:
+            # More matches than are ranked: title matches first, then the rest of the candidates.
+            titles, _n = self._ranked(client_id, tsquery, "title_tsv", limit, exclude)
             first = {pk for pk, _r in titles}
             ranked = titles + [(pk, r) for pk, r in ranked if pk not in first]
-        return ranked[:limit], saturated
-
-    def count(self, client_id, expr, cap):
-        sql = (
-            "SELECT count(*) FROM (SELECT 1 FROM knowledge_searchdocument"
-            " WHERE client_id = %s AND tsv @@ %s::tsquery LIMIT %s) c"
-        )
-        with connection.cursor() as cursor:
-            cursor.execute(sql, [client_id, compile_tsquery(expr), cap])
-            return int(cursor.fetchone()[0])
+        return ranked[:limit], matched
 
     def near_terms(self, client_id, word, limit):
         target = tokenizer.jamo(word)
         sql = (
             "SELECT term, jamo FROM knowledge_searchterm WHERE client_id = %s AND jamo %% %s"
-            " ORDER BY similarity(jamo, %s) DESC LIMIT 200"
+            " AND length(jamo) BETWEEN %s AND %s ORDER BY similarity(jamo, %s) DESC LIMIT 200"
         )
         with connection.cursor() as cursor:
-            cursor.execute(sql, [client_id, target, target])
+            cursor.execute(sql, [client_id, target, len(target) - 1, len(target) + 1, target])
             rows = cursor.fetchall()
         found = [term for term, j in rows if term != word and tokenizer.edit_distance_at_most_one(j, target)]
         return sorted(found, key=len)[:limit]

@@ -35,11 +35,12 @@ class SQLiteBackend(SearchBackend):
             body = f"{column} : {body}"
         return f'client_id : "{int(client_id)}" AND {body}'
 
-    def _ranked(self, match: str, limit: int, exclude) -> list[tuple[int, float]]:
+    def _ranked(self, match: str, limit: int, exclude) -> tuple[list[tuple[int, float]], int]:
+        """The best `limit` of at most `candidates` matches, and how many matched (up to that cap)."""
         # The inner LIMIT bounds how many matches get ranked at all (a common word matches most rows).
         # WEIGHTS is a constant; the MATCH string is a bound parameter.
         sql = (
-            "SELECT c.rowid, c.r FROM ("  # noqa: S608
+            "SELECT c.rowid, c.r, count(*) OVER () FROM ("  # noqa: S608
             f" SELECT rowid, bm25(knowledge_searchdocument_fts, {WEIGHTS}) AS r"
             " FROM knowledge_searchdocument_fts WHERE knowledge_searchdocument_fts MATCH %s LIMIT %s"
             ") c JOIN knowledge_searchdocument d ON d.article_id = c.rowid"
@@ -48,26 +49,17 @@ class SQLiteBackend(SearchBackend):
         with connection.cursor() as cursor:
             cursor.execute(sql, [match, self.candidates, limit + len(exclude)])
             rows = cursor.fetchall()
-        return [(int(pk), -float(r)) for pk, r in rows if pk not in exclude][:limit]
+        matched = int(rows[0][2]) if rows else 0
+        return [(int(pk), -float(r)) for pk, r, _n in rows if pk not in exclude][:limit], matched
 
     def match(self, client_id, expr, *, limit, exclude=frozenset()):
-        ranked = self._ranked(self._match_string(client_id, expr), self.candidates, exclude)
-        saturated = len(ranked) >= self.candidates - len(exclude)
-        if saturated:
-            # Too many matches to rank them all: title matches first, then the rest.
-            titles = self._ranked(self._match_string(client_id, expr, "title_terms"), limit, exclude)
+        ranked, matched = self._ranked(self._match_string(client_id, expr), limit, exclude)
+        if matched >= self.candidates:
+            # More matches than are ranked: title matches first, then the rest of the candidates.
+            titles, _n = self._ranked(self._match_string(client_id, expr, "title_terms"), limit, exclude)
             first = {pk for pk, _r in titles}
             ranked = titles + [(pk, r) for pk, r in ranked if pk not in first]
-        return ranked[:limit], saturated
-
-    def count(self, client_id, expr, cap):
-        sql = (
-            "SELECT count(*) FROM (SELECT rowid FROM knowledge_searchdocument_fts"
-            " WHERE knowledge_searchdocument_fts MATCH %s LIMIT %s)"
-        )
-        with connection.cursor() as cursor:
-            cursor.execute(sql, [self._match_string(client_id, expr), cap])
-            return int(cursor.fetchone()[0])
+        return ranked[:limit], matched
 
     def near_terms(self, client_id, word, limit):
         target = tokenizer.jamo(word)
@@ -75,13 +67,15 @@ class SQLiteBackend(SearchBackend):
         if not grams:
             return []
         match = " OR ".join('"' + g.replace('"', '""') + '"' for g in sorted(grams))
+        # A subquery, not a join: joined, SQLite runs the MATCH once per vocabulary row (300× slower).
+        # One jamo more or less is all a candidate may differ by in length.
         sql = (
-            "SELECT t.term, t.jamo FROM knowledge_searchterm_trgm f"
-            " JOIN knowledge_searchterm t ON t.id = f.rowid"
-            " WHERE knowledge_searchterm_trgm MATCH %s AND t.client_id = %s LIMIT 400"
+            "SELECT t.term, t.jamo FROM knowledge_searchterm t WHERE t.id IN ("
+            " SELECT rowid FROM knowledge_searchterm_trgm WHERE knowledge_searchterm_trgm MATCH %s)"
+            " AND t.client_id = %s AND length(t.jamo) BETWEEN %s AND %s LIMIT 400"
         )
         with connection.cursor() as cursor:
-            cursor.execute(sql, [match, client_id])
+            cursor.execute(sql, [match, client_id, len(target) - 1, len(target) + 1])
             rows = cursor.fetchall()
         found = [term for term, j in rows if term != word and tokenizer.edit_distance_at_most_one(j, target)]
         return sorted(found, key=len)[:limit]

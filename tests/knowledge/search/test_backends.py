@@ -115,6 +115,33 @@ class SearchBackendBehaviour:
         get_backend().index([old.pk, new.pk])
         assert titles(self.find("포인트")) == ["포인트 안내 A", "포인트 안내 B"]
 
+    def test_agents_votes_lift_an_equally_relevant_article(self, django_capture_on_commit_callbacks):
+        from knowledge import services as manual_services
+        from tests.accounts.factories import UserFactory
+
+        now = timezone.now()
+        older = indexed_article(
+            self.client_a, "마일리지 안내 A", answer="마일리지", published_at=now - timedelta(days=9)
+        )
+        indexed_article(self.client_a, "마일리지 안내 B", answer="마일리지", published_at=now)
+        indexed_article(
+            self.client_a, "마일리지 전환 기준", answer="마일리지 전환", published_at=now - timedelta(days=99)
+        )
+        # Without votes the newer of two equal articles comes first; a title match beats both.
+        assert titles(self.find("마일리지 전환"))[:1] == ["마일리지 전환 기준"]
+        assert titles(self.find("마일리지"))[:2] == ["마일리지 안내 B", "마일리지 안내 A"]
+        voters = UserFactory.create_batch(3, clients=[self.client_a])
+        with django_capture_on_commit_callbacks(execute=True):
+            for voter in voters:
+                manual_services.feedback_set(article=older, by=voter, helpful=True)
+        assert SearchDocument.objects.get(pk=older.pk).helpfulness > 0.3
+        assert titles(self.find("마일리지"))[:2] == ["마일리지 안내 A", "마일리지 안내 B"]
+        # "Not helpful" votes take the lift away again.
+        with django_capture_on_commit_callbacks(execute=True):
+            for voter in voters:
+                manual_services.feedback_set(article=older, by=voter, helpful=False)
+        assert titles(self.find("마일리지"))[:2] == ["마일리지 안내 B", "마일리지 안내 A"]
+
     def test_words_missing_from_every_article_relax_the_query(self):
         indexed_article(self.client_a, "해외 카드 분실", answer="분실 신고")
         result = self.find("해외 카드 분실 긴급대책반")
@@ -193,7 +220,7 @@ class SearchBackendBehaviour:
         monkeypatch.setattr(get_backend(), "candidates", 4)
         result = self.find("고객", limit=3)
         assert titles(result)[0] == "고객 정보 변경"
-        assert result.count_capped and result.count == 1000
+        assert result.count_capped and result.count == 4  # counted up to the candidate cap only
 
 
 HELPFUL: dict[int, float] = {}
@@ -205,3 +232,19 @@ def helpful_old(ids):
 
 class TestSearchBackend(SearchBackendBehaviour):
     """The behaviour above on this run's database (SQLite locally, PostgreSQL in the CI's second run)."""
+
+
+@pytest.mark.parametrize(
+    ("votes", "expected"), [([], None), ([True], 0.207), ([True] * 20 + [False] * 2, 0.722), ([False], 0.0)]
+)
+def test_helpfulness_counts_many_votes_more_than_one(org, votes, expected):
+    from knowledge.models import ArticleFeedback
+    from knowledge.selectors import helpfulness_scores
+    from tests.accounts.factories import UserFactory
+    from tests.knowledge.factories import ArticleFactory
+
+    article = ArticleFactory(client=org["client_a"])
+    for helpful in votes:
+        ArticleFeedback.objects.create(article=article, user=UserFactory(), helpful=helpful)
+    score = helpfulness_scores([article.pk]).get(article.pk)
+    assert score == pytest.approx(expected, abs=0.001) if expected is not None else score is None

@@ -91,3 +91,20 @@ def test_wsgi_module_warms_kiwi_up(monkeypatch):
     monkeypatch.delitem(sys.modules, "config.wsgi", raising=False)
     importlib.import_module("config.wsgi")
     assert calls == [1]
+
+
+@pytest.mark.skipif(not hasattr(__import__("os"), "fork"), reason="fork() is POSIX only")
+def test_kiwi_loaded_before_a_fork_works_in_the_worker():
+    """gunicorn --preload loads Kiwi in the master and forks: the workers must use it as it is."""
+    import multiprocessing
+
+    tokenizer.warm_up()
+    loaded = id(tokenizer.get_kiwi())
+    with multiprocessing.get_context("fork").Pool(1) as pool:
+        child_id, terms = pool.apply(_analyze_in_child, ("환불해주세요",))
+    assert child_id == loaded  # the inherited instance, not a second load
+    assert terms == ["환불"]
+
+
+def _analyze_in_child(text):
+    return id(tokenizer._kiwi), [t.term for t in tokenizer.analyze(text)]

@@ -25,7 +25,12 @@ def manual(org):
 
 
 def results(client, user_client, q, **extra):
-    return client.get(reverse("knowledge:call_results"), {"client": user_client.slug, "q": q, **extra})
+    """GET the results partial; HTTP_* keywords are request headers, the rest query parameters."""
+    headers = {k: v for k, v in extra.items() if k.startswith("HTTP_")}
+    params = {k: v for k, v in extra.items() if not k.startswith("HTTP_")}
+    return client.get(
+        reverse("knowledge:call_results"), {"client": user_client.slug, "q": q, **params}, **headers
+    )
 
 
 # --- Call mode --------------------------------------------------------------------------------
@@ -175,6 +180,27 @@ def test_managers_see_their_clients_zero_result_queries(as_user, manual):
     rows = response.context["rows"]
     assert [(r["query"], r["times"]) for r in rows] == [("포인트 전환", 2)]
     assert "누리 비밀 질문" not in response.content.decode()
+
+
+def test_a_gap_becomes_a_draft_article_with_the_query_as_its_title(as_user, manual):
+    results(as_user(manual["agent_a"]), manual["client_a"], "포인트 전환")
+    c = as_user(manual["manager_a"])
+    page = c.get(reverse("knowledge:search_gaps")).content.decode()
+    create = (
+        reverse("knowledge:create", args=["hanbit-card"])
+        + "?title=%ED%8F%AC%EC%9D%B8%ED%8A%B8%20%EC%A0%84%ED%99%98"
+    )
+    assert create in page.replace("&amp;", "&")
+    form = c.get(create).context["form"]
+    assert form.initial["title"] == "포인트 전환"
+
+
+def test_call_mode_speaks_korean(as_user, manual):
+    c = as_user(manual["agent_a"])
+    page = c.get(reverse("knowledge:call_mode"), HTTP_ACCEPT_LANGUAGE="ko").content.decode()
+    assert "고객이 말하는 내용을 입력하세요" in page and "검색창으로" in page
+    html = results(c, manual["client_a"], "카드분실해외", HTTP_ACCEPT_LANGUAGE="ko").content.decode()
+    assert "1건" in html
 
 
 def test_gaps_page_is_refused_to_agents_and_other_managers_clients(as_user, manual):

@@ -1,0 +1,80 @@
+"""Recall@5 and MRR of the search service on the relevance set (relevance_data.py).
+
+Used by test_relevance.py (which asserts the bar) and bench/relevance.py (which prints the numbers
+as JSON for both backends).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from .relevance_data import ARTICLES, KINDS, QUERIES, SYNONYMS
+
+TOP = 5
+
+
+@dataclass
+class Corpus:
+    clients: dict  # slug → ClientCompany
+    keys: dict[int, str]  # article id → key in relevance_data
+    agent: object  # an agent assigned to every client of the set
+
+
+def build_corpus() -> Corpus:
+    """Create the set's clients, articles and synonyms and index them (needs database access)."""
+    from knowledge.models import SynonymGroup
+    from knowledge.search.backends import get_backend
+    from knowledge.search.service import synonyms_changed
+    from tests.accounts.factories import ClientCompanyFactory, UserFactory
+    from tests.knowledge.factories import ArticleFactory
+
+    clients, keys = {}, {}
+    for slug, rows in ARTICLES.items():
+        clients[slug] = client = ClientCompanyFactory(slug=slug, name=slug)
+        for key, title, question, answer, tags in rows:
+            article = ArticleFactory(client=client, title=title, question=question, answer=answer, tags=tags)
+            keys[article.pk] = key
+    for terms in SYNONYMS:
+        SynonymGroup.objects.create(terms=terms)
+    synonyms_changed()
+    get_backend().index(list(keys))
+    return Corpus(clients=clients, keys=keys, agent=UserFactory(clients=list(clients.values())))
+
+
+@dataclass
+class Score:
+    queries: int = 0
+    found: int = 0
+    reciprocal: float = 0.0
+    misses: list = field(default_factory=list)
+
+    @property
+    def recall(self) -> float:
+        return self.found / self.queries if self.queries else 0.0
+
+    @property
+    def mrr(self) -> float:
+        return self.reciprocal / self.queries if self.queries else 0.0
+
+    def as_dict(self) -> dict:
+        return {"queries": self.queries, "recall_at_5": round(self.recall, 3), "mrr": round(self.mrr, 3)}
+
+
+def evaluate(corpus: Corpus) -> tuple[Score, dict[str, Score]]:
+    """The overall score and one per kind of query (inflected, spaced differently, typo, ...)."""
+    from knowledge.search import search
+
+    overall, by_kind = Score(), defaultdict(Score)
+    for slug, text, expected, kind in QUERIES:
+        assert kind in KINDS, kind
+        result = search(user=corpus.agent, client=corpus.clients[slug], query=text, limit=TOP)
+        ranked = [corpus.keys[h.article_id] for h in result.hits]
+        for score in (overall, by_kind[kind]):
+            score.queries += 1
+            if expected in ranked:
+                score.found += 1
+                score.reciprocal += 1 / (ranked.index(expected) + 1)
+            else:
+                score.misses.append((text, expected, ranked[:3]))
+    return overall, {k: by_kind[k] for k in KINDS if k in by_kind}
