@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import logging
 import uuid
 from collections import Counter
@@ -187,18 +186,11 @@ def import_start(
     return job
 
 
-def _write_errors(job: ImportJob, outcome: Outcome) -> None:
-    errors = sorted(outcome.errors, key=lambda e: e.line)
+def _record_errors(job: ImportJob, outcome: Outcome, path: Path) -> None:
     job.error_sample = [
-        {"line": e.line, "field": e.field, "message": e.message} for e in errors[:ERROR_SAMPLE]
+        {"line": e.line, "field": e.field, "message": e.message} for e in outcome.errors[:ERROR_SAMPLE]
     ]
-    if errors:
-        path = _media("errors", f"import-{job.pk}.csv")
-        with path.open("w", encoding="utf-8-sig", newline="") as fh:  # BOM: Excel opens Korean correctly
-            writer = csv.writer(fh)
-            writer.writerow([_("line"), _("column"), _("problem")])
-            writer.writerows([e.line, e.field, e.message] for e in errors)
-        job.errors_file = str(path)
+    job.errors_file = str(path) if outcome.bad and path.exists() else ""
 
 
 def import_execute(*, job_id: int, path: Path | None = None, on_progress=None) -> ImportJob:
@@ -217,8 +209,10 @@ def import_execute(*, job_id: int, path: Path | None = None, on_progress=None) -
         if on_progress:
             on_progress(fraction, rows)
 
+    errors_path = _media("errors", f"import-{job.pk}.csv")
     try:
         outcome = run_import(
+            errors_path=errors_path,
             client=job.client,
             path=source,
             info=_info(job),
@@ -255,8 +249,8 @@ def import_execute(*, job_id: int, path: Path | None = None, on_progress=None) -
     )
     job.period_start, job.period_end = outcome.period_start, outcome.period_end
     job.progress = 1.0
-    _write_errors(job, outcome)
-    rejected = outcome.errors and not job.valid_only
+    _record_errors(job, outcome, errors_path)
+    rejected = outcome.bad and not job.valid_only
     if rejected:
         job.status = ImportStatus.REJECTED
         job.message = _("%(bad)s of %(total)s rows are bad; nothing was stored.") % {
