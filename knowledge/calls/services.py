@@ -394,7 +394,11 @@ def _search_user(run: MiningRun):
 def mining_execute(*, run_id: int) -> MiningRun:
     """Mine one run's period and store its topics (replacing earlier ones). Idempotent."""
     with transaction.atomic():
-        run = MiningRun.objects.select_for_update().select_related("client", "requested_by").get(pk=run_id)
+        run = (
+            MiningRun.objects.select_for_update(of=("self",))
+            .select_related("client", "requested_by")
+            .get(pk=run_id)
+        )
         run.status = MiningStatus.RUNNING
         run.started_at = timezone.now()
         run.save(update_fields=["status", "started_at"])
