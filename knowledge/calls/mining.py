@@ -120,6 +120,15 @@ def cluster(
     texts: list[str], *, max_topics: int = 20, seed: int = 0, merge_similarity: float = 0.1
 ) -> ClusterModel:
     """Group texts into topics. Deterministic for the same input (fixed seeds)."""
+    from threadpoolctl import threadpool_limits
+
+    # One BLAS/OpenMP thread: the many small k-means fits of the k choice are 5x slower with
+    # threads spinning against each other (and against other workers) on a small machine.
+    with threadpool_limits(limits=1):
+        return _cluster(texts, max_topics=max_topics, seed=seed, merge_similarity=merge_similarity)
+
+
+def _cluster(texts: list[str], *, max_topics: int, seed: int, merge_similarity: float) -> ClusterModel:
     from sklearn.cluster import KMeans, MiniBatchKMeans
     from sklearn.decomposition import TruncatedSVD
     from sklearn.feature_extraction.text import TfidfVectorizer

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from accounts.models import ClientCompany, Role, User
 from accounts.permissions import can_manage_client
 from accounts.services import audit_record, notify
+from knowledge import services as knowledge_services
 from knowledge.models import Article, ArticleStatus
 
 from . import mining
@@ -193,8 +194,12 @@ def _record_errors(job: ImportJob, outcome: Outcome, path: Path) -> None:
     job.errors_file = str(path) if outcome.bad and path.exists() else ""
 
 
-def import_execute(*, job_id: int, path: Path | None = None, on_progress=None) -> ImportJob:
-    """Run a queued import (called by the Celery task, or by the CLI with its own file path)."""
+def import_execute(
+    *, job_id: int, path: Path | None = None, on_progress=None, mine: bool = True
+) -> ImportJob:
+    """Run a queued import (called by the Celery task, or by the CLI with its own file path).
+
+    A successful import queues topic mining of the period it covers (unless mine=False)."""
     with transaction.atomic():
         job = ImportJob.objects.select_for_update().select_related("client").get(pk=job_id)
         if job.status != ImportStatus.QUEUED:
@@ -263,7 +268,13 @@ def import_execute(*, job_id: int, path: Path | None = None, on_progress=None) -
         if path is None:
             _delete_upload(job)
     job.save()
-    if job.status == ImportStatus.DONE and not job.dry_run and outcome.valid and outcome.period_start:
+    if (
+        mine
+        and job.status == ImportStatus.DONE
+        and not job.dry_run
+        and outcome.valid
+        and outcome.period_start
+    ):
         # New calls change the topics of the period they cover: mine it again in the background.
         mining_request(
             client=job.client,
@@ -304,6 +315,7 @@ def import_file(
     valid_only: bool = False,
     mapping: dict[str, str] | None = None,
     on_progress=None,
+    mine: bool = True,
 ) -> ImportJob:
     """Import a file from disk (the CLI). The file stays where it is; the job records the result."""
     info = inspect(path)
@@ -312,7 +324,7 @@ def import_file(
     job.mapping, job.valid_only, job.dry_run, job.status = clean, valid_only, dry_run, ImportStatus.QUEUED
     job.file_path = ""  # not ours to delete
     job.save()
-    return import_execute(job_id=job.pk, path=path, on_progress=on_progress)
+    return import_execute(job_id=job.pk, path=path, on_progress=on_progress, mine=mine)
 
 
 def purge_stale_uploads() -> int:
@@ -602,32 +614,6 @@ class Coverage:
 
 
 # --- Drafting a manual article from a topic -----------------------------------------------------
-def article_create_draft(
-    *,
-    client: ClientCompany,
-    title: str,
-    question: str,
-    answer: str,
-    by: User,
-    category=None,
-    tags: str = "",
-    source_note: str = "",
-) -> Article:
-    """A draft article. Stand-in for knowledge.services.article_create_draft until the manuals part
-    is merged (same signature); the source note goes to the cautions field here."""
-    return Article.objects.create(
-        client=client,
-        category=category,
-        title=title[:200],
-        question=question,
-        answer=answer,
-        cautions=source_note,
-        tags=tags[:500],
-        status=ArticleStatus.DRAFT,
-        owner=by,
-    )
-
-
 def topic_create_draft(*, topic: Topic, by: User) -> Article:
     """A draft article prefilled from a topic; the same topic drafted twice gives the same draft."""
     _require_manager(by, topic.client)
@@ -658,36 +644,37 @@ def topic_create_draft(*, topic: Topic, by: User) -> Article:
             dict.fromkeys([r["id"] for r in topic.representative_inquiries] + topic.call_ids[:10])
         )[:10]
         calls = CallRecord.objects.filter(pk__in=source_ids).values_list("pk", "external_id", "started_at")
-        lines = [
-            _("Drafted from the topic “%(label)s”: %(size)s calls, %(start)s – %(end)s.")
-            % {
-                "label": topic.label,
-                "size": topic.size,
-                "start": topic.run.period_start,
-                "end": topic.run.period_end,
-            }
-        ]
-        lines += [
-            f"- [{ext}]({settings.SITE_URL.rstrip('/')}{reverse('knowledge:calls_record', args=[pk])}) "
+        source = _("Drafted from the topic “%(label)s”: %(size)s calls, %(start)s – %(end)s.") % {
+            "label": topic.label,
+            "size": topic.size,
+            "start": topic.run.period_start,
+            "end": topic.run.period_end,
+        }
+        by_pk = {pk: (ext, started) for pk, ext, started in calls}
+        ordered = [(pk, *by_pk[pk]) for pk in source_ids if pk in by_pk]
+        links = [
+            f"- [{ext}]({reverse('knowledge:calls_record', args=[pk])}) "
             f"{timezone.localtime(started):%Y-%m-%d %H:%M}"
-            for pk, ext, started in calls
+            for pk, ext, started in ordered
         ]
+        # The source calls go with the customer's situation, where the reviewer reads them.
+        question += "\n\n**" + _("Source calls") + "** — " + source + "\n" + "\n".join(links)
         title = _("%(topic)s inquiries") % {"topic": " ".join(topic.keywords[:3]) or topic.label}
-        article = article_create_draft(
+        article = knowledge_services.article_create_draft(
             client=topic.client,
             title=title,
             question=question,
             answer=answer,
             by=by,
             tags=", ".join(topic.keywords[:5]),
-            source_note="\n".join(lines),
+            source_note=source,
         )
         TopicArticle.objects.create(
             topic=topic,
             article=article,
             client=topic.client,
             label=topic.label,
-            source_call_ids=[ext for _pk, ext, _s in calls],
+            source_call_ids=[ext for _pk, ext, _s in ordered],
             created_by=by,
         )
         audit_record(
