@@ -237,7 +237,11 @@ def _cluster(texts: list[str], *, max_topics: int, seed: int, merge_similarity: 
 
 
 def make_label(weighted_terms: list[tuple[str, float]], size: int = 3) -> str:
-    """Up to three keywords, preferring a pair ("카드 분실") over its parts."""
+    """Up to three keywords, preferring a pair ("카드 분실") over its parts, and nouns over verbs
+    ("카드 한도" before "올리다"): a label names a subject."""
+    nouns = [t for t in weighted_terms if not any(p.endswith("다") for p in t[0].split(" "))]
+    verbs = [t for t in weighted_terms if t not in nouns]
+    weighted_terms = nouns + verbs
     chosen: list[str] = []
     covered: set[str] = set()
     for term, _weight in weighted_terms:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 import uuid
 from collections import Counter
 from datetime import date, datetime, time, timedelta
@@ -614,6 +615,16 @@ class Coverage:
 
 
 # --- Drafting a manual article from a topic -----------------------------------------------------
+_PHONE = re.compile(r"(?<!\d)\d{2,3}-\d{3,4}-\d{4}(?!\d)")
+_LONG_NUMBER = re.compile(r"\d{5,}")
+
+
+def mask_identifiers(text: str) -> str:
+    """Phone, order and customer numbers customers typed into an inquiry stay out of the manual."""
+    text = _PHONE.sub("•••-••••-••••", text)
+    return _LONG_NUMBER.sub(lambda m: "•" * len(m.group()), text)
+
+
 def topic_create_draft(*, topic: Topic, by: User) -> Article:
     """A draft article prefilled from a topic; the same topic drafted twice gives the same draft."""
     _require_manager(by, topic.client)
@@ -623,13 +634,13 @@ def topic_create_draft(*, topic: Topic, by: User) -> Article:
         if existing is not None:
             return existing.article
         examples = topic.representative_inquiries[:3]
-        question = examples[0]["text"] if examples else topic.label
+        question = mask_identifiers(examples[0]["text"]) if examples else topic.label
         if len(examples) > 1:
             question += (
                 "\n\n"
                 + _("Other ways customers ask:")
                 + "\n"
-                + "\n".join(f"- {e['text']}" for e in examples[1:])
+                + "\n".join(f"- {mask_identifiers(e['text'])}" for e in examples[1:])
             )
         resolutions = [r["text"] for r in topic.common_resolutions]
         answer = resolutions[0] if resolutions else ""
@@ -659,14 +670,16 @@ def topic_create_draft(*, topic: Topic, by: User) -> Article:
         ]
         # The source calls go with the customer's situation, where the reviewer reads them.
         question += "\n\n**" + _("Source calls") + "** — " + source + "\n" + "\n".join(links)
-        title = _("%(topic)s inquiries") % {"topic": " ".join(topic.keywords[:3]) or topic.label}
+        nouns = [k for k in topic.keywords if not k.endswith("다")]
+        subject = " ".join(topic.label.split(" · ")[:2]) or topic.label
+        title = _("%(topic)s inquiries") % {"topic": subject}
         article = knowledge_services.article_create_draft(
             client=topic.client,
             title=title,
             question=question,
             answer=answer,
             by=by,
-            tags=", ".join(topic.keywords[:5]),
+            tags=", ".join(nouns[:5]),
             source_note=source,
         )
         TopicArticle.objects.create(

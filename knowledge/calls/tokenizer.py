@@ -68,6 +68,12 @@ STOPWORDS = frozenset(
         "부탁드리다",
         "감사",
         "네",
+        # when, not what
+        "이번",
+        "달",
+        "저번",
+        "지난달",
+        "요즘",
         # openers and closers of a call, not its topic
         "수고",
         "안녕",

@@ -11,6 +11,7 @@ from accounts.models import AuditEvent
 from knowledge import services as knowledge_services
 from knowledge.calls import services
 from knowledge.calls.models import CallRecord, TopicArticle
+from knowledge.calls.services import mask_identifiers
 from knowledge.models import ArticleStatus
 
 
@@ -26,12 +27,13 @@ def test_a_manager_drafts_an_article_prefilled_from_the_topic(org, topic):
     assert article.status == ArticleStatus.DRAFT and article.client == topic.client
     assert article.created_by == manager
     # the representative question, other phrasings, the common resolutions
-    assert article.question.startswith(topic.representative_inquiries[0]["text"])
-    assert topic.representative_inquiries[1]["text"] in article.question
+    assert article.question.startswith(mask_identifiers(topic.representative_inquiries[0]["text"]))
+    assert mask_identifiers(topic.representative_inquiries[1]["text"]) in article.question
     assert article.answer.startswith(topic.common_resolutions[0]["text"])
     for resolution in topic.common_resolutions[1:]:
         assert resolution["text"] in article.answer
-    assert topic.keywords[0] in article.title and topic.keywords[0] in article.tags
+    assert topic.label.split(" · ")[0] in article.title
+    assert all(not tag.strip().endswith("다") for tag in article.tags.split(","))
     # links to the source calls, which are calls of the topic
     link = TopicArticle.objects.get(article=article)
     assert link.topic == topic and 1 <= len(link.source_call_ids) <= 10
@@ -74,3 +76,9 @@ def test_the_link_survives_mining_again(org, client_a, topic):
     run = services.mining_run_now(client=client_a, since=date(2026, 10, 1), until=date(2026, 10, 30))
     link = TopicArticle.objects.get(article=article)
     assert link.topic is not None and link.topic.run == run and link.topic.label == topic.label
+
+
+def test_numbers_customers_typed_stay_out_of_the_draft():
+    assert mask_identifiers("환불해 주세요 주문번호 1234567") == "환불해 주세요 주문번호 •••••••"
+    assert mask_identifiers("010-1234-5678로 연락 주세요") == "•••-••••-••••로 연락 주세요"
+    assert mask_identifiers("412,000원 결제, 3개월 할부") == "412,000원 결제, 3개월 할부"
