@@ -74,6 +74,15 @@ STOPWORDS = frozenset(
         "저번",
         "지난달",
         "요즘",
+        # the specifics customers add ("주문번호 …", "3일에", "5만 원")
+        "번호",
+        "주문번호",
+        "고객번호",
+        "일",
+        "월",
+        "시",
+        "원",
+        "쯤",
         # openers and closers of a call, not its topic
         "수고",
         "안녕",
