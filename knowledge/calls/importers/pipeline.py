@@ -10,8 +10,11 @@ differ, so importing the same file twice changes nothing.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import queue
 import re
+import threading
 import time as clock
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -403,6 +406,41 @@ class Stage:
                 cursor.execute(sql, params)
         return new, changed, unchanged
 
+    def upsert_lines(self, client_id: int, job_id: int | None, first: int, last: int) -> tuple[int, int, int]:
+        """PostgreSQL: upsert the staged rows of lines first..last (one chunk); (created, updated, unchanged).
+
+        Within the chunk only the first row of a call id is taken (one statement may not touch a row
+        twice); duplicates across the file are found afterwards by Stage.duplicates()."""
+        data = ", ".join(DATA_COLUMNS)
+        select = ", ".join(f"s.{c}" for c in DATA_COLUMNS)
+        updates = ", ".join(f"{c} = excluded.{c}" for c in DATA_COLUMNS)
+        now = timezone.now()
+        sql = (
+            f"INSERT INTO {TABLE} (client_id, external_id, {data}, repeat_contact, repeat_flag_given, "
+            f"import_job_id, created_at, updated_at) "
+            f"SELECT %s, s.external_id, {select}, coalesce(s.repeat_contact, false), s.repeat_flag_given, "
+            f"%s, %s, %s FROM (SELECT DISTINCT ON (external_id) * FROM {self.name} "
+            f"WHERE line BETWEEN %s AND %s ORDER BY external_id, line) s "
+            f"ON CONFLICT (client_id, external_id) DO UPDATE SET {updates}, "
+            f"repeat_contact = CASE WHEN excluded.repeat_flag_given THEN excluded.repeat_contact "
+            f"ELSE {TABLE}.repeat_contact END, "
+            f"repeat_flag_given = {TABLE}.repeat_flag_given OR excluded.repeat_flag_given, "
+            f"import_job_id = excluded.import_job_id, updated_at = excluded.updated_at "
+            f"WHERE {self._changed(TABLE, 'excluded')}"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"WITH up AS ({sql} RETURNING (xmax = 0) AS inserted) "
+                f"SELECT count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted) FROM up",
+                [client_id, job_id, now, now, first, last],
+            )
+            new, changed = cursor.fetchone()
+            cursor.execute(
+                f"SELECT count(DISTINCT external_id) FROM {self.name} WHERE line BETWEEN %s AND %s",
+                [first, last],
+            )
+            return new, changed, cursor.fetchone()[0] - new - changed
+
 
 def recompute_repeat_contacts(*, client_id: int, start: datetime, end: datetime) -> int:
     """Mark calls whose customer called within the previous 7 days (where the export did not say).
@@ -453,6 +491,169 @@ def _fraction(progress: Progress, info: FileInfo) -> float:
 ERROR_SAMPLE = 200
 
 
+class _Rollback(Exception):
+    pass
+
+
+class _Writer(threading.Thread):
+    """PostgreSQL: stores chunks while the main thread parses the next ones (the database works on
+    the other core). Everything happens in one transaction on this thread's own connection, rolled
+    back at the end if the file is refused, so all-or-nothing still holds."""
+
+    def __init__(self, *, client_id, job_id, name, valid_only, errors_path, duplicate_message, label):
+        super().__init__(daemon=True, name=f"calls-import-{job_id}")
+        self.queue: queue.Queue = queue.Queue(maxsize=2)
+        self.kw = {"client_id": client_id, "job_id": job_id, "name": name}
+        self.valid_only, self.errors_path = valid_only, errors_path
+        self.duplicate_message, self.label = duplicate_message, label
+        self.counts = [0, 0, 0]
+        self.result: dict = {}
+        self.error: BaseException | None = None
+
+    def send(self, item) -> None:
+        while True:
+            try:
+                self.queue.put(item, timeout=0.5)
+                return
+            except queue.Full:
+                if not self.is_alive():
+                    raise self.error or RuntimeError("the import writer stopped") from None
+
+    def run(self) -> None:
+        try:
+            with transaction.atomic():
+                stage = Stage(self.kw["name"])
+                stage.create()
+                try:
+                    self._consume(stage)
+                finally:
+                    stage.drop()
+        except _Rollback:
+            pass
+        except BaseException as exc:  # handed to the main thread
+            self.error = exc
+        finally:
+            connection.close()
+
+    def _consume(self, stage: Stage) -> None:
+        client_id, job_id = self.kw["client_id"], self.kw["job_id"]
+        while True:
+            kind, payload = self.queue.get()
+            if kind == "rows":
+                stage.write(payload)
+                for i, n in enumerate(stage.upsert_lines(client_id, job_id, payload[0][0], payload[-1][0])):
+                    self.counts[i] += n
+            elif kind == "errors":
+                stage.write_errors(payload)
+            elif kind == "abort":
+                raise _Rollback
+            else:  # "end"
+                break
+        period_start, period_end, recompute = payload
+        duplicates = stage.duplicates(self.duplicate_message)
+        bad, sample = stage.error_summary(ERROR_SAMPLE)
+        written = 0
+        if bad and self.errors_path is not None:
+            written = stage.export_errors(
+                self.errors_path, [_("line"), _("column"), _("problem")], self.label
+            )
+        self.result = {"duplicates": duplicates, "bad": bad, "sample": sample, "written": written}
+        if bad and not self.valid_only:
+            raise _Rollback  # all or nothing
+        if duplicates:
+            # A later duplicate may have overwritten the first: start again the sequential way.
+            self.result["redo"] = True
+            raise _Rollback
+        if period_start and recompute:
+            recompute_repeat_contacts(client_id=client_id, start=period_start, end=period_end)
+        self.result["stored"] = True
+
+
+def _overlapped(
+    *, client, path, info, mapping, valid_only, job_id, on_progress, errors_path
+) -> Outcome | None:
+    """run_import on PostgreSQL with parsing and storing overlapped; None when it must be redone."""
+    outcome = Outcome()
+    parser = RowParser(client=client, headers=info.headers, mapping=mapping, encoding=info.encoding)
+    progress = Progress()
+    label = str(FIELDS_BY_KEY["external_id"].label)
+    writer = _Writer(
+        client_id=client.pk,
+        job_id=job_id,
+        name=f"calls_stage_{job_id or 0}_{int(clock.time() * 1000) % 10_000_000}",
+        valid_only=valid_only,
+        errors_path=errors_path,
+        duplicate_message=_duplicate_message,
+        label=label,
+    )
+    writer.start()
+    finished = False
+    try:
+        chunk: list[tuple] = []
+        problems: list[RowError] = []
+        period_start = period_end = None
+        bad_seen = False
+        last_report = clock.monotonic()
+        parse = parser.parse
+        for line, cells in iter_rows(path, info, progress):
+            if not any(c is not None and str(c).strip() for c in cells):
+                continue
+            outcome.rows_total += 1
+            row, row_problems = parse(line, cells)
+            if row_problems:
+                problems.extend(row_problems)
+                bad_seen = True
+                if len(problems) >= CHUNK:
+                    writer.send(("errors", problems))
+                    problems = []
+            else:
+                outcome.valid += 1
+                started = parser.last_started
+                if period_start is None or started < period_start:
+                    period_start = started
+                if period_end is None or started > period_end:
+                    period_end = started
+                # Once a row is bad and the file will be refused, storing more rows is wasted work.
+                if not (bad_seen and not valid_only):
+                    chunk.append(row)
+                    if len(chunk) >= CHUNK:
+                        writer.send(("rows", chunk))
+                        chunk = []
+            if on_progress and outcome.rows_total % 2000 == 0 and clock.monotonic() - last_report > 0.5:
+                on_progress(_fraction(progress, info), outcome.rows_total)
+                last_report = clock.monotonic()
+        if chunk:
+            writer.send(("rows", chunk))
+        if problems:
+            writer.send(("errors", problems))
+        writer.send(("end", (period_start, period_end, "repeat_contact" not in parser.index)))
+        finished = True
+    finally:
+        if not finished:
+            # the writer may already be gone; the original error is the one to raise
+            with contextlib.suppress(BaseException):
+                writer.send(("abort", None))
+        writer.join()
+    if writer.error is not None:
+        raise writer.error
+    result = writer.result
+    if result.get("redo"):
+        return None
+    outcome.period_start, outcome.period_end = period_start, period_end
+    outcome.valid -= result["duplicates"]
+    outcome.bad = result["bad"]
+    outcome.errors = [RowError(e.line, e.field or label, e.message) for e in result["sample"]]
+    outcome.errors_written = result["written"]
+    if result.get("stored"):
+        outcome.created, outcome.updated, outcome.unchanged = writer.counts
+        outcome.stored = outcome.valid > 0
+    return outcome
+
+
+def _duplicate_message(external_id: str, first: int) -> str:
+    return _("%(id)s appears twice (first on line %(first)s)") % {"id": external_id, "first": first}
+
+
 def run_import(
     *,
     client: ClientCompany,
@@ -470,6 +671,21 @@ def run_import(
     Memory stays flat whatever the size: rows and problems go to temporary tables in chunks; the
     outcome holds counts and the first ERROR_SAMPLE problems; every problem goes to `errors_path`.
     """
+    if connection.vendor == "postgresql" and not dry_run and not connection.in_atomic_block:
+        # Outside a transaction (the Celery task, the CLI) a second connection can store while this
+        # one parses. Inside one (tests, callers' atomic blocks) it could not see uncommitted rows.
+        outcome = _overlapped(
+            client=client,
+            path=path,
+            info=info,
+            mapping=mapping,
+            valid_only=valid_only,
+            job_id=job_id,
+            on_progress=on_progress,
+            errors_path=errors_path,
+        )
+        if outcome is not None:
+            return outcome
     outcome = Outcome()
     parser = RowParser(client=client, headers=info.headers, mapping=mapping, encoding=info.encoding)
     progress = Progress()

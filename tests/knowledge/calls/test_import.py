@@ -409,3 +409,42 @@ def test_uploads_never_imported_are_purged(client_a, manager_a, settings, tmp_pa
     assert not upload.exists()
     job.refresh_from_db()
     assert job.file_path == ""
+
+
+# --- Committed transactions: on PostgreSQL, parsing and storing overlap on two connections ----
+@pytest.mark.django_db(transaction=True)
+def test_outside_a_transaction_imports_are_all_or_nothing_and_idempotent(monkeypatch, tmp_path):
+    from knowledge.calls.importers import pipeline
+    from tests.accounts.factories import ClientCompanyFactory
+
+    from .conftest import write_csv
+
+    monkeypatch.setattr(pipeline, "CHUNK", 2)  # several chunks even for a small file
+    client = ClientCompanyFactory(slug="overlap-card", name="오버랩카드")
+    rows = [
+        [f"O-{i}", f"2026-10-{1 + i % 9:02d} 10:00", "", f"문의 {i}", "", "60", "", "010-1111-2222"]
+        for i in range(9)
+    ]
+    good = write_csv(tmp_path / "good.csv", rows)
+    job = services.import_file(client=client, path=good, mine=False)
+    assert (job.status, job.rows_created, job.rows_bad) == (ImportStatus.DONE, 9, 0)
+    assert CallRecord.objects.filter(client=client, repeat_contact=True).count() == 8
+    again = services.import_file(client=client, path=good, mine=False)
+    assert (again.rows_created, again.rows_updated, again.rows_unchanged) == (0, 0, 9)
+    # a bad row in the last chunk: nothing of the earlier chunks stays
+    fresh = ClientCompanyFactory(slug="overlap-two", name="오버랩투")
+    bad = write_csv(tmp_path / "bad.csv", [*rows, ["O-X", "언젠가", "", "문의", "", "60", "", ""]])
+    rejected = services.import_file(client=fresh, path=bad, mine=False)
+    assert rejected.status == ImportStatus.REJECTED and rejected.rows_bad == 1
+    assert not CallRecord.objects.filter(client=fresh).exists()
+    valid = services.import_file(client=fresh, path=bad, valid_only=True, mine=False)
+    assert (valid.status, valid.rows_created, valid.rows_bad) == (ImportStatus.DONE, 9, 1)
+    # a call id repeated in a later chunk, valid rows only: the first occurrence is the one kept
+    third = ClientCompanyFactory(slug="overlap-three", name="오버랩쓰리")
+    dup = write_csv(
+        tmp_path / "dup.csv", [*rows, ["O-0", "2026-10-09 11:00", "", "나중 것", "", "60", "", ""]]
+    )
+    kept = services.import_file(client=third, path=dup, valid_only=True, mine=False)
+    assert (kept.rows_created, kept.rows_bad) == (9, 1)
+    assert CallRecord.objects.get(client=third, external_id="O-0").inquiry == "문의 0"
+    assert kept.error_sample[0]["message"] == "O-0 appears twice (first on line 2)"
