@@ -117,6 +117,8 @@ def child(path: Path, repeat: bool) -> dict:
         with connection.cursor() as cursor:
             cursor.execute(f"DELETE FROM {CallRecord._meta.db_table} WHERE client_id = %s", [client.pk])
         ImportJob.objects.filter(client=client).delete()
+        with connection.cursor() as cursor:  # steady state, not a table full of dead rows
+            cursor.execute(f"VACUUM ANALYZE {CallRecord._meta.db_table}")
     MiningRun.objects.filter(client=client).delete()
     baseline = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
     sampler = PeakRSS()

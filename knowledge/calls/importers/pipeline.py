@@ -451,6 +451,8 @@ def recompute_repeat_contacts(*, client_id: int, start: datetime, end: datetime)
     window = timedelta(days=7)
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
+            # The window sorts every call of the period by customer: in memory, not on disk.
+            cursor.execute("SET LOCAL work_mem = '64MB'")
             cursor.execute(
                 f"UPDATE {TABLE} t SET repeat_contact = w.rep FROM ("
                 f"  SELECT id, repeat_contact, repeat_flag_given, count(*) OVER (PARTITION BY customer_key "
@@ -565,6 +567,9 @@ class _Writer(threading.Thread):
             self.result["redo"] = True
             raise _Rollback
         if period_start and recompute:
+            if sum(self.counts[:2]) > 50_000:
+                with connection.cursor() as cursor:  # fresh statistics for the plan below
+                    cursor.execute(f"ANALYZE {TABLE}")
             recompute_repeat_contacts(client_id=client_id, start=period_start, end=period_end)
         self.result["stored"] = True
 
