@@ -86,7 +86,7 @@ def test_manager_imports_calls_finds_gaps_and_drafts_an_article(page, login, scr
     screenshot(page, "calls-1-mapping")
     # In tests Celery is eager: the import and the mining run inside this request.
     with page.expect_navigation(timeout=120_000):
-        page.get_by_role("button", name="가져오기", exact=True).click()
+        page.get_by_role("button", name="가져오기", exact=True).click(timeout=120_000)
 
     # The result (the eager Celery task ran the import and the mining)
     expect(page.get_by_test_id("import-done")).to_be_visible(timeout=60_000)
