@@ -38,7 +38,11 @@ class MappingForm(forms.Form):
         for field in FIELDS:
             name = f"map_{field.key}"
             self.fields[name] = forms.ChoiceField(
-                label=field.label, choices=choices, required=False, initial=mapping.get(field.key, "")
+                label=field.label,
+                choices=choices,
+                required=False,
+                initial=mapping.get(field.key, ""),
+                widget=forms.Select(attrs={"class": "input"}),
             )
             self.fields[name].required_field = field.required
             self.mapped_fields.append((field, name))

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -46,13 +47,22 @@ class ClusterModel:
         """Topic index (into clusters) of each text, -1 when it has no usable words."""
         if self.kmeans is None or not texts:
             return [-1] * len(texts)
-        uniq = list(dict.fromkeys(texts))
+        keys = [normalise_text(t) for t in texts]
+        uniq = list(dict.fromkeys(keys))
         matrix = self.vectorizer.transform(_documents(uniq))
         empty = np.asarray(matrix.sum(axis=1)).ravel() == 0
         z = _normalise(self.svd.transform(matrix) if self.svd is not None else matrix.toarray())
         labels = self.kmeans.predict(z)
         by_text = {t: (-1 if empty[i] else self.order[labels[i]]) for i, t in enumerate(uniq)}
-        return [by_text[t] for t in texts]
+        return [by_text[t] for t in keys]
+
+
+_NOISE = re.compile(r"[^가-힣a-zA-Zㄱ-ㅎ]+")
+
+
+def normalise_text(text: str) -> str:
+    """What the topic depends on: Korean and Latin letters, single-spaced (numbers, punctuation out)."""
+    return " ".join(_NOISE.sub(" ", text).split())
 
 
 def _documents(texts: list[str]) -> list[list[str]]:
@@ -89,20 +99,36 @@ def merge_similar(x, w: np.ndarray, labels: np.ndarray, k: int, *, min_similarit
         return np.arange(k)
     from sklearn.cluster import AgglomerativeClustering
 
+    present = [lab for lab in range(k) if (labels == lab).any()]
+    if len(present) < 3:
+        return np.arange(k)
     centroids = np.vstack(
-        [np.asarray(x[labels == lab].multiply(w[labels == lab][:, None]).sum(axis=0)) for lab in range(k)]
+        [np.asarray(x[labels == lab].multiply(w[labels == lab][:, None]).sum(axis=0)) for lab in present]
     )
     centroids = _normalise(centroids)
-    merged = AgglomerativeClustering(
+    merged_present = AgglomerativeClustering(
         n_clusters=None, metric="cosine", linkage="average", distance_threshold=1 - min_similarity
     ).fit_predict(centroids)
-    return merged
+    # k-means labels nobody got (duplicate points) map past the merged ones; they have no members.
+    merged = np.arange(k) + len(present)
+    merged[present] = merged_present
+    _values, dense = np.unique(merged, return_inverse=True)
+    return dense
 
 
 def cluster(
-    texts: list[str], *, max_topics: int = 20, seed: int = 0, merge_similarity: float = 0.25
+    texts: list[str], *, max_topics: int = 20, seed: int = 0, merge_similarity: float = 0.1
 ) -> ClusterModel:
     """Group texts into topics. Deterministic for the same input (fixed seeds)."""
+    from threadpoolctl import threadpool_limits
+
+    # One BLAS/OpenMP thread: the many small k-means fits of the k choice are 5x slower with
+    # threads spinning against each other (and against other workers) on a small machine.
+    with threadpool_limits(limits=1):
+        return _cluster(texts, max_topics=max_topics, seed=seed, merge_similarity=merge_similarity)
+
+
+def _cluster(texts: list[str], *, max_topics: int, seed: int, merge_similarity: float) -> ClusterModel:
     from sklearn.cluster import KMeans, MiniBatchKMeans
     from sklearn.decomposition import TruncatedSVD
     from sklearn.feature_extraction.text import TfidfVectorizer
@@ -111,9 +137,11 @@ def cluster(
     model = ClusterModel()
     if not texts:
         return model
+    # Texts that differ only by numbers, punctuation or spacing ("주문번호 1234567") are one text:
+    # each distinct normalised text is tokenised and clustered once, weighted by its count.
     positions: dict[str, list[int]] = {}
     for i, text in enumerate(texts):
-        positions.setdefault(text, []).append(i)
+        positions.setdefault(normalise_text(text), []).append(i)
     uniq = list(positions)
     weights = np.array([len(positions[t]) for t in uniq], dtype=float)
     docs = _documents(uniq)
@@ -149,28 +177,29 @@ def cluster(
     candidates = choose_k_candidates(int(w.sum()), len(rows), max_topics)
     candidates = [k for k in candidates if k < len(rows)] or [1]
     rng = np.random.default_rng(seed)
-    sample = rng.choice(len(rows), size=min(len(rows), 3000), replace=False, p=w / w.sum())
-    sample = np.unique(sample)
-    best = None
     big = len(rows) > 5000
-
-    def fit(k: int):
-        if big:
-            return MiniBatchKMeans(
-                n_clusters=k, random_state=seed, n_init=3, batch_size=4096, max_no_improvement=20
-            ).fit(z, sample_weight=w)
-        return KMeans(n_clusters=k, random_state=seed, n_init=4).fit(z, sample_weight=w)
-
+    # k is chosen on a weighted sample (silhouette is quadratic); the chosen k is then fitted on all.
+    sample = np.unique(rng.choice(len(rows), size=min(len(rows), 3000), replace=False, p=w / w.sum()))
+    fit_rows = sample if big else np.arange(len(rows))
+    best = None
     for k in candidates:
-        km = fit(k)
-        labels = km.labels_
-        if k == 1 or len(set(labels[sample])) < 2:
+        if k >= len(fit_rows):
+            break
+        km = KMeans(n_clusters=k, random_state=seed, n_init=4).fit(z[fit_rows], sample_weight=w[fit_rows])
+        labels = km.predict(z[sample])
+        if k == 1 or len(set(labels)) < 2:
             score = -1.0
         else:
-            score = float(silhouette_score(z[sample], labels[sample], metric="euclidean"))
+            score = float(silhouette_score(z[sample], labels, metric="euclidean"))
         if best is None or score > best[0] + 1e-9:
             best = (score, k, km)
+    if best is None:
+        best = (-1.0, 1, KMeans(n_clusters=1, random_state=seed, n_init=1).fit(z, sample_weight=w))
     score, k, km = best
+    if big:
+        km = MiniBatchKMeans(
+            n_clusters=k, init=km.cluster_centers_, n_init=1, random_state=seed, batch_size=4096
+        ).fit(z, sample_weight=w)
     model.k, model.silhouette, model.vectorizer, model.svd, model.kmeans = k, score, vectorizer, svd, km
 
     terms = vectorizer.get_feature_names_out()
@@ -181,20 +210,18 @@ def cluster(
     model.merge = merged
     labels = merged[raw]
     k_final = int(labels.max()) + 1
-    order = np.argsort(-np.bincount(labels, weights=w, minlength=k_final))
-    model.order = [0] * k
-    for kmeans_label in range(k):
-        model.order[kmeans_label] = int(np.flatnonzero(order == merged[kmeans_label])[0])
-    z_centers = np.vstack([z[labels == lab].T @ w[labels == lab] for lab in range(k_final)])
-    centers = _normalise(z_centers)
+    sizes = np.bincount(labels, weights=w, minlength=k_final)
+    order = [int(lab) for lab in np.argsort(-sizes, kind="stable") if sizes[lab] > 0]
+    topic_of = {lab: i for i, lab in enumerate(order)}
+    # topic index of each k-means label (-1 for a label k-means left empty)
+    model.order = [topic_of.get(int(merged[kmeans_label]), -1) for kmeans_label in range(k)]
     for label in order:
         idx = np.flatnonzero(labels == label)
-        if len(idx) == 0:
-            continue
+        center = _normalise((z[idx].T @ w[idx])[None, :])[0]
         centroid = np.asarray(x[idx].multiply(w[idx][:, None]).sum(axis=0)).ravel() / w[idx].sum()
         top = np.argsort(-centroid)[:12]
         weighted_terms = [(str(terms[t]), float(centroid[t])) for t in top if centroid[t] > 0]
-        closeness = z[idx] @ centers[label]
+        closeness = z[idx] @ center
         central_rows = idx[np.argsort(-closeness)]
         members = [p for r in idx for p in positions[uniq[rows[r]]]]
         central = [positions[uniq[rows[r]]][0] for r in central_rows]
@@ -210,7 +237,11 @@ def cluster(
 
 
 def make_label(weighted_terms: list[tuple[str, float]], size: int = 3) -> str:
-    """Up to three keywords, preferring a pair ("카드 분실") over its parts."""
+    """Up to three keywords, preferring a pair ("카드 분실") over its parts, and nouns over verbs
+    ("카드 한도" before "올리다"): a label names a subject."""
+    nouns = [t for t in weighted_terms if not any(p.endswith("다") for p in t[0].split(" "))]
+    verbs = [t for t in weighted_terms if t not in nouns]
+    weighted_terms = nouns + verbs
     chosen: list[str] = []
     covered: set[str] = set()
     for term, _weight in weighted_terms:

@@ -370,6 +370,20 @@ CLOSERS = (
 )
 
 
+# Specifics customers add (order numbers, amounts, dates): they make nearly every text distinct, as
+# in real exports, without changing the topic. Used with generate(details=True).
+DETAILS = (
+    "",
+    "",
+    " 주문번호 {n}",
+    " {amount}원 건이요",
+    " {month}월 {day}일에요",
+    " 어제 {hour}시쯤이요",
+    " 고객번호 {n}",
+    " {month}월부터 그래요",
+)
+
+
 @dataclass
 class SampleCall:
     external_id: str
@@ -385,6 +399,10 @@ class SampleCall:
     topic: str
 
 
+def _phone(customer: int) -> str:
+    return f"010-{1000 + customer // 10000 % 9000:04d}-{customer % 10000:04d}"
+
+
 def generate(
     *,
     kind: str,
@@ -395,6 +413,7 @@ def generate(
     seed: int = 1,
     prefix: str = "C",
     customers: int | None = None,
+    details: bool = False,
 ) -> Iterator[SampleCall]:
     """`count` calls between start and end; topic popularity follows a skewed distribution."""
     rng = random.Random(seed)
@@ -406,6 +425,14 @@ def generate(
     for n in range(count):
         topic = rng.choices(topics, weights=popularity)[0]
         text = rng.choice(OPENERS) + rng.choice(topic.phrasings) + rng.choice(CLOSERS)
+        if details:
+            text += rng.choice(DETAILS).format(
+                n=rng.randrange(10**6, 10**7),
+                amount=f"{rng.randrange(1, 500) * 1000:,}",
+                month=rng.randrange(1, 13),
+                day=rng.randrange(1, 29),
+                hour=rng.randrange(9, 19),
+            )
         started = start + timedelta(seconds=rng.random() * span)
         # office hours, mostly
         started = started.replace(hour=9 + int(rng.random() * 9), minute=rng.randrange(60))
@@ -420,7 +447,7 @@ def generate(
             inquiry=text.strip(),
             resolution=rng.choice(topic.resolutions),
             transferred=rng.random() < topic.transfer,
-            customer=f"010-{rng.randrange(customers) % 10000:04d}-{rng.randrange(customers) // 10000 + 1000:04d}",
+            customer=_phone(rng.randrange(customers)),
             topic=topic.key,
         )
 

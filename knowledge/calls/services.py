@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import csv
 import logging
+import re
 import uuid
 from collections import Counter
 from contextlib import contextmanager
@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from accounts.models import ClientCompany, Role, User
 from accounts.permissions import can_manage_client
 from accounts.services import audit_record, notify
-from knowledge.exporting import safe_cell
+from knowledge import services as knowledge_services
 from knowledge.models import Article, ArticleStatus
 
 from . import mining
@@ -242,34 +242,29 @@ def import_start(
     return job
 
 
-def _write_errors(job: ImportJob, outcome: Outcome) -> None:
-    errors = sorted(outcome.errors, key=lambda e: e.line)
+def _record_errors(job: ImportJob, outcome: Outcome, path: Path) -> None:
     job.error_sample = [
-        {"line": e.line, "field": e.field, "message": e.message} for e in errors[:ERROR_SAMPLE]
+        {"line": e.line, "field": e.field, "message": e.message} for e in outcome.errors[:ERROR_SAMPLE]
     ]
-    if errors:
-        path = _media("errors", f"import-{job.pk}.csv")
-        with path.open("w", encoding="utf-8-sig", newline="") as fh:  # BOM: Excel opens Korean correctly
-            writer = csv.writer(fh)
-            writer.writerow([_("line"), _("column"), _("problem")])
-            # The messages quote the bad cells: neutralise formulas (CSV injection) like every export.
-            writer.writerows([e.line, e.field, safe_cell(str(e.message))] for e in errors)
-        job.errors_file = str(path)
+    job.errors_file = str(path) if outcome.bad and path.exists() else ""
 
 
-def import_execute(*, job_id: int, path: Path | None = None, on_progress=None) -> ImportJob:
+def import_execute(
+    *, job_id: int, path: Path | None = None, on_progress=None, mine: bool = True
+) -> ImportJob:
     """Run a queued import (called by the Celery task, or by the CLI with its own file path).
 
     Safe to call again at any time: a finished import is left alone, one running in a live worker
     too, and one whose worker died is run again from the start (the upsert is all-or-nothing and
-    changes nothing the second time)."""
+    changes nothing the second time). A successful import queues topic mining of the period it
+    covers (unless mine=False)."""
     with _lease(IMPORT_LEASE, job_id) as held:
         if not held:
             return ImportJob.objects.get(pk=job_id)  # a live worker runs it right now
-        return _import_run(job_id=job_id, path=path, on_progress=on_progress)
+        return _import_run(job_id=job_id, path=path, on_progress=on_progress, mine=mine)
 
 
-def _import_run(*, job_id: int, path: Path | None, on_progress) -> ImportJob:
+def _import_run(*, job_id: int, path: Path | None, on_progress, mine: bool) -> ImportJob:
     now = timezone.now()
     with transaction.atomic():
         job = ImportJob.objects.select_for_update().select_related("client").get(pk=job_id)
@@ -301,8 +296,10 @@ def _import_run(*, job_id: int, path: Path | None, on_progress) -> ImportJob:
         if on_progress:
             on_progress(fraction, rows)
 
+    errors_path = _media("errors", f"import-{job.pk}.csv")
     try:
         outcome = run_import(
+            errors_path=errors_path,
             client=job.client,
             path=source,
             info=_info(job),
@@ -339,8 +336,8 @@ def _import_run(*, job_id: int, path: Path | None, on_progress) -> ImportJob:
     )
     job.period_start, job.period_end = outcome.period_start, outcome.period_end
     job.progress = 1.0
-    _write_errors(job, outcome)
-    rejected = outcome.errors and not job.valid_only
+    _record_errors(job, outcome, errors_path)
+    rejected = outcome.bad and not job.valid_only
     if rejected:
         job.status = ImportStatus.REJECTED
         job.message = _("%(bad)s of %(total)s rows are bad; nothing was stored.") % {
@@ -353,7 +350,13 @@ def _import_run(*, job_id: int, path: Path | None, on_progress) -> ImportJob:
         if path is None:
             _delete_upload(job)
     job.save()
-    if job.status == ImportStatus.DONE and not job.dry_run and outcome.valid and outcome.period_start:
+    if (
+        mine
+        and job.status == ImportStatus.DONE
+        and not job.dry_run
+        and outcome.valid
+        and outcome.period_start
+    ):
         # New calls change the topics of the period they cover: mine it again in the background.
         mining_request(
             client=job.client,
@@ -394,6 +397,7 @@ def import_file(
     valid_only: bool = False,
     mapping: dict[str, str] | None = None,
     on_progress=None,
+    mine: bool = True,
 ) -> ImportJob:
     """Import a file from disk (the CLI). The file stays where it is; the job records the result."""
     info = inspect(path)
@@ -402,7 +406,7 @@ def import_file(
     job.mapping, job.valid_only, job.dry_run, job.status = clean, valid_only, dry_run, ImportStatus.QUEUED
     job.file_path = ""  # not ours to delete
     job.save()
-    return import_execute(job_id=job.pk, path=path, on_progress=on_progress)
+    return import_execute(job_id=job.pk, path=path, on_progress=on_progress, mine=mine)
 
 
 def purge_stale_uploads() -> int:
@@ -741,30 +745,14 @@ class Coverage:
 
 
 # --- Drafting a manual article from a topic -----------------------------------------------------
-def article_create_draft(
-    *,
-    client: ClientCompany,
-    title: str,
-    question: str,
-    answer: str,
-    by: User,
-    category=None,
-    tags: str = "",
-    source_note: str = "",
-) -> Article:
-    """A draft article. Stand-in for knowledge.services.article_create_draft until the manuals part
-    is merged (same signature); the source note goes to the cautions field here."""
-    return Article.objects.create(
-        client=client,
-        category=category,
-        title=title[:200],
-        question=question,
-        answer=answer,
-        cautions=source_note,
-        tags=tags[:500],
-        status=ArticleStatus.DRAFT,
-        owner=by,
-    )
+_PHONE = re.compile(r"(?<!\d)\d{2,3}-\d{3,4}-\d{4}(?!\d)")
+_LONG_NUMBER = re.compile(r"\d{5,}")
+
+
+def mask_identifiers(text: str) -> str:
+    """Phone, order and customer numbers customers typed into an inquiry stay out of the manual."""
+    text = _PHONE.sub("•••-••••-••••", text)
+    return _LONG_NUMBER.sub(lambda m: "•" * len(m.group()), text)
 
 
 def topic_create_draft(*, topic: Topic, by: User) -> Article:
@@ -776,13 +764,13 @@ def topic_create_draft(*, topic: Topic, by: User) -> Article:
         if existing is not None:
             return existing.article
         examples = topic.representative_inquiries[:3]
-        question = examples[0]["text"] if examples else topic.label
+        question = mask_identifiers(examples[0]["text"]) if examples else topic.label
         if len(examples) > 1:
             question += (
                 "\n\n"
                 + _("Other ways customers ask:")
                 + "\n"
-                + "\n".join(f"- {e['text']}" for e in examples[1:])
+                + "\n".join(f"- {mask_identifiers(e['text'])}" for e in examples[1:])
             )
         resolutions = [r["text"] for r in topic.common_resolutions]
         answer = resolutions[0] if resolutions else ""
@@ -797,36 +785,39 @@ def topic_create_draft(*, topic: Topic, by: User) -> Article:
             dict.fromkeys([r["id"] for r in topic.representative_inquiries] + topic.call_ids[:10])
         )[:10]
         calls = CallRecord.objects.filter(pk__in=source_ids).values_list("pk", "external_id", "started_at")
-        lines = [
-            _("Drafted from the topic “%(label)s”: %(size)s calls, %(start)s – %(end)s.")
-            % {
-                "label": topic.label,
-                "size": topic.size,
-                "start": topic.run.period_start,
-                "end": topic.run.period_end,
-            }
-        ]
-        lines += [
-            f"- [{ext}]({settings.SITE_URL.rstrip('/')}{reverse('knowledge:calls_record', args=[pk])}) "
+        source = _("Drafted from the topic “%(label)s”: %(size)s calls, %(start)s – %(end)s.") % {
+            "label": topic.label,
+            "size": topic.size,
+            "start": topic.run.period_start,
+            "end": topic.run.period_end,
+        }
+        by_pk = {pk: (ext, started) for pk, ext, started in calls}
+        ordered = [(pk, *by_pk[pk]) for pk in source_ids if pk in by_pk]
+        links = [
+            f"- [{ext}]({reverse('knowledge:calls_record', args=[pk])}) "
             f"{timezone.localtime(started):%Y-%m-%d %H:%M}"
-            for pk, ext, started in calls
+            for pk, ext, started in ordered
         ]
-        title = _("%(topic)s inquiries") % {"topic": " ".join(topic.keywords[:3]) or topic.label}
-        article = article_create_draft(
+        # The source calls go with the customer's situation, where the reviewer reads them.
+        question += "\n\n**" + _("Source calls") + "** — " + source + "\n" + "\n".join(links)
+        nouns = [k for k in topic.keywords if not k.endswith("다")]
+        subject = " ".join(topic.label.split(" · ")[:2]) or topic.label
+        title = _("%(topic)s inquiries") % {"topic": subject}
+        article = knowledge_services.article_create_draft(
             client=topic.client,
             title=title,
             question=question,
             answer=answer,
             by=by,
-            tags=", ".join(topic.keywords[:5]),
-            source_note="\n".join(lines),
+            tags=", ".join(nouns[:5]),
+            source_note=source,
         )
         TopicArticle.objects.create(
             topic=topic,
             article=article,
             client=topic.client,
             label=topic.label,
-            source_call_ids=[ext for _pk, ext, _s in calls],
+            source_call_ids=[ext for _pk, ext, _s in ordered],
             created_by=by,
         )
         audit_record(

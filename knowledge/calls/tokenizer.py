@@ -1,14 +1,13 @@
 """The Korean tokenizer used by topic mining.
 
-A small adapter so mining can switch to the shared `knowledge.search.tokenizer` with a one-line
-change once it exists. Kiwi costs about half a gigabyte and a second to load: once per process.
+Mining keeps its own choice of words (content morphemes, verb stems as 하다-forms, stopwords for
+what every call says) but shares the Kiwi instance of `knowledge.search.tokenizer`: Kiwi costs about
+450 MB and a second to load, so once per process.
 """
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterable, Iterator
-from functools import lru_cache
 
 # Content-bearing parts of speech: common/proper nouns, verb and adjective stems, roots, foreign words.
 _KEEP = {"NNG", "NNP", "XR", "SL", "SH"}
@@ -69,6 +68,21 @@ STOPWORDS = frozenset(
         "부탁드리다",
         "감사",
         "네",
+        # when, not what
+        "이번",
+        "달",
+        "저번",
+        "지난달",
+        "요즘",
+        # the specifics customers add ("주문번호 …", "3일에", "5만 원")
+        "번호",
+        "주문번호",
+        "고객번호",
+        "일",
+        "월",
+        "시",
+        "원",
+        "쯤",
         # openers and closers of a call, not its topic
         "수고",
         "안녕",
@@ -87,15 +101,12 @@ STOPWORDS = frozenset(
     ]
 )
 
-_lock = threading.Lock()
 
-
-@lru_cache(maxsize=1)
 def _kiwi():
-    from kiwipiepy import Kiwi
+    # The search service's instance: one Kiwi (about 450 MB) per process, not two.
+    from knowledge.search.tokenizer import get_kiwi
 
-    with _lock:
-        return Kiwi(num_workers=-1)  # -1: one thread per core
+    return get_kiwi()
 
 
 def _content(tokens) -> list[str]:

@@ -153,6 +153,24 @@ def _inspect_csv(path: Path, head: bytes, size: int) -> FileInfo:
     return info
 
 
+_decode_errors = 0
+
+
+def _count_and_escape(error: UnicodeDecodeError):
+    # surrogateescape, and a count so the row parser only searches for surrogates once some exist
+    global _decode_errors
+    _decode_errors += 1
+    return codecs.lookup_error("surrogateescape")(error)
+
+
+codecs.register_error("calls_surrogateescape", _count_and_escape)
+
+
+def decode_error_count() -> int:
+    """How many undecodable byte runs this process has met so far (only changes matter)."""
+    return _decode_errors
+
+
 class _CountingReader(io.RawIOBase):
     """Counts the bytes read so progress can be reported for a streamed CSV."""
 
@@ -175,7 +193,10 @@ def iter_csv(path: Path, encoding: str, delimiter: str, progress=None) -> Iterat
         counter = _CountingReader(raw)
         # Undecodable bytes become surrogates; the row parser reports them as a bad row with its line.
         text = io.TextIOWrapper(
-            io.BufferedReader(counter, 1024 * 1024), encoding=encoding, errors="surrogateescape", newline=""
+            io.BufferedReader(counter, 1024 * 1024),
+            encoding=encoding,
+            errors="calls_surrogateescape",
+            newline="",
         )
         reader = csv.reader(text, delimiter=delimiter)
         line = 0

@@ -10,8 +10,11 @@ differ, so importing the same file twice changes nothing.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import queue
 import re
+import threading
 import time as clock
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -26,6 +29,7 @@ from django.utils.translation import gettext as _
 from accounts.models import ClientCompany, User
 
 from .. import models as m
+from . import files
 from .fields import (
     FIELDS_BY_KEY,
     customer_key,
@@ -93,14 +97,13 @@ class Outcome:
     created: int = 0
     updated: int = 0
     unchanged: int = 0
+    bad: int = 0  # rows with at least one problem
+    # The first problems by line, for the page; every one of them is in the errors CSV.
     errors: list[RowError] = field(default_factory=list)
+    errors_written: int = 0
     stored: bool = False
     period_start: datetime | None = None
     period_end: datetime | None = None
-
-    @property
-    def bad(self) -> int:
-        return len({e.line for e in self.errors})
 
 
 def _salt() -> bytes:
@@ -116,13 +119,13 @@ def _text(value) -> str:
     return str(value).replace("\x00", "").strip()
 
 
-def _same_client(value: str, client: ClientCompany) -> bool:
-    wanted = {client.name.replace(" ", "").lower(), client.slug.lower()}
-    return value.replace(" ", "").lower() in wanted
-
-
 class RowParser:
-    """Turns one row's cells into a staging tuple, or a list of problems."""
+    """Turns one row's cells into a staging tuple, or a list of problems.
+
+    The hot loop of an import (a million rows): cells are read by precomputed index and the common
+    formats take fast paths in fields.py. Duplicate call ids are found afterwards in the staging
+    table (Stage.duplicates), so memory does not grow with the file.
+    """
 
     def __init__(
         self, *, client: ClientCompany, headers: list[str], mapping: dict[str, str], encoding: str = ""
@@ -130,8 +133,9 @@ class RowParser:
         self.client = client
         self.encoding = encoding.upper().replace("-SIG", "")
         self.index = {key: headers.index(h) for key, h in mapping.items() if h in headers}
+        self.width = len(headers) + 1
+        self.at = {key: self.index.get(key, -1) for key in FIELDS_BY_KEY}
         self.salt = _salt()
-        self.seen: dict[str, int] = {}
         self.agents_by_number: dict[str, int] = {}
         self.agents_by_email: dict[str, int] = {}
         for pk, number, email in User.objects.values_list("pk", "employee_number", "email"):
@@ -140,6 +144,9 @@ class RowParser:
             self.agents_by_email[email.lower()] = pk
         self.sqlite = connection.vendor == "sqlite"
         self.last_started: datetime | None = None
+        self.has_external_id = "external_id" in self.index
+        self.client_names = {client.name.replace(" ", "").lower(), client.slug.lower()}
+        self.decode_errors = files.decode_error_count()
 
     def cell(self, cells: list, key: str):
         i = self.index.get(key)
@@ -149,8 +156,20 @@ class RowParser:
 
     def parse(self, line: int, cells: list) -> tuple[tuple | None, list[RowError]]:
         problems: list[RowError] = []
-        get = self.cell
-        if self.encoding and UNDECODABLE.search("\x1f".join(c for c in cells if isinstance(c, str))):
+        # Pad short rows and add one None at the end: an unmapped field reads index -1.
+        missing = max(self.width - len(cells), 1)
+        cells = [*cells, *([None] * missing)]
+        at = self.at
+
+        def get(key: str):
+            return cells[at[key]]
+
+        # Undecodable bytes became surrogates (files.iter_csv); look for them only once some were seen.
+        if (
+            self.encoding
+            and files.decode_error_count() != self.decode_errors
+            and UNDECODABLE.search("\x1f".join(c for c in cells if isinstance(c, str)))
+        ):
             problems.append(
                 RowError(line, "—", _("the text is not valid %(encoding)s") % {"encoding": self.encoding})
             )
@@ -161,45 +180,44 @@ class RowParser:
 
         started = None
         try:
-            started = parse_datetime(get(cells, "started_at"), get(cells, "started_time"))
+            started = parse_datetime(get("started_at"), get("started_time"))
         except ValueError as exc:
             bad("started_at", exc)
         try:
-            duration = parse_duration(get(cells, "duration"))
+            duration = parse_duration(get("duration"))
         except ValueError as exc:
             bad("duration", exc)
             duration = 0
         try:
-            channel = parse_channel(get(cells, "channel"))
+            channel = parse_channel(get("channel"))
         except ValueError as exc:
             bad("channel", exc)
             channel = "call"
         flags = {}
         for key in ("transferred", "escalated", "repeat_contact"):
             try:
-                flags[key] = parse_flag(get(cells, key))
+                flags[key] = parse_flag(get(key))
             except ValueError as exc:
                 bad(key, exc)
                 flags[key] = None
-        inquiry = _text(get(cells, "inquiry"))
+        inquiry = _text(get("inquiry"))
         if not inquiry:
             bad("inquiry", _("required"))
-        client_value = _text(get(cells, "client"))
-        if client_value and not _same_client(client_value, self.client):
+        client_value = _text(get("client"))
+        if client_value and client_value.replace(" ", "").lower() not in self.client_names:
             bad(
                 "client",
                 _("'%(value)s' is not %(client)s: this row belongs to another client")
                 % {"value": client_value[:40], "client": self.client.name},
             )
-        agent_label = _text(get(cells, "agent"))[:120]
+        agent_label = _text(get("agent"))[:120]
         agent_id = None
         if agent_label:
-            agent_id = self.agents_by_number.get(agent_label.lower()) or self.agents_by_email.get(
-                agent_label.lower()
-            )
-        key = customer_key(get(cells, "customer"), self.salt)
-        if "external_id" in self.index:
-            external_id = _text(get(cells, "external_id"))
+            lowered = agent_label.lower()
+            agent_id = self.agents_by_number.get(lowered) or self.agents_by_email.get(lowered)
+        key = customer_key(get("customer"), self.salt)
+        if self.has_external_id:
+            external_id = _text(get("external_id"))
             if not external_id:
                 bad("external_id", _("required"))
             elif len(external_id) > 100:
@@ -208,15 +226,6 @@ class RowParser:
             # No call id in the export: a stable id from the call's content keeps re-imports idempotent.
             basis = f"{started.isoformat() if started else ''}|{key}|{agent_label}|{inquiry}"
             external_id = "h-" + hashlib.sha1(basis.encode(), usedforsecurity=False).hexdigest()[:24]
-        if external_id and not problems:
-            first = self.seen.get(external_id)
-            if first is not None:
-                bad(
-                    "external_id",
-                    _("%(id)s appears twice (first on line %(first)s)") % {"id": external_id, "first": first},
-                )
-            else:
-                self.seen[external_id] = line
         if problems:
             return None, problems
         self.last_started = started
@@ -229,9 +238,9 @@ class RowParser:
             channel,
             agent_id,
             "" if agent_id else agent_label,
-            _text(get(cells, "category"))[:200],
+            _text(get("category"))[:200],
             inquiry,
-            _text(get(cells, "resolution")),
+            _text(get("resolution")),
             bool(flags["transferred"]),
             bool(flags["escalated"]),
             repeat,
@@ -243,18 +252,81 @@ class RowParser:
 
 # --- Staging per database ------------------------------------------------------------------------
 class Stage:
+    """Two temporary tables per import: the valid rows, and every problem found (line, field, message)."""
+
     def __init__(self, name: str):
         self.name = name
+        self.errors = f"{name}_err"
         self.vendor = connection.vendor
 
     def create(self) -> None:
         with connection.cursor() as cursor:
-            cursor.execute(f"DROP TABLE IF EXISTS {self.name}")
+            self.drop()
             if self.vendor == "postgresql":
                 columns = ", ".join(f"{n} {pg}" for n, pg, _lite in STAGE_COLUMNS)
             else:
                 columns = ", ".join(f"{n} {lite}" for n, _pg, lite in STAGE_COLUMNS)
             cursor.execute(f"CREATE TEMPORARY TABLE {self.name} ({columns})")
+            cursor.execute(f"CREATE TEMPORARY TABLE {self.errors} (line integer, field text, message text)")
+
+    def write_errors(self, errors: list[RowError]) -> None:
+        if not errors:
+            return
+        rows = [(e.line, e.field, e.message) for e in errors]
+        with connection.cursor() as cursor:
+            if self.vendor == "postgresql":
+                with cursor.cursor.copy(f"COPY {self.errors} (line, field, message) FROM STDIN") as copy:
+                    for row in rows:
+                        copy.write_row(row)
+            else:
+                cursor.executemany(
+                    f"INSERT INTO {self.errors} (line, field, message) VALUES (%s, %s, %s)", rows
+                )
+
+    def duplicates(self, message: Callable[[str, int], str]) -> int:
+        """Rows whose call id appeared on an earlier line become problems and leave the stage."""
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT line, external_id, first FROM (SELECT line, external_id, "
+                f"min(line) OVER (PARTITION BY external_id) AS first FROM {self.name} "
+                f"WHERE external_id IN (SELECT external_id FROM {self.name} GROUP BY external_id "
+                f"HAVING count(*) > 1)) d WHERE line <> first ORDER BY line"
+            )
+            found = cursor.fetchall()
+            if not found:
+                return 0
+            self.write_errors([RowError(line, "", message(ext, first)) for line, ext, first in found])
+            cursor.execute(
+                f"DELETE FROM {self.name} WHERE line IN (SELECT line FROM {self.errors} WHERE field = '')"
+            )
+            return len(found)
+
+    def error_summary(self, sample: int) -> tuple[int, list[RowError]]:
+        """(rows with problems, the first `sample` problems by line)."""
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT count(DISTINCT line) FROM {self.errors}")
+            bad = cursor.fetchone()[0]
+            cursor.execute(f"SELECT line, field, message FROM {self.errors} ORDER BY line LIMIT %s", [sample])
+            return bad, [RowError(*row) for row in cursor.fetchall()]
+
+    def export_errors(self, path: Path, header: list[str], blank_field: str) -> int:
+        """Every problem, by line, as CSV with a BOM (Excel opens Korean correctly). Streamed."""
+        import csv
+
+        from knowledge.exporting import safe_cell
+
+        count = 0
+        with path.open("w", encoding="utf-8-sig", newline="") as fh, connection.cursor() as cursor:
+            writer = csv.writer(fh)
+            writer.writerow(header)
+            cursor.execute(f"SELECT line, field, message FROM {self.errors} ORDER BY line")
+            while batch := cursor.fetchmany(5000):
+                # The messages quote the bad cells: neutralise formulas (CSV injection) like every export.
+                writer.writerows(
+                    (line, field or blank_field, safe_cell(str(msg))) for line, field, msg in batch
+                )
+                count += len(batch)
+        return count
 
     def write(self, rows: list[tuple]) -> None:
         if not rows:
@@ -272,6 +344,7 @@ class Stage:
     def drop(self) -> None:
         with connection.cursor() as cursor:
             cursor.execute(f"DROP TABLE IF EXISTS {self.name}")
+            cursor.execute(f"DROP TABLE IF EXISTS {self.errors}")
 
     # SQL pieces that differ by vendor
     def _differs(self, left: str, right: str) -> str:
@@ -315,7 +388,7 @@ class Stage:
             f"INSERT INTO {TABLE} (client_id, external_id, {data}, repeat_contact, repeat_flag_given, "
             f"import_job_id, created_at, updated_at) "
             f"SELECT %s, s.external_id, {select}, coalesce(s.repeat_contact, false), s.repeat_flag_given, "
-            f"%s, %s, %s FROM {self.name} s WHERE true "
+            f"%s, %s, %s FROM {self.name} s WHERE true ORDER BY s.external_id "
             f"ON CONFLICT (client_id, external_id) DO UPDATE SET {updates}, "
             f"repeat_contact = CASE WHEN excluded.repeat_flag_given THEN excluded.repeat_contact "
             f"ELSE {TABLE}.repeat_contact END, "
@@ -338,12 +411,67 @@ class Stage:
                 cursor.execute(sql, params)
         return new, changed, unchanged
 
+    def upsert_lines(self, client_id: int, job_id: int | None, first: int, last: int) -> tuple[int, int, int]:
+        """PostgreSQL: upsert the staged rows of lines first..last (one chunk); (created, updated, unchanged).
+
+        Within the chunk only the first row of a call id is taken (one statement may not touch a row
+        twice); duplicates across the file are found afterwards by Stage.duplicates()."""
+        data = ", ".join(DATA_COLUMNS)
+        select = ", ".join(f"s.{c}" for c in DATA_COLUMNS)
+        updates = ", ".join(f"{c} = excluded.{c}" for c in DATA_COLUMNS)
+        now = timezone.now()
+        sql = (
+            f"INSERT INTO {TABLE} (client_id, external_id, {data}, repeat_contact, repeat_flag_given, "
+            f"import_job_id, created_at, updated_at) "
+            f"SELECT %s, s.external_id, {select}, coalesce(s.repeat_contact, false), s.repeat_flag_given, "
+            f"%s, %s, %s FROM (SELECT DISTINCT ON (external_id) * FROM {self.name} "
+            f"WHERE line BETWEEN %s AND %s ORDER BY external_id, line) s "
+            f"ON CONFLICT (client_id, external_id) DO UPDATE SET {updates}, "
+            f"repeat_contact = CASE WHEN excluded.repeat_flag_given THEN excluded.repeat_contact "
+            f"ELSE {TABLE}.repeat_contact END, "
+            f"repeat_flag_given = {TABLE}.repeat_flag_given OR excluded.repeat_flag_given, "
+            f"import_job_id = excluded.import_job_id, updated_at = excluded.updated_at "
+            f"WHERE {self._changed(TABLE, 'excluded')}"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"WITH up AS ({sql} RETURNING (xmax = 0) AS inserted) "
+                f"SELECT count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted) FROM up",
+                [client_id, job_id, now, now, first, last],
+            )
+            new, changed = cursor.fetchone()
+            cursor.execute(
+                f"SELECT count(DISTINCT external_id) FROM {self.name} WHERE line BETWEEN %s AND %s",
+                [first, last],
+            )
+            return new, changed, cursor.fetchone()[0] - new - changed
+
 
 def recompute_repeat_contacts(*, client_id: int, start: datetime, end: datetime) -> int:
-    """Mark calls whose customer called within the previous 7 days (where the export did not say)."""
+    """Mark calls whose customer called within the previous 7 days (where the export did not say).
+
+    Calls up to 7 days after the imported period are recomputed too: an imported call can make them
+    repeats. PostgreSQL does it in one pass with a window over (customer, time); SQLite per row.
+    """
+    window = timedelta(days=7)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            # The window sorts every call of the period by customer: in memory, not on disk.
+            cursor.execute("SET LOCAL work_mem = '64MB'")
+            cursor.execute(
+                f"UPDATE {TABLE} t SET repeat_contact = w.rep FROM ("
+                f"  SELECT id, repeat_contact, repeat_flag_given, count(*) OVER (PARTITION BY customer_key "
+                f"    ORDER BY started_at RANGE BETWEEN interval '7 days' PRECEDING "
+                f"    AND interval '1 microsecond' PRECEDING) > 0 AS rep"
+                f"  FROM {TABLE} WHERE client_id = %s AND customer_key <> '' "
+                f"    AND started_at >= %s AND started_at <= %s"
+                f") w WHERE t.id = w.id AND NOT w.repeat_flag_given AND w.rep <> w.repeat_contact "
+                f"AND t.started_at >= %s",
+                [client_id, start - window, end + window, start],
+            )
+            return cursor.rowcount
     from django.db.models import Exists, OuterRef
 
-    window = timedelta(days=7)
     earlier = m.CallRecord.objects.filter(
         client_id=client_id,
         customer_key=OuterRef("customer_key"),
@@ -367,6 +495,175 @@ def _fraction(progress: Progress, info: FileInfo) -> float:
     return progress.bytes_read / max(info.size, 1)
 
 
+ERROR_SAMPLE = 200
+
+
+class _Rollback(Exception):
+    pass
+
+
+class _Writer(threading.Thread):
+    """PostgreSQL: stores chunks while the main thread parses the next ones (the database works on
+    the other core). Everything happens in one transaction on this thread's own connection, rolled
+    back at the end if the file is refused, so all-or-nothing still holds."""
+
+    def __init__(self, *, client_id, job_id, name, valid_only, errors_path, duplicate_message, label):
+        super().__init__(daemon=True, name=f"calls-import-{job_id}")
+        self.queue: queue.Queue = queue.Queue(maxsize=2)
+        self.kw = {"client_id": client_id, "job_id": job_id, "name": name}
+        self.valid_only, self.errors_path = valid_only, errors_path
+        self.duplicate_message, self.label = duplicate_message, label
+        self.counts = [0, 0, 0]
+        self.result: dict = {}
+        self.error: BaseException | None = None
+
+    def send(self, item) -> None:
+        while True:
+            try:
+                self.queue.put(item, timeout=0.5)
+                return
+            except queue.Full:
+                if not self.is_alive():
+                    raise self.error or RuntimeError("the import writer stopped") from None
+
+    def run(self) -> None:
+        try:
+            with transaction.atomic():
+                stage = Stage(self.kw["name"])
+                stage.create()
+                try:
+                    self._consume(stage)
+                finally:
+                    stage.drop()
+        except _Rollback:
+            pass
+        except BaseException as exc:  # handed to the main thread
+            self.error = exc
+        finally:
+            connection.close()
+
+    def _consume(self, stage: Stage) -> None:
+        client_id, job_id = self.kw["client_id"], self.kw["job_id"]
+        while True:
+            kind, payload = self.queue.get()
+            if kind == "rows":
+                stage.write(payload)
+                for i, n in enumerate(stage.upsert_lines(client_id, job_id, payload[0][0], payload[-1][0])):
+                    self.counts[i] += n
+            elif kind == "errors":
+                stage.write_errors(payload)
+            elif kind == "abort":
+                raise _Rollback
+            else:  # "end"
+                break
+        period_start, period_end, recompute = payload
+        duplicates = stage.duplicates(self.duplicate_message)
+        bad, sample = stage.error_summary(ERROR_SAMPLE)
+        written = 0
+        if bad and self.errors_path is not None:
+            written = stage.export_errors(
+                self.errors_path, [_("line"), _("column"), _("problem")], self.label
+            )
+        self.result = {"duplicates": duplicates, "bad": bad, "sample": sample, "written": written}
+        if bad and not self.valid_only:
+            raise _Rollback  # all or nothing
+        if duplicates:
+            # A later duplicate may have overwritten the first: start again the sequential way.
+            self.result["redo"] = True
+            raise _Rollback
+        if period_start and recompute:
+            if sum(self.counts[:2]) > 50_000:
+                with connection.cursor() as cursor:  # fresh statistics for the plan below
+                    cursor.execute(f"ANALYZE {TABLE}")
+            recompute_repeat_contacts(client_id=client_id, start=period_start, end=period_end)
+        self.result["stored"] = True
+
+
+def _overlapped(
+    *, client, path, info, mapping, valid_only, job_id, on_progress, errors_path
+) -> Outcome | None:
+    """run_import on PostgreSQL with parsing and storing overlapped; None when it must be redone."""
+    outcome = Outcome()
+    parser = RowParser(client=client, headers=info.headers, mapping=mapping, encoding=info.encoding)
+    progress = Progress()
+    label = str(FIELDS_BY_KEY["external_id"].label)
+    writer = _Writer(
+        client_id=client.pk,
+        job_id=job_id,
+        name=f"calls_stage_{job_id or 0}_{int(clock.time() * 1000) % 10_000_000}",
+        valid_only=valid_only,
+        errors_path=errors_path,
+        duplicate_message=_duplicate_message,
+        label=label,
+    )
+    writer.start()
+    finished = False
+    try:
+        chunk: list[tuple] = []
+        problems: list[RowError] = []
+        period_start = period_end = None
+        bad_seen = False
+        last_report = clock.monotonic()
+        parse = parser.parse
+        for line, cells in iter_rows(path, info, progress):
+            if not any(c is not None and str(c).strip() for c in cells):
+                continue
+            outcome.rows_total += 1
+            row, row_problems = parse(line, cells)
+            if row_problems:
+                problems.extend(row_problems)
+                bad_seen = True
+                if len(problems) >= CHUNK:
+                    writer.send(("errors", problems))
+                    problems = []
+            else:
+                outcome.valid += 1
+                started = parser.last_started
+                if period_start is None or started < period_start:
+                    period_start = started
+                if period_end is None or started > period_end:
+                    period_end = started
+                # Once a row is bad and the file will be refused, storing more rows is wasted work.
+                if not (bad_seen and not valid_only):
+                    chunk.append(row)
+                    if len(chunk) >= CHUNK:
+                        writer.send(("rows", chunk))
+                        chunk = []
+            if on_progress and outcome.rows_total % 2000 == 0 and clock.monotonic() - last_report > 0.5:
+                on_progress(_fraction(progress, info), outcome.rows_total)
+                last_report = clock.monotonic()
+        if chunk:
+            writer.send(("rows", chunk))
+        if problems:
+            writer.send(("errors", problems))
+        writer.send(("end", (period_start, period_end, "repeat_contact" not in parser.index)))
+        finished = True
+    finally:
+        if not finished:
+            # the writer may already be gone; the original error is the one to raise
+            with contextlib.suppress(BaseException):
+                writer.send(("abort", None))
+        writer.join()
+    if writer.error is not None:
+        raise writer.error
+    result = writer.result
+    if result.get("redo"):
+        return None
+    outcome.period_start, outcome.period_end = period_start, period_end
+    outcome.valid -= result["duplicates"]
+    outcome.bad = result["bad"]
+    outcome.errors = [RowError(e.line, e.field or label, e.message) for e in result["sample"]]
+    outcome.errors_written = result["written"]
+    if result.get("stored"):
+        outcome.created, outcome.updated, outcome.unchanged = writer.counts
+        outcome.stored = outcome.valid > 0
+    return outcome
+
+
+def _duplicate_message(external_id: str, first: int) -> str:
+    return _("%(id)s appears twice (first on line %(first)s)") % {"id": external_id, "first": first}
+
+
 def run_import(
     *,
     client: ClientCompany,
@@ -377,8 +674,28 @@ def run_import(
     dry_run: bool = False,
     job_id: int | None = None,
     on_progress: Callable[[float, int], None] | None = None,
+    errors_path: Path | None = None,
 ) -> Outcome:
-    """Read, validate and (unless refused) store one file. Call outside a transaction for live progress."""
+    """Read, validate and (unless refused) store one file. Call outside a transaction for live progress.
+
+    Memory stays flat whatever the size: rows and problems go to temporary tables in chunks; the
+    outcome holds counts and the first ERROR_SAMPLE problems; every problem goes to `errors_path`.
+    """
+    if connection.vendor == "postgresql" and not dry_run and not connection.in_atomic_block:
+        # Outside a transaction (the Celery task, the CLI) a second connection can store while this
+        # one parses. Inside one (tests, callers' atomic blocks) it could not see uncommitted rows.
+        outcome = _overlapped(
+            client=client,
+            path=path,
+            info=info,
+            mapping=mapping,
+            valid_only=valid_only,
+            job_id=job_id,
+            on_progress=on_progress,
+            errors_path=errors_path,
+        )
+        if outcome is not None:
+            return outcome
     outcome = Outcome()
     parser = RowParser(client=client, headers=info.headers, mapping=mapping, encoding=info.encoding)
     progress = Progress()
@@ -386,21 +703,27 @@ def run_import(
     stage.create()
     try:
         chunk: list[tuple] = []
+        problems: list[RowError] = []
         last_report = clock.monotonic()
+        period_start = period_end = None
+        parse = parser.parse
         for line, cells in iter_rows(path, info, progress):
             if not any(c is not None and str(c).strip() for c in cells):
                 continue  # blank lines are not rows
             outcome.rows_total += 1
-            row, problems = parser.parse(line, cells)
-            if problems:
-                outcome.errors.extend(problems)
+            row, row_problems = parse(line, cells)
+            if row_problems:
+                problems.extend(row_problems)
+                if len(problems) >= CHUNK:
+                    stage.write_errors(problems)
+                    problems = []
             else:
                 chunk.append(row)
                 started = parser.last_started
-                if outcome.period_start is None or started < outcome.period_start:
-                    outcome.period_start = started
-                if outcome.period_end is None or started > outcome.period_end:
-                    outcome.period_end = started
+                if period_start is None or started < period_start:
+                    period_start = started
+                if period_end is None or started > period_end:
+                    period_end = started
                 if len(chunk) >= CHUNK:
                     stage.write(chunk)
                     outcome.valid += len(chunk)
@@ -409,8 +732,23 @@ def run_import(
                 on_progress(_fraction(progress, info), outcome.rows_total)
                 last_report = clock.monotonic()
         stage.write(chunk)
+        stage.write_errors(problems)
         outcome.valid += len(chunk)
-        if outcome.errors and not valid_only:
+        outcome.period_start, outcome.period_end = period_start, period_end
+        label = str(FIELDS_BY_KEY["external_id"].label)
+        duplicates = stage.duplicates(
+            lambda ext, first: (
+                _("%(id)s appears twice (first on line %(first)s)") % {"id": ext, "first": first}
+            )
+        )
+        outcome.valid -= duplicates
+        outcome.bad, outcome.errors = stage.error_summary(ERROR_SAMPLE)
+        outcome.errors = [RowError(e.line, e.field or label, e.message) for e in outcome.errors]
+        if outcome.bad and errors_path is not None:
+            outcome.errors_written = stage.export_errors(
+                errors_path, [_("line"), _("column"), _("problem")], label
+            )
+        if outcome.bad and not valid_only:
             return outcome
         if dry_run:
             outcome.created, outcome.updated, outcome.unchanged = stage.counts(client.pk)

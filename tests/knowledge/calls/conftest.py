@@ -85,3 +85,60 @@ def export(tmp_path):
 @pytest.fixture(autouse=True)
 def _media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+KST = __import__("zoneinfo").ZoneInfo("Asia/Seoul")
+
+
+def store_calls(client, calls) -> list:
+    """Save generated sample calls (knowledge.calls.samples) as call records of `client`."""
+    from knowledge.calls.importers.fields import customer_key
+    from knowledge.calls.models import CallRecord
+
+    records = [
+        CallRecord(
+            client=client,
+            external_id=c.external_id,
+            started_at=c.started_at,
+            duration_seconds=c.duration,
+            channel=c.channel,
+            category=c.category,
+            inquiry=c.inquiry,
+            resolution=c.resolution,
+            transferred=c.transferred,
+            customer_key=customer_key(c.customer, b"test"),
+        )
+        for c in calls
+    ]
+    return CallRecord.objects.bulk_create(records)
+
+
+@pytest.fixture
+def card_calls(client_a):
+    """600 generated card-company calls of client_a in October 2026 and 300 in September."""
+    from datetime import datetime
+
+    from knowledge.calls import samples
+
+    october = list(
+        samples.generate(
+            kind="card",
+            count=600,
+            start=datetime(2026, 10, 1, tzinfo=KST),
+            end=datetime(2026, 10, 30, 23, 0, tzinfo=KST),
+            seed=5,
+            prefix="OCT-",
+        )
+    )
+    september = list(
+        samples.generate(
+            kind="card",
+            count=300,
+            start=datetime(2026, 9, 1, tzinfo=KST),
+            end=datetime(2026, 9, 29, 23, 0, tzinfo=KST),
+            seed=6,
+            prefix="SEP-",
+        )
+    )
+    store_calls(client_a, october + september)
+    return october
