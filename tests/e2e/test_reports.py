@@ -64,7 +64,7 @@ def test_manager_reads_and_exports_the_diagnosis(new_page, login, org, demo_repo
     assert download.suggested_filename.startswith("diagnosis-nuri-telecom-")
     book = load_workbook(io.BytesIO(Path(download.path()).read_bytes()))
     summary = {row[0]: row[1] for row in book["요약"].iter_rows(min_row=2, values_only=True)}
-    assert summary["콜 수"] == calls
+    assert summary["상담 건수"] == calls
 
     page.get_by_role("navigation").get_by_role("link", name="리포트").first.click()
     page.get_by_test_id("nav-team").click()
