@@ -36,6 +36,7 @@ class SearchHit:
     url: str
     title_html: str = ""  # HTML-safe title with <mark>
     rank: float = 0.0  # the backend's raw text rank (only comparable within one query)
+    call_url: str = ""  # call mode's own article view (reversed once, then cached with the result)
 
 
 @dataclass
@@ -115,6 +116,7 @@ def _hits(client: ClientCompany, out: engine.EngineResult) -> SearchResult:
                 url=article_url(a),
                 title_html=engine.highlight(a.title, terms),
                 rank=f.rank,
+                call_url=reverse("knowledge:call_article", args=[a.pk]),
             )
         )
     return SearchResult(
@@ -183,7 +185,7 @@ _results = _ResultCache(RESULT_CACHE_SIZE, RESULT_CACHE_SECONDS)
 def _shared_key(key: tuple) -> str:
     client_id, query, limit, index_version, synonym_version = key
     digest = hashlib.sha256(query.encode()).hexdigest()[:32]
-    return f"knowledge:search:result:{client_id}:{limit}:{index_version}:{synonym_version}:{digest}"
+    return f"knowledge:search:result:1:{client_id}:{limit}:{index_version}:{synonym_version}:{digest}"
 
 
 def _versions() -> tuple[str, str]:
