@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.shortcuts import redirect
 from django.urls import reverse
 
-from .permissions import has_mfa, mfa_required
+from .permissions import MEMO_ATTR, has_mfa, mfa_required
 
 # Paths a user who must set up TOTP can still reach: the MFA pages, logout, language, static files.
 _ALLOWED_PREFIXES = ("/accounts/", "/i18n/", "/static/", "/api/", "/favicon")
@@ -27,4 +27,22 @@ class RequireMFAMiddleware:
             and not has_mfa(user)
         ):
             return redirect(f"{reverse('mfa_activate_totp')}?next={request.path}")
+        return self.get_response(request)
+
+
+class PermissionMemoMiddleware:
+    """Remember can_see_client() answers for the rest of a GET/HEAD request.
+
+    A search asks twice (the view for its 404, the service for its empty result); a read-only
+    request cannot change assignments, so the second answer is the first. Writes (POST…) are not
+    memoised: a view that changes an assignment must see its own change.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if request.method in ("GET", "HEAD") and user is not None and user.is_authenticated:
+            setattr(user, MEMO_ATTR, {})
         return self.get_response(request)

@@ -25,9 +25,20 @@ def visible_clients(user) -> QuerySet[ClientCompany]:
     return ClientCompany.objects.filter(condition, active=True).distinct()
 
 
+MEMO_ATTR = "_dasan_can_see_client"
+
+
 def can_see_client(user, client: ClientCompany | int) -> bool:
     client_id = client if isinstance(client, int) else client.pk
-    return visible_clients(user).filter(pk=client_id).exists()
+    # Within one read-only request the answer cannot change: PermissionMemoMiddleware gives that
+    # request's user a memo, so the view and the search service ask the database once.
+    memo = getattr(user, MEMO_ATTR, None)
+    if memo is not None and client_id in memo:
+        return memo[client_id]
+    allowed = visible_clients(user).filter(pk=client_id).exists()
+    if memo is not None:
+        memo[client_id] = allowed
+    return allowed
 
 
 def managed_users(manager) -> QuerySet[User]:

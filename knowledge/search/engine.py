@@ -73,8 +73,28 @@ def _correct_typos(backend, client_id: int, parsed: q.ParsedQuery) -> dict[str, 
     return corrections
 
 
+class _VocabMemo:
+    """The parser may look up one prefix twice (a whole word and its last part): ask once."""
+
+    def __init__(self, backend):
+        self.backend = backend
+        self.seen: dict[tuple, list[str]] = {}
+
+    def chosung_terms(self, client_id: int, key: str, prefix: bool, limit: int) -> list[str]:
+        args = ("c", client_id, key, prefix, limit)
+        if args not in self.seen:
+            self.seen[args] = self.backend.chosung_terms(client_id, key, prefix, limit)
+        return self.seen[args]
+
+    def jamo_prefix_terms(self, client_id: int, jamo: str, limit: int) -> list[str]:
+        args = ("j", client_id, jamo, limit)
+        if args not in self.seen:
+            self.seen[args] = self.backend.jamo_prefix_terms(client_id, jamo, limit)
+        return self.seen[args]
+
+
 def run(backend, *, client_id: int, query: str, limit: int, synonyms: q.Synonyms) -> EngineResult:
-    parsed = q.parse(query, client_id=client_id, vocab=backend, synonyms=synonyms)
+    parsed = q.parse(query, client_id=client_id, vocab=_VocabMemo(backend), synonyms=synonyms)
     result = EngineResult(parsed=parsed)
     if parsed.empty:
         return result

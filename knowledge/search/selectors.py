@@ -9,7 +9,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from accounts.models import ClientCompany, Role
-from accounts.permissions import can_manage_client, can_see_client, visible_clients
+from accounts.permissions import MEMO_ATTR, can_manage_client, can_see_client, visible_clients
 
 RECENT_KEEP = 8
 
@@ -37,9 +37,12 @@ def current_client(user, clients: list[ClientCompany], slug: str | None = None) 
 
 
 def visible_client(user, slug: str) -> ClientCompany:
-    client = ClientCompany.objects.filter(slug=slug).first()
-    if client is None or not can_see_client(user, client):
+    client = visible_clients(user).filter(slug=slug).first()  # one query: exists and may be seen
+    if client is None:
         raise Http404("No such client.")
+    memo = getattr(user, MEMO_ATTR, None)
+    if memo is not None:
+        memo[client.pk] = True  # the search that follows asks again
     return client
 
 

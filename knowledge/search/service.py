@@ -1,9 +1,12 @@
 from __future__ import annotations
 
+import hashlib
+import threading
 import time
 import uuid
+from collections import OrderedDict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import timedelta
 
 from django.core.cache import cache
@@ -33,6 +36,7 @@ class SearchHit:
     url: str
     title_html: str = ""  # HTML-safe title with <mark>
     rank: float = 0.0  # the backend's raw text rank (only comparable within one query)
+    call_url: str = ""  # call mode's own article view (reversed once, then cached with the result)
 
 
 @dataclass
@@ -64,15 +68,28 @@ def search(
     started = time.perf_counter()
     if not can_see_client(user, client) or not query.strip():
         return SearchResult(query=query)
-    backend = get_backend()
-    out = backend.search(client_id=client.pk, query=query, limit=limit, synonyms=synonyms_for(client.pk))
-    if isinstance(out, tuple):  # the naive baseline answers (hits, count)
-        hits, count = out
-        result = SearchResult(query=query, hits=hits, count=count)
-    else:
-        result = _hits(client, out)
-        result.query = query
-    result.took_ms = round((time.perf_counter() - started) * 1000, 2)
+    index_version, synonym_version = _versions()
+    key = (client.pk, query, limit, index_version, synonym_version)
+    cached = _results.get(key)
+    shared_key = _shared_key(key)
+    if cached is None:
+        cached = cache.get(shared_key)
+        if cached is not None:
+            _results.put(key, cached)
+    if cached is None:
+        backend = get_backend()
+        out = backend.search(
+            client_id=client.pk, query=query, limit=limit, synonyms=_synonyms(client.pk, synonym_version)
+        )
+        if isinstance(out, tuple):  # the naive baseline answers (hits, count)
+            hits, count = out
+            cached = SearchResult(query=query, hits=hits, count=count)
+        else:
+            cached = _hits(client, out)
+            cached.query = query
+        _results.put(key, cached)
+        cache.set(shared_key, cached, RESULT_CACHE_SECONDS)
+    result = replace(cached, took_ms=round((time.perf_counter() - started) * 1000, 2))
     if log:
         result.log_id = log_search(user=user, client=client, result=result, replace_log_id=replace_log_id)
     return result
@@ -99,6 +116,7 @@ def _hits(client: ClientCompany, out: engine.EngineResult) -> SearchResult:
                 url=article_url(a),
                 title_html=engine.highlight(a.title, terms),
                 rank=f.rank,
+                call_url=reverse("knowledge:call_article", args=[a.pk]),
             )
         )
     return SearchResult(
@@ -119,9 +137,75 @@ def article_url(article) -> str:
         return reverse("knowledge:call_article", args=[article.pk])
 
 
-# --- Synonyms ---------------------------------------------------------------------------------
+# --- Versions and the result cache -------------------------------------------------------------
+# Hundreds of agents type the same prefixes of the same few questions: recent result lists are
+# kept in each process and in the shared cache (so every worker profits from any one's work),
+# keyed by the index and synonym versions in the shared cache. Any index write or
+# synonym change sets a new version, so no process serves a list older than the change. A random
+# version (not a counter): a cleared or restarted cache can never revive an old entry. The
+# permission check runs before the look-up on every request, and the key holds the client.
 _SYNONYM_VERSION_KEY = "knowledge:search:synonyms:version"
-_synonym_cache: dict[tuple[int, str], dict] = {}
+_INDEX_VERSION_KEY = "knowledge:search:index:version"
+RESULT_CACHE_SIZE = 2000
+RESULT_CACHE_SECONDS = 60  # bounds what no version covers (a renamed category in a hit's path)
+
+
+class _ResultCache:
+    def __init__(self, size: int, seconds: float):
+        self.size, self.seconds = size, seconds
+        self._data: OrderedDict[tuple, tuple[float, SearchResult]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple) -> SearchResult | None:
+        with self._lock:
+            entry = self._data.get(key)
+            if entry is None:
+                return None
+            if entry[0] < time.monotonic():
+                del self._data[key]
+                return None
+            self._data.move_to_end(key)
+            return entry[1]
+
+    def put(self, key: tuple, result: SearchResult) -> None:
+        with self._lock:
+            self._data[key] = (time.monotonic() + self.seconds, result)
+            self._data.move_to_end(key)
+            while len(self._data) > self.size:
+                self._data.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._data.clear()
+
+
+_results = _ResultCache(RESULT_CACHE_SIZE, RESULT_CACHE_SECONDS)
+
+
+def _shared_key(key: tuple) -> str:
+    client_id, query, limit, index_version, synonym_version = key
+    digest = hashlib.sha256(query.encode()).hexdigest()[:32]
+    return f"knowledge:search:result:1:{client_id}:{limit}:{index_version}:{synonym_version}:{digest}"
+
+
+def _versions() -> tuple[str, str]:
+    """(index version, synonym version): one round trip to the shared cache."""
+    found = cache.get_many([_INDEX_VERSION_KEY, _SYNONYM_VERSION_KEY])
+    return (
+        found.get(_INDEX_VERSION_KEY) or _new_version(_INDEX_VERSION_KEY),
+        found.get(_SYNONYM_VERSION_KEY) or _new_version(_SYNONYM_VERSION_KEY),
+    )
+
+
+def _new_version(key: str) -> str:
+    version = uuid.uuid4().hex
+    cache.add(key, version, None)
+    return cache.get(key, version)
+
+
+def index_changed() -> None:
+    """Called after any write to the search index: every process forgets its cached result lists."""
+    cache.set(_INDEX_VERSION_KEY, uuid.uuid4().hex, None)
 
 
 def synonyms_changed() -> None:
@@ -129,16 +213,18 @@ def synonyms_changed() -> None:
     cache.set(_SYNONYM_VERSION_KEY, uuid.uuid4().hex, None)
 
 
+# --- Synonyms ---------------------------------------------------------------------------------
+_synonym_cache: dict[tuple[int, str], dict] = {}
+
+
 def synonyms_for(client_id: int) -> dict[str, list[tuple[str, ...]]]:
     """term → the other words of its groups, each as the tuple of its terms (the AND of them)."""
+    return _synonyms(client_id, _versions()[1])
+
+
+def _synonyms(client_id: int, version: str) -> dict[str, list[tuple[str, ...]]]:
     from knowledge.models import SynonymGroup
 
-    # A random version (not a counter): a cleared or restarted cache can never revive an old map.
-    version = cache.get(_SYNONYM_VERSION_KEY)
-    if version is None:
-        version = uuid.uuid4().hex
-        cache.add(_SYNONYM_VERSION_KEY, version, None)
-        version = cache.get(_SYNONYM_VERSION_KEY, version)
     key = (client_id, version)
     if key not in _synonym_cache:
         if len(_synonym_cache) > 500:
@@ -213,24 +299,34 @@ def log_opened(*, user, log_id: int, article_id: int) -> None:
 # --- Index maintenance ------------------------------------------------------------------------
 
 
+def _then_new_version(write) -> None:
+    try:
+        write()
+    finally:
+        index_changed()
+
+
 def index_articles(ids: Iterable[int]) -> None:
     ids = list(ids)
     if ids:
-        transaction.on_commit(lambda: get_backend().index(ids))
+        transaction.on_commit(lambda: _then_new_version(lambda: get_backend().index(ids)))
 
 
 def remove_articles(ids: Iterable[int]) -> None:
     ids = list(ids)
     if ids:
-        transaction.on_commit(lambda: get_backend().remove(ids))
+        transaction.on_commit(lambda: _then_new_version(lambda: get_backend().remove(ids)))
 
 
 def helpfulness_changed(ids: Iterable[int]) -> None:
     """Feedback on these articles changed: refresh their ranking tie-breaker (no re-analysis)."""
     ids = list(ids)
     if ids:
-        transaction.on_commit(lambda: get_backend().update_helpfulness(ids))
+        transaction.on_commit(lambda: _then_new_version(lambda: get_backend().update_helpfulness(ids)))
 
 
 def rebuild(client: ClientCompany | None = None) -> int:
-    return get_backend().rebuild(client_id=client.pk if client else None)
+    try:
+        return get_backend().rebuild(client_id=client.pk if client else None)
+    finally:
+        index_changed()

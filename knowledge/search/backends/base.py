@@ -50,6 +50,13 @@ def document_fields(article) -> dict[str, str]:
     }
 
 
+def _index_changed() -> None:
+    """Every index write ends here: cached result lists (service.search) are from before it."""
+    from ..service import index_changed
+
+    index_changed()
+
+
 class SearchBackend:
     """Base class: indexing over the Django tables; subclasses match and count."""
 
@@ -98,6 +105,7 @@ class SearchBackend:
                     ignore_conflicts=True,
                     batch_size=1000,
                 )
+        _index_changed()
 
     def update_helpfulness(self, ids: Iterable[int]) -> None:
         from knowledge.models import SearchDocument
@@ -106,11 +114,13 @@ class SearchBackend:
         scores = helpfulness_scores(ids)
         for pk in SearchDocument.objects.filter(article_id__in=ids).values_list("article_id", flat=True):
             SearchDocument.objects.filter(article_id=pk).update(helpfulness=scores.get(pk, 0.0))
+        _index_changed()
 
     def remove(self, ids: Iterable[int]) -> None:
         from knowledge.models import SearchDocument
 
         SearchDocument.objects.filter(article_id__in=list(ids)).delete()
+        _index_changed()
 
     def rebuild(self, client_id: int | None = None) -> int:
         """Re-index every published article (of one client). The vocabulary is rebuilt with it."""

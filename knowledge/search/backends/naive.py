@@ -7,6 +7,7 @@ backends against it.
 from __future__ import annotations
 
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.html import escape
 
 from knowledge.models import Article
@@ -36,6 +37,7 @@ class NaiveBackend:
                 snippet=escape(a.answer[:160]),
                 score=1.0,
                 url=a.get_absolute_url(),
+                call_url=reverse("knowledge:call_article", args=[a.pk]),
             )
             for a in qs.order_by("-published_at", "title")[:limit]
         ]
