@@ -182,10 +182,12 @@ def test_new_copies_go_to_the_waiting_list_first(agent_a, agent_b, librarian):
     assert Copy.objects.filter(book=book, status=CopyStatus.AVAILABLE).count() == 1
 
 
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="needs PostgreSQL: SQLite serialises every write, so there is no real race to test",
+)
 @pytest.mark.django_db(transaction=True)
 def test_two_people_borrowing_the_last_copy_at_the_same_instant_get_one_loan():
-    if connection.vendor != "postgresql":
-        pytest.skip("needs PostgreSQL: SQLite serialises every write, so there is no real race to test")
     book = book_with_copies(1)
     people = [UserFactory() for _i in range(6)]
     barrier = threading.Barrier(len(people))

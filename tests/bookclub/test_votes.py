@@ -117,10 +117,12 @@ def test_no_rating_after_the_month_closed(agent_a, agent_b, manager_a):
         services.rating_set(review=review, voter=manager_a, stars=5, now=kst(2026, 12, 6, 2))
 
 
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="needs PostgreSQL: SQLite serialises every write, so there is no real race to test",
+)
 @pytest.mark.django_db(transaction=True)
 def test_many_simultaneous_votes_leave_exactly_one_rating_per_person():
-    if connection.vendor != "postgresql":
-        pytest.skip("needs PostgreSQL: SQLite serialises every write, so there is no real race to test")
     author = UserFactory()
     review = ReviewFactory(author=author, month=NOV)
     voters = [UserFactory() for _i in range(4)]

@@ -149,11 +149,10 @@ def test_lost_tasks_are_sent_again_by_the_sweeper(org, settings, tmp_path):
     assert job.status == ImportStatus.DONE and CallRecord.objects.count() == 3
 
 
+@pytest.mark.skipif(connection.vendor != "postgresql", reason=POSTGRES_ONLY)
 @pytest.mark.django_db(transaction=True)
 def test_an_import_running_in_a_live_worker_is_not_run_again(settings, tmp_path):
     """Real commits and a second connection holding the lease, as a live worker does."""
-    if connection.vendor != "postgresql":
-        pytest.skip(POSTGRES_ONLY)
     from knowledge.calls import tasks
     from tests.accounts.factories import ClientCompanyFactory, ManagerFactory, TeamFactory
 
