@@ -106,7 +106,9 @@ def main() -> None:
         }
         if profiler:
             buf = io.StringIO()
-            pstats.Stats(profiler, stream=buf).sort_stats("cumulative").print_stats(60)
+            pstats.Stats(profiler, stream=buf).sort_stats(
+                __import__("os").environ.get("SORT", "cumulative")
+            ).print_stats(60)
             print(buf.getvalue(), file=sys.stderr)
     print(json.dumps(out, ensure_ascii=False, indent=2))
 

@@ -74,6 +74,9 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=3, help="gunicorn processes (2 cores: 3)")
     parser.add_argument("--threads", type=int, default=4, help="threads per gunicorn process")
     parser.add_argument("--spawn-rate", type=int, default=100)
+    parser.add_argument(
+        "--warmup", type=int, default=20, help="seconds of the same load before the measured run (0: none)"
+    )
     parser.add_argument("--keep-db", action="store_true", help="leave dasan_bench_load for a look")
     args = parser.parse_args()
 
@@ -86,7 +89,7 @@ def main() -> None:
         "DATABASE_URL": f"{pg_url}/{DB}",
         "CELERY_BROKER_URL": f"{redis_url}/14",
         "CACHE_URL": f"rediscache://{redis_url.split('://', 1)[1]}/15",
-        "SECRET_KEY": secrets.token_urlsafe(40),
+        "SECRET_KEY": os.environ.get("LOAD_SECRET_KEY") or secrets.token_urlsafe(40),
         "DEBUG": "0",
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
         "DASAN_VAR_DIR": str(tmp),
@@ -109,6 +112,10 @@ def main() -> None:
         **quiet,
     )
     setup_seconds = round(time.monotonic() - started, 1)
+    # What profile_requests.py needs to replay requests against this database (with --keep-db).
+    keys = ("DATABASE_URL", "CACHE_URL", "SECRET_KEY", "DASAN_VAR_DIR", "DASAN_LOAD_DATA")
+    (tmp / "env.sh").write_text("".join(f"export {k}='{env[k]}'\n" for k in keys))
+    print(f"environment for profiling: {tmp / 'env.sh'}", file=sys.stderr)
 
     port = free_port()
     host = f"http://127.0.0.1:{port}"
@@ -145,39 +152,17 @@ def main() -> None:
         wait_for(f"{host}/accounts/login/")
         agents = json.loads(Path(env["DASAN_LOAD_DATA"]).read_text())
         warm(host, agents, requests=args.workers * args.threads * 6)
+        if args.warmup:
+            # The measured minute is a minute of the peak hour, not the first one after a deploy:
+            # the same agents first search for --warmup seconds (PostgreSQL's buffers, the result
+            # cache, each worker's vocabulary memo), and that run's figures are thrown away.
+            run_locust(args, host, env, tmp / "warmup", args.warmup)
         load_before = load_average()
+        cpu_before = cpu_seconds(gunicorn.pid)
         prefix = tmp / "locust"
-        locust = subprocess.run(
-            [
-                str(BIN / "locust"),
-                "-f",
-                str(ROOT / "bench/load/locustfile.py"),
-                "--headless",
-                "--users",
-                str(args.users),
-                "--spawn-rate",
-                str(args.spawn_rate),
-                "--run-time",
-                f"{args.seconds}s",
-                "--host",
-                host,
-                "--csv",
-                str(prefix),
-                "--only-summary",
-                "--loglevel",
-                "WARNING",
-                "--exit-code-on-error",
-                "0",
-            ],
-            cwd=ROOT,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=args.seconds + 120,
-        )
-        if locust.returncode != 0:
-            raise SystemExit(locust.stderr[-3000:])
+        run_locust(args, host, env, prefix, args.seconds)
         result = summarise(prefix, args, setup_seconds, load_before)
+        result["cpu_ms_per_request"] = cpu_per_request(cpu_before, cpu_seconds(gunicorn.pid), result)
     finally:
         os.killpg(gunicorn.pid, signal.SIGTERM)
         try:
@@ -190,6 +175,39 @@ def main() -> None:
     print(json.dumps(result, ensure_ascii=False, indent=2))
 
 
+def run_locust(args, host: str, env: dict, prefix: Path, seconds: int) -> None:
+    locust = subprocess.run(
+        [
+            str(BIN / "locust"),
+            "-f",
+            str(ROOT / "bench/load/locustfile.py"),
+            "--headless",
+            "--users",
+            str(args.users),
+            "--spawn-rate",
+            str(args.spawn_rate),
+            "--run-time",
+            f"{seconds}s",
+            "--host",
+            host,
+            "--csv",
+            str(prefix),
+            "--only-summary",
+            "--loglevel",
+            "WARNING",
+            "--exit-code-on-error",
+            "0",
+        ],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=seconds + 120,
+    )
+    if locust.returncode != 0:
+        raise SystemExit(locust.stderr[-3000:])
+
+
 def warm(host: str, data: dict, requests: int) -> None:
     """Each worker loads Kiwi and opens its database connection before the clock starts."""
     agent = data["agents"][0]
@@ -199,6 +217,41 @@ def warm(host: str, data: dict, requests: int) -> None:
     opener.addheaders = [("Cookie", f"sessionid={agent['session']}")]
     for _i in range(requests):
         opener.open(f"{host}/knowledge/call/results/?client={slug}&q={query}", timeout=30).read()
+
+
+def cpu_seconds(gunicorn_pid: int) -> dict:
+    """CPU seconds used so far by gunicorn (arbiter and workers), PostgreSQL, Redis and locust.
+
+    Where the machine's two cores go under load: the target is a budget, and this says who spends it.
+    psutil comes with locust. Locust is a finished child by the second reading (RUSAGE_CHILDREN).
+    """
+    import resource
+
+    import psutil
+
+    def used(proc) -> float:
+        try:
+            t = proc.cpu_times()
+            return t.user + t.system
+        except (psutil.NoSuchProcess, psutil.AccessDenied):
+            return 0.0
+
+    arbiter = psutil.Process(gunicorn_pid)
+    out = {"gunicorn": used(arbiter) + sum(used(p) for p in arbiter.children(recursive=True))}
+    out["postgresql"] = out["redis"] = 0.0
+    for proc in psutil.process_iter(["name", "username"]):
+        if proc.info["username"] == "postgres":
+            out["postgresql"] += used(proc)
+        elif (proc.info["name"] or "").startswith("redis-server"):
+            out["redis"] += used(proc)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    out["locust"] = children.ru_utime + children.ru_stime
+    return out
+
+
+def cpu_per_request(before: dict, after: dict, result: dict) -> dict:
+    requests = max(result.get("requests", 0), 1)
+    return {name: round((after[name] - before[name]) * 1000 / requests, 2) for name in before}
 
 
 def flush_redis(redis_url: str) -> None:
