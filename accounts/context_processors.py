@@ -11,7 +11,7 @@ def header(request):
     if user is None or not user.is_authenticated:
         return {}
     return {
-        "nav_sections": navigation.sections(request),
-        # Counted only when a template shows it: htmx fragments (search as you type) do not.
+        # Built and counted only when a template shows them: htmx fragments (search as you type) do not.
+        "nav_sections": SimpleLazyObject(lambda: navigation.sections(request)),
         "unread_notifications": SimpleLazyObject(lambda: selectors.unread_count(user)),
     }

@@ -8,7 +8,11 @@ Inactive clients are visible to admins only.
 
 from __future__ import annotations
 
+import uuid
+
 from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
 from django.db.models import Q, QuerySet
 
 from .models import ClientCompany, Role, User
@@ -19,26 +23,78 @@ def visible_clients(user) -> QuerySet[ClientCompany]:
         return ClientCompany.objects.none()
     if user.is_admin:
         return ClientCompany.objects.all()
+    return ClientCompany.objects.filter(pk__in=sorted(visible_client_map(user)))
+
+
+def _visible_from_database(user) -> QuerySet[ClientCompany]:
     condition = Q(assignments__user=user)
     if user.role == Role.MANAGER:
         condition |= Q(assignments__user__team__manager=user)
     return ClientCompany.objects.filter(condition, active=True).distinct()
 
 
+# --- The shared answer ------------------------------------------------------------------------
+# Every request asks which clients its user may see (the search box, every page's data). The
+# answer is kept in the shared cache per user under a permission version; any change that can
+# alter anyone's answer (an assignment, a team's manager or members, a client's active flag, a
+# person's role) sets a new version before and after its transaction commits: see
+# permissions_changed() and the receivers in accounts/signals.py. The key also holds the user's
+# own role and flags, so a demoted or deactivated user never reads their old answer. Within one
+# read-only request the answer is memoised on the user (PermissionMemoMiddleware).
 MEMO_ATTR = "_dasan_can_see_client"
+_VERSION_KEY = "accounts:permissions:version"
+PERMISSION_CACHE_SECONDS = 600
+
+
+def visible_client_map(user) -> dict[int, ClientCompany]:
+    """The clients `user` may see, by id: the answer the rule above gives, from the cache."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return {}
+    memo = getattr(user, MEMO_ATTR, None)
+    if memo is not None and "visible" in memo:
+        return memo["visible"]
+    key = (
+        f"accounts:visible:{_version()}:{user.pk}:{user.role}:{int(user.is_superuser)}:{int(user.is_active)}"
+    )
+    clients = cache.get(key)
+    if clients is None:
+        rows = ClientCompany.objects.all() if user.is_admin else _visible_from_database(user)
+        clients = {c.pk: c for c in rows.order_by("name", "pk")}
+        cache.set(key, clients, PERMISSION_CACHE_SECONDS)
+    if memo is not None:
+        memo["visible"] = clients
+    return clients
 
 
 def can_see_client(user, client: ClientCompany | int) -> bool:
     client_id = client if isinstance(client, int) else client.pk
-    # Within one read-only request the answer cannot change: PermissionMemoMiddleware gives that
-    # request's user a memo, so the view and the search service ask the database once.
-    memo = getattr(user, MEMO_ATTR, None)
-    if memo is not None and client_id in memo:
-        return memo[client_id]
-    allowed = visible_clients(user).filter(pk=client_id).exists()
-    if memo is not None:
-        memo[client_id] = allowed
-    return allowed
+    return client_id in visible_client_map(user)
+
+
+def permissions_changed() -> None:
+    """Who may see which client may have changed: every cached answer is dropped.
+
+    Called by the signal receivers for ordinary saves and deletes, and by hand after writes that
+    send no signals (bulk_create, QuerySet.update). The version changes at once (this
+    transaction's own later reads see the change) and again after commit (a request that read the
+    old rows meanwhile cached them under a version nobody asks for any more).
+    """
+    _new_version()
+    transaction.on_commit(_new_version)
+
+
+def _new_version() -> str:
+    version = uuid.uuid4().hex
+    cache.set(_VERSION_KEY, version, None)
+    return version
+
+
+def _version() -> str:
+    version = cache.get(_VERSION_KEY)
+    if version is None:
+        cache.add(_VERSION_KEY, uuid.uuid4().hex, None)
+        version = cache.get(_VERSION_KEY)
+    return version
 
 
 def managed_users(manager) -> QuerySet[User]:

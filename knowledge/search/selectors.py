@@ -9,14 +9,14 @@ from django.http import Http404
 from django.utils import timezone
 
 from accounts.models import ClientCompany, Role
-from accounts.permissions import MEMO_ATTR, can_manage_client, can_see_client, visible_clients
+from accounts.permissions import can_manage_client, can_see_client, visible_client_map, visible_clients
 
 RECENT_KEEP = 8
 
 
 def call_clients(user) -> list[ClientCompany]:
     """The clients an agent can take calls for, in a stable order (the order of the Alt+N hotkeys)."""
-    return list(visible_clients(user).order_by("name", "pk"))
+    return list(visible_client_map(user).values())  # already by name
 
 
 def current_client(user, clients: list[ClientCompany], slug: str | None = None) -> ClientCompany | None:
@@ -37,12 +37,9 @@ def current_client(user, clients: list[ClientCompany], slug: str | None = None) 
 
 
 def visible_client(user, slug: str) -> ClientCompany:
-    client = visible_clients(user).filter(slug=slug).first()  # one query: exists and may be seen
+    client = next((c for c in visible_client_map(user).values() if c.slug == slug), None)
     if client is None:
         raise Http404("No such client.")
-    memo = getattr(user, MEMO_ATTR, None)
-    if memo is not None:
-        memo[client.pk] = True  # the search that follows asks again
     return client
 
 

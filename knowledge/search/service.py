@@ -10,7 +10,7 @@ from dataclasses import dataclass, field, replace
 from datetime import timedelta
 
 from django.core.cache import cache
-from django.db import transaction
+from django.db import connection, transaction
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
@@ -110,7 +110,7 @@ def _hits(client: ClientCompany, out: engine.EngineResult) -> SearchResult:
                 external_id=a.external_id,
                 title=a.title,
                 client_slug=client.slug,
-                category=a.category.path if a.category_id else "",
+                category=a.category_path,
                 snippet=engine.snippet(a, terms),
                 score=f.score,
                 url=article_url(a),
@@ -286,7 +286,24 @@ def log_search(
         if previous is not None and (query.startswith(previous[:-1]) or previous.startswith(query)):
             SearchLog.objects.filter(pk=replace_log_id).update(**fields)
             return replace_log_id
-    return SearchLog.objects.create(user=user, client=client, **fields).pk
+    return _insert_log(user_id=user.pk, client_id=client.pk, **fields)
+
+
+def _insert_log(**values) -> int:
+    """SearchLog.objects.create() without the model machinery: one row per keystroke that ends a
+    query, and the ORM's instance, signals and SQL compilation cost more than the INSERT itself.
+    SearchLog has no signal receivers and no save() of its own; created_at is set here."""
+    from knowledge.models import SearchLog
+
+    values["created_at"] = connection.ops.adapt_datetimefield_value(timezone.now())
+    columns = ", ".join(connection.ops.quote_name(c) for c in values)
+    sql = (
+        f"INSERT INTO {connection.ops.quote_name(SearchLog._meta.db_table)} ({columns}) "  # noqa: S608 (names are ours)
+        f"VALUES ({', '.join(['%s'] * len(values))}) RETURNING id"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, list(values.values()))
+        return cursor.fetchone()[0]
 
 
 def log_opened(*, user, log_id: int, article_id: int) -> None:

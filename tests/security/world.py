@@ -22,6 +22,7 @@ from tests.accounts.factories import (
     TeamFactory,
     UserFactory,
 )
+from wellbeing.timeutils import holiday_name
 
 ACTORS = ("anon", "agent_a", "agent_b", "manager_b", "manager_a", "admin")
 
@@ -191,8 +192,13 @@ def build_world() -> World:
     o["result"] = result
 
     # --- wellbeing
+    # A working day (the matrix must not depend on the weekday it runs on): approving overtime on
+    # a weekend or holiday asks for a start time the request does not have.
+    workday = today
+    while workday.weekday() >= 5 or holiday_name(workday):
+        workday += timedelta(days=1)
     o["overtime"] = OvertimeRequest.objects.create(
-        user=agent_a, date=today, end_time=time(20, 0), reason="마감 업무", minutes=90
+        user=agent_a, date=workday, end_time=time(20, 0), reason="마감 업무", minutes=90
     )
     o["flexible"] = FlexibleScheduleRequest.objects.create(
         user=agent_a,

@@ -1,0 +1,35 @@
+"""Writes that can change who may see which client drop the cached answers (accounts.permissions)."""
+
+from __future__ import annotations
+
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.dispatch import receiver
+
+from .models import ClientAssignment, ClientCompany, Team, User
+from .permissions import permissions_changed
+
+# A User save that only records a sign-in changes nobody's clients (it happens at every login).
+_HARMLESS_USER_FIELDS = frozenset({"last_login"})
+
+
+@receiver(post_save, sender=ClientAssignment)
+@receiver(post_delete, sender=ClientAssignment)
+@receiver(post_save, sender=ClientCompany)
+@receiver(post_delete, sender=ClientCompany)
+@receiver(post_save, sender=Team)
+@receiver(post_delete, sender=Team)
+@receiver(post_delete, sender=User)
+def _changed(sender, **kwargs) -> None:
+    permissions_changed()
+
+
+@receiver(post_save, sender=User)
+def _user_saved(sender, instance, created, update_fields=None, **kwargs) -> None:
+    if created or update_fields is None or not set(update_fields) <= _HARMLESS_USER_FIELDS:
+        permissions_changed()
+
+
+@receiver(m2m_changed, sender=User.clients.through)
+def _assignments_changed(sender, action, **kwargs) -> None:
+    if action in ("post_add", "post_remove", "post_clear"):
+        permissions_changed()

@@ -1,0 +1,146 @@
+"""The visible-client answer is cached per user; every write that can change it is seen at once.
+
+Each test first asks (so the answer is cached), changes something, then asks again through a new
+user object, as the next request would.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from accounts import services
+from accounts.models import ClientAssignment, Role, User
+from accounts.permissions import can_see_client, visible_client_map, visible_clients
+from tests.accounts.factories import ClientCompanyFactory, TeamFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def fresh(user: User) -> User:
+    """The user as the next request loads it."""
+    return User.objects.get(pk=user.pk)
+
+
+def test_the_answer_is_cached_after_the_first_question(org):
+    agent = org["agent_a"]
+    assert set(visible_client_map(agent)) == {org["client_a"].pk}
+    with CaptureQueriesContext(connection) as ctx:
+        assert can_see_client(fresh(agent), org["client_a"])
+        assert not can_see_client(fresh(agent), org["client_b"])
+    assert [q for q in ctx.captured_queries if "accounts_client" in q["sql"]] == []
+
+
+def test_a_removed_assignment_is_seen_at_once(org):
+    agent = org["agent_a"]
+    assert can_see_client(agent, org["client_a"])
+    ClientAssignment.objects.filter(user=agent, client=org["client_a"]).delete()
+    assert not can_see_client(fresh(agent), org["client_a"])
+    assert list(visible_clients(fresh(agent))) == []
+
+
+def test_an_assignment_added_through_the_relation_is_seen_at_once(org):
+    agent = org["agent_a"]
+    assert not can_see_client(agent, org["client_b"])
+    agent.clients.add(org["client_b"])
+    assert can_see_client(fresh(agent), org["client_b"])
+    agent.clients.remove(org["client_b"])
+    assert not can_see_client(fresh(agent), org["client_b"])
+
+
+def test_assignments_written_in_bulk_by_the_service_are_seen_at_once(org):
+    agent = org["agent_a"]
+    assert not can_see_client(agent, org["client_b"])
+    services.user_assign_clients(user=agent, slugs=[org["client_b"].slug])
+    assert can_see_client(fresh(agent), org["client_b"])
+
+
+def test_a_deactivated_client_disappears_for_agents_but_not_for_admins(org):
+    agent, admin, client = org["agent_a"], org["admin_user"], org["client_a"]
+    assert can_see_client(agent, client) and can_see_client(admin, client)
+    client.active = False
+    client.save()
+    assert not can_see_client(fresh(agent), client)
+    assert can_see_client(fresh(admin), client)
+
+
+def test_a_new_client_appears_for_the_admin_at_once(org):
+    admin = org["admin_user"]
+    before = set(visible_client_map(admin))
+    new = ClientCompanyFactory(slug="sae-bank", name="새은행")
+    assert set(visible_client_map(fresh(admin))) == before | {new.pk}
+
+
+def test_an_agent_moved_to_another_team_leaves_the_old_managers_view(org):
+    agent, old_manager, new_manager = org["agent_a"], org["manager_a"], org["manager_b"]
+    assert can_see_client(old_manager, org["client_a"])
+    assert not can_see_client(new_manager, org["client_a"])
+    agent.team = org["team_b"]
+    agent.save()
+    assert not can_see_client(fresh(old_manager), org["client_a"])
+    assert can_see_client(fresh(new_manager), org["client_a"])
+
+
+def test_a_team_handed_to_another_manager_moves_its_clients_with_it(org):
+    old_manager, new_manager = org["manager_a"], UserFactory(role=Role.MANAGER)
+    assert can_see_client(old_manager, org["client_a"])
+    team = org["team_a"]
+    team.manager = new_manager
+    team.save()
+    assert not can_see_client(fresh(old_manager), org["client_a"])
+    assert can_see_client(fresh(new_manager), org["client_a"])
+
+
+def test_a_deleted_team_or_user_drops_the_answer(org):
+    manager = org["manager_a"]
+    assert can_see_client(manager, org["client_a"])
+    org["agent_a"].delete()
+    assert not can_see_client(fresh(manager), org["client_a"])
+    other = TeamFactory(manager=org["manager_b"])
+    UserFactory(team=other, clients=[org["client_a"]])
+    assert can_see_client(fresh(org["manager_b"]), org["client_a"])
+    other.delete()  # its members stay, without a team
+    assert not can_see_client(fresh(org["manager_b"]), org["client_a"])
+
+
+def test_a_role_change_or_deactivation_is_part_of_the_question(org):
+    agent = org["agent_a"]
+    assert not can_see_client(agent, org["client_b"])
+    User.objects.filter(pk=agent.pk).update(role=Role.ADMIN)  # no signal: the key holds the role
+    assert can_see_client(fresh(agent), org["client_b"])
+    User.objects.filter(pk=agent.pk).update(role=Role.AGENT, is_active=False)
+    assert visible_client_map(fresh(agent)) == {}
+    assert not can_see_client(fresh(agent), org["client_a"])
+
+
+def test_a_sign_in_does_not_drop_anybody_s_answer(org, client):
+    manager = org["manager_a"]
+    visible_client_map(manager)
+    client.force_login(org["agent_b"])  # saves last_login only
+    with CaptureQueriesContext(connection) as ctx:
+        assert can_see_client(fresh(manager), org["client_a"])
+    assert [q for q in ctx.captured_queries if "accounts_clientcompany" in q["sql"]] == []
+
+
+def test_the_version_changes_again_when_the_transaction_commits(org, django_capture_on_commit_callbacks):
+    from accounts import permissions
+
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        before = permissions._version()
+        ClientAssignment.objects.filter(user=org["agent_a"]).delete()
+        during = permissions._version()
+    after = permissions._version()
+    assert before != during != after  # at once, and again after commit
+    assert len(callbacks) >= 1
+
+
+def test_a_page_request_sees_an_assignment_made_earlier_in_the_same_test_client(org, as_user):
+    agent = org["agent_a"]
+    browser = as_user(agent)
+    url = f"/knowledge/call/results/?client={org['client_b'].slug}&q=요금"
+    assert browser.get(url, HTTP_HX_REQUEST="true").status_code == 404
+    agent.clients.add(org["client_b"])
+    assert browser.get(url, HTTP_HX_REQUEST="true").status_code == 200
+    agent.clients.remove(org["client_b"])
+    assert browser.get(url, HTTP_HX_REQUEST="true").status_code == 404
