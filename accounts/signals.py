@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
+from .backends import forget_user
 from .models import ClientAssignment, ClientCompany, Team, User
 from .permissions import permissions_changed
 
@@ -18,13 +19,19 @@ _HARMLESS_USER_FIELDS = frozenset({"last_login"})
 @receiver(post_delete, sender=ClientCompany)
 @receiver(post_save, sender=Team)
 @receiver(post_delete, sender=Team)
-@receiver(post_delete, sender=User)
 def _changed(sender, **kwargs) -> None:
+    permissions_changed()
+
+
+@receiver(post_delete, sender=User)
+def _user_deleted(sender, instance, **kwargs) -> None:
+    forget_user(instance.pk)
     permissions_changed()
 
 
 @receiver(post_save, sender=User)
 def _user_saved(sender, instance, created, update_fields=None, **kwargs) -> None:
+    forget_user(instance.pk)  # the signed-in user is cached (accounts.backends)
     if created or update_fields is None or not set(update_fields) <= _HARMLESS_USER_FIELDS:
         permissions_changed()
 

@@ -144,3 +144,47 @@ def test_a_page_request_sees_an_assignment_made_earlier_in_the_same_test_client(
     assert browser.get(url, HTTP_HX_REQUEST="true").status_code == 200
     agent.clients.remove(org["client_b"])
     assert browser.get(url, HTTP_HX_REQUEST="true").status_code == 404
+
+
+# --- The signed-in user is read from the cache too (accounts.backends) ------------------------
+
+
+def test_a_signed_in_user_is_not_read_from_the_database_on_every_request(org, as_user):
+    browser = as_user(org["agent_a"])
+    assert browser.get("/knowledge/call/").status_code == 200
+    with CaptureQueriesContext(connection) as ctx:
+        assert browser.get("/knowledge/call/").status_code == 200
+    assert [q for q in ctx.captured_queries if 'FROM "accounts_user"' in q["sql"]] == []
+
+
+def test_a_deactivated_user_is_signed_out_at_their_next_request(org, as_user):
+    agent = org["agent_a"]
+    browser = as_user(agent)
+    assert browser.get("/knowledge/call/").status_code == 200
+    agent.is_active = False
+    agent.save()
+    response = browser.get("/knowledge/call/")
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+def test_a_new_password_ends_the_other_sessions(org, client):
+    from django.test import Client
+
+    agent = org["agent_a"]
+    client.force_login(agent)
+    assert client.get("/knowledge/call/").status_code == 200
+    other = Client()
+    other.force_login(fresh(agent))
+    changed = fresh(agent)
+    changed.set_password("a-new-long-passphrase-2026")
+    changed.save()
+    response = client.get("/knowledge/call/")
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+def test_a_deleted_user_is_signed_out(org, as_user):
+    browser = as_user(org["agent_b"])
+    assert browser.get("/knowledge/call/").status_code == 200
+    org["agent_b"].delete()
+    response = browser.get("/knowledge/call/")
+    assert response.status_code == 302
