@@ -98,6 +98,8 @@ def main() -> None:
         "LOG_LEVEL": "WARNING",
         "DASAN_LOAD_DATA": str(tmp / "agents.json"),
         "PYTHONPATH": str(ROOT),
+        "WEB_CONCURRENCY": str(args.workers),
+        "WEB_THREADS": str(args.threads),
     }
     started = time.monotonic()
     recreate_database(pg_url)
@@ -120,29 +122,10 @@ def main() -> None:
     port = free_port()
     host = f"http://127.0.0.1:{port}"
     gunicorn = subprocess.Popen(
-        [
-            str(BIN / "gunicorn"),
-            "config.wsgi",
-            "--preload",
-            "--workers",
-            str(args.workers),
-            "--threads",
-            str(args.threads),
-            "--worker-class",
-            "gthread" if args.threads > 1 else "sync",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--log-level",
-            "warning",
-            # A starved machine must slow requests down, not have the arbiter kill busy workers.
-            "--timeout",
-            "120",
-            # Longer than any agent's pause, so a kept-alive connection is not closed under a request.
-            "--keep-alive",
-            "30",
-        ],
+        # The production settings (config/gunicorn.py, access log included), on a loopback port.
+        [str(BIN / "gunicorn"), "-c", "config/gunicorn.py", "config.wsgi", "--log-level", "warning"],
         cwd=ROOT,
-        env=env,
+        env={**env, "GUNICORN_BIND": f"127.0.0.1:{port}"},
         stdout=subprocess.DEVNULL,
         stderr=open(tmp / "gunicorn.log", "w"),  # noqa: SIM115
         start_new_session=True,
@@ -298,7 +281,7 @@ def summarise(prefix: Path, args, setup_seconds: float, load_before: list[float]
     return {
         "users": args.users,
         "seconds": args.seconds,
-        "gunicorn": {"workers": args.workers, "threads": args.threads, "preload": True},
+        "gunicorn": {"config": "config/gunicorn.py", "workers": args.workers, "threads": args.threads},
         "requests": total.get("requests", 0),
         "req_per_s": total.get("req_per_s", 0),
         "p50_ms": total.get("p50_ms", 0),
