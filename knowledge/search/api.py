@@ -42,7 +42,8 @@ class SearchHitSerializer(serializers.Serializer):
 
 class SearchResponseSerializer(serializers.Serializer):
     results = SearchHitSerializer(many=True)
-    count = serializers.IntegerField()
+    count = serializers.IntegerField(help_text="Matching articles, counted up to the engine's cap.")
+    count_capped = serializers.BooleanField(help_text="True when more articles match than `count` says.")
     took_ms = serializers.FloatField()
     fallback = serializers.CharField(help_text='"" (exact), "typo" or "relaxed"')
 
@@ -81,6 +82,7 @@ class SearchAPIView(APIView):
         data = {
             "results": SearchHitSerializer(result.hits, many=True).data,
             "count": result.count,
+            "count_capped": result.count_capped,
             "took_ms": result.took_ms,
             "fallback": result.fallback,
         }

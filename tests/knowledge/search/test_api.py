@@ -30,13 +30,24 @@ def test_results_have_the_documented_shape(as_user, manual):
     response = as_user(manual["agent_a"]).get(URL, {"q": "카드분실해외", "client": "hanbit-card"})
     assert response.status_code == HTTPStatus.OK
     body = response.json()
-    assert set(body) >= {"results", "count", "took_ms"}
-    assert body["count"] == 1 and isinstance(body["took_ms"], float)
+    assert set(body) >= {"results", "count", "count_capped", "took_ms"}
+    assert body["count"] == 1 and body["count_capped"] is False and isinstance(body["took_ms"], float)
     (hit,) = body["results"]
     assert set(hit) == {"id", "external_id", "title", "client", "category", "snippet", "score", "url"}
     assert hit["id"] == manual["article"].pk and hit["external_id"] == "HB-001"
     assert hit["client"] == "hanbit-card" and 0 < hit["score"] <= 1
     assert "<mark>" in hit["snippet"] and hit["url"]
+
+
+def test_a_count_cut_at_the_candidate_cap_says_so(as_user, org, monkeypatch):
+    from knowledge.search.backends import get_backend
+
+    for i in range(6):
+        indexed_article(org["client_a"], f"고객 안내 {i}", answer="고객 응대 공통 문구")
+    monkeypatch.setattr(get_backend(), "candidates", 4)
+    body = as_user(org["agent_a"]).get(URL, {"q": "고객", "client": "hanbit-card", "limit": 3}).json()
+    assert body["count"] == 4 and body["count_capped"] is True
+    assert len(body["results"]) == 3
 
 
 def test_token_authentication_works_and_queries_are_logged(client, manual):
