@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+
 import markdown as _markdown
 import nh3
 from django.utils.safestring import SafeString, mark_safe
@@ -38,8 +40,22 @@ ALLOWED_TAGS = {
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "th": {"align"}, "td": {"align"}}
 
 
+_local = threading.local()
+
+
+def _converter() -> _markdown.Markdown:
+    """One Markdown instance per thread, reset before each use: building one (its parsers and
+    patterns) costs several times what converting a manual's field does."""
+    md = getattr(_local, "md", None)
+    if md is None:
+        md = _local.md = _markdown.Markdown(
+            extensions=["tables", "sane_lists", "nl2br"], output_format="html"
+        )
+    return md
+
+
 def render(text: str) -> SafeString:
-    html = _markdown.markdown(text or "", extensions=["tables", "sane_lists", "nl2br"], output_format="html")
+    html = _converter().reset().convert(text or "")
     clean = nh3.clean(
         html,
         tags=ALLOWED_TAGS,
