@@ -9,11 +9,13 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from .models import (
     HOLD_OPEN,
+    Award,
     Book,
     Copy,
     CopyStatus,
@@ -32,7 +34,7 @@ from .models import (
     Rsvp,
     RsvpStatus,
 )
-from .months import current_month, previous_month, voting_window
+from .months import current_month, default_window, previous_month, voting_window
 
 
 def books_with_availability() -> QuerySet[Book]:
@@ -63,6 +65,19 @@ def book_state_for(user, book: Book) -> dict:
         Loan.objects.filter(book=book, borrower=user, returned_at__isnull=True).select_related("copy").first()
     )
     hold = Hold.objects.filter(book=book, user=user, status__in=HOLD_OPEN).first()
+    return _book_state(book, loan, hold)
+
+
+def book_state_from(book: Book, *, loans: list[Loan], holds: list[Hold]) -> dict:
+    """book_state_for, from the person's active loans (`loans_for`) and open holds (`holds_for`)
+    already loaded for the page: the database allows one active loan and one open hold per person
+    and book, so the one for this book is among them."""
+    loan = next((loan for loan in loans if loan.book_id == book.pk), None)
+    hold = next((hold for hold in holds if hold.book_id == book.pk), None)
+    return _book_state(book, loan, hold)
+
+
+def _book_state(book: Book, loan: Loan | None, hold: Hold | None) -> dict:
     position = None
     if hold is not None and hold.status == HoldStatus.WAITING:
         position = (
@@ -86,12 +101,36 @@ def picks() -> QuerySet[MonthlyPick]:
 def availability(book: Book) -> dict:
     counts = dict(Copy.objects.filter(book=book).values_list("status").annotate(n=Count("id")))
     total = sum(n for status, n in counts.items() if status != CopyStatus.LOST)
+    return _availability(
+        total=total,
+        available=counts.get(CopyStatus.AVAILABLE, 0),
+        waiting=Hold.objects.filter(book=book, status=HoldStatus.WAITING).count(),
+    )
+
+
+def _availability(*, total: int, available: int, waiting: int) -> dict:
+    return {"total": total, "available": available, "dots": range(min(total, 40)), "waiting": waiting}
+
+
+def _count(qs: QuerySet, by: str) -> Coalesce:
+    """A correlated COUNT(*) of `qs` (already filtered on OuterRef), 0 when it has no row."""
+    counted = qs.order_by().values(by).annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
+def _availability_of(book_ref: str) -> dict:
+    """Annotations giving `availability()` of the book at `book_ref`, inside the same query."""
+    copies = Copy.objects.filter(book=OuterRef(book_ref))
     return {
-        "total": total,
-        "available": counts.get(CopyStatus.AVAILABLE, 0),
-        "dots": range(min(total, 40)),
-        "waiting": Hold.objects.filter(book=book, status=HoldStatus.WAITING).count(),
+        "n_copies": _count(copies.exclude(status=CopyStatus.LOST), "book"),
+        "n_available": _count(copies.filter(status=CopyStatus.AVAILABLE), "book"),
+        "n_waiting": _count(Hold.objects.filter(book=OuterRef(book_ref), status=HoldStatus.WAITING), "book"),
     }
+
+
+def pick_availability(pick: MonthlyPick) -> dict:
+    """availability(pick.book) for a pick from `pick_and_open_votes(with_availability=True)`."""
+    return _availability(total=pick.n_copies, available=pick.n_available, waiting=pick.n_waiting)
 
 
 def loans_for(user, *, active: bool = True) -> QuerySet[Loan]:
@@ -137,14 +176,50 @@ def next_meeting(now: datetime | None = None) -> Meeting | None:
     )
 
 
+def next_meeting_with_rsvp(user, now: datetime | None = None) -> tuple[Meeting | None, dict | None]:
+    """next_meeting() and its rsvp_summary() for this person, in one query (two when no meeting is
+    coming up and the last one is shown)."""
+    now = now or timezone.now()
+    rsvps = Rsvp.objects.filter(meeting=OuterRef("pk"))
+    meetings = Meeting.objects.annotate(
+        n_going=_count(rsvps.filter(status=RsvpStatus.GOING), "meeting"),
+        n_maybe=_count(rsvps.filter(status=RsvpStatus.MAYBE), "meeting"),
+        n_not_going=_count(rsvps.filter(status=RsvpStatus.NOT_GOING), "meeting"),
+        my_rsvp=Subquery(rsvps.filter(user=user).values("status")[:1]),
+    )
+    meeting = (
+        meetings.filter(starts_at__gte=now - timedelta(hours=3)).order_by("starts_at").first()
+        or meetings.order_by("-starts_at").first()
+    )
+    if meeting is None:
+        return None, None
+    rsvp = _rsvp(
+        meeting,
+        going=meeting.n_going,
+        maybe=meeting.n_maybe,
+        not_going=meeting.n_not_going,
+        mine=meeting.my_rsvp,
+    )
+    return meeting, rsvp
+
+
 def rsvp_summary(meeting: Meeting, user) -> dict:
     counts = dict(meeting.rsvps.values_list("status").annotate(n=Count("id")))
     mine = Rsvp.objects.filter(meeting=meeting, user=user).values_list("status", flat=True).first()
-    going = counts.get(RsvpStatus.GOING, 0)
+    return _rsvp(
+        meeting,
+        going=counts.get(RsvpStatus.GOING, 0),
+        maybe=counts.get(RsvpStatus.MAYBE, 0),
+        not_going=counts.get(RsvpStatus.NOT_GOING, 0),
+        mine=mine,
+    )
+
+
+def _rsvp(meeting: Meeting, *, going: int, maybe: int, not_going: int, mine: str | None) -> dict:
     return {
         "going": going,
-        "maybe": counts.get(RsvpStatus.MAYBE, 0),
-        "not_going": counts.get(RsvpStatus.NOT_GOING, 0),
+        "maybe": maybe,
+        "not_going": not_going,
         "mine": mine,
         "seats_left": max(meeting.capacity - going, 0),
         "full": going >= meeting.capacity,
@@ -212,7 +287,27 @@ def result_for(month: date) -> MonthResult | None:
 
 
 def latest_result() -> MonthResult | None:
-    return MonthResult.objects.prefetch_related("awards__review__author").order_by("-month").first()
+    return (
+        MonthResult.objects.prefetch_related(
+            Prefetch("awards", queryset=Award.objects.select_related("review", "review__author"))
+        )
+        .order_by("-month")
+        .first()
+    )
+
+
+def latest_awards() -> tuple[MonthResult | None, list[Award]]:
+    """The latest closed month and its awards (with review and author), in one query when the month
+    has awards."""
+    latest = MonthResult.objects.order_by("-month").values("pk")[:1]
+    awards = list(
+        Award.objects.filter(result_id=Subquery(latest))
+        .select_related("result", "review", "review__author")
+        .order_by("place")
+    )
+    if awards:
+        return awards[0].result, awards
+    return MonthResult.objects.order_by("-month").first(), []
 
 
 def results() -> QuerySet[MonthResult]:
@@ -220,29 +315,83 @@ def results() -> QuerySet[MonthResult]:
 
 
 def voting_state(month: date, now: datetime | None = None) -> dict:
-    now = now or timezone.now()
-    opens, closes = voting_window(month)
-    closed = MonthResult.objects.filter(month=month).exists()
-    return {
-        "opens": opens,
-        "closes": closes,
-        "open": opens <= now < closes and not closed,
-        "closed": closed,
-        "before": now < opens,
-    }
+    return voting_states([month], now)[month]
+
+
+def _is_closed():
+    return Exists(MonthResult.objects.filter(month=OuterRef("month")))
+
+
+def voting_states(months: list[date], now: datetime | None = None) -> dict[date, dict]:
+    """voting_state() of several months, in one query (two when a month has no pick)."""
+    picks = MonthlyPick.objects.filter(month__in=months).only("month", "voting_opens_at", "voting_closes_at")
+    return _voting_states(
+        months, now or timezone.now(), {p.month: p for p in picks.annotate(closed=_is_closed())}
+    )
+
+
+def _voting_states(months: list[date], now: datetime, picks: dict[date, MonthlyPick]) -> dict[date, dict]:
+    """`picks` holds every pick of `months` (annotated with `closed`); a month without one has the
+    default window and is closed when its MonthResult exists."""
+    missing = [m for m in months if m not in picks]
+    closed_missing = (
+        set(MonthResult.objects.filter(month__in=missing).values_list("month", flat=True))
+        if missing
+        else set()
+    )
+    states = {}
+    for month in months:
+        pick = picks.get(month)
+        opens, closes = voting_window(month, pick) if pick is not None else default_window(month)
+        closed = pick.closed if pick is not None else month in closed_missing
+        states[month] = {
+            "opens": opens,
+            "closes": closes,
+            "open": opens <= now < closes and not closed,
+            "closed": closed,
+            "before": now < opens,
+        }
+    return states
+
+
+def _open_votes(states: dict[date, dict]) -> list[dict]:
+    votes = [{"month": m, "closes": s["closes"]} for m, s in states.items() if s["open"]]
+    return sorted(votes, key=lambda v: v["closes"])
+
+
+def _vote_months(now: datetime) -> list[date]:
+    month = current_month(now)
+    return [previous_month(month), month]
 
 
 def open_votes(now: datetime | None = None) -> list[dict]:
     """The star votes open now, the one closing first first. From the 1st to the 5th of a month (by
     default) last month's vote is still open beside this month's, and it is the one about to end."""
     now = now or timezone.now()
-    month = current_month(now)
-    votes = []
-    for m in (previous_month(month), month):
-        state = voting_state(m, now)
-        if state["open"]:
-            votes.append({"month": m, "closes": state["closes"]})
-    return sorted(votes, key=lambda v: v["closes"])
+    return _open_votes(voting_states(_vote_months(now), now))
+
+
+def pick_and_open_votes(
+    now: datetime | None = None, *, with_availability: bool = False
+) -> tuple[MonthlyPick | None, list[dict]]:
+    """current_pick() and open_votes() together, in one query (two when last or this month has no
+    pick). With `with_availability` the pick also carries its book's copy and waiting counts (see
+    `pick_availability`)."""
+    now = now or timezone.now()
+    months = _vote_months(now)
+    picks = (
+        MonthlyPick.objects.filter(month__lte=months[1])
+        .select_related("book")
+        .annotate(closed=_is_closed())
+        .order_by("-month")
+    )
+    if with_availability:
+        picks = picks.annotate(**_availability_of("book_id"))
+    # Months are unique, so the two latest picks up to this month include this month's and last
+    # month's wherever they exist.
+    latest = list(picks[:2])
+    states = _voting_states(months, now, {p.month: p for p in latest if p.month in months})
+    return (latest[0] if latest else None), _open_votes(states)
 
 
 def proposals(user, *, months: list[date]) -> QuerySet[Proposal]:
