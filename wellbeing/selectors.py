@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Count, Max, Q, QuerySet
+from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from accounts.models import ClientCompany, Role, User
@@ -87,7 +87,11 @@ def _offsets(raw) -> tuple[int, ...]:
 
 
 def shutdown_plans(*, users: Iterable[User], dates: Iterable[date]) -> dict[tuple[int, date], ShutdownPlan]:
-    """Every (user, date) plan in a handful of queries, whatever the number of people and days."""
+    """Every (user, date) plan in a handful of queries, whatever the number of people and days.
+
+    For one person (the pages, the PC agent, filing a request) one query first tells which of the
+    per-person inputs exist at all, so those the person does not have are not read: most people
+    have no personal schedule, flexible schedule or overtime on most days."""
     users = list(users)
     dates = sorted(set(dates))
     if not users or not dates:
@@ -95,25 +99,32 @@ def shutdown_plans(*, users: Iterable[User], dates: Iterable[date]) -> dict[tupl
     ids = [u.pk for u in users]
     first, last = dates[0], dates[-1]
     policies = {p.team_id: p for p in ShutdownPolicy.objects.all()}
-    days_off = dict(DayOff.objects.filter(date__range=(first, last)).values_list("date", "name"))
-    schedules = {s.user_id: s for s in WorkSchedule.objects.filter(user_id__in=ids)}
+    found = _probe_person(ids[0], first, last) if len(ids) == 1 else None
+    if found is not None and first == last:
+        days_off = {first: found["day_off"]} if found["day_off"] is not None else {}
+    else:
+        days_off = dict(DayOff.objects.filter(date__range=(first, last)).values_list("date", "name"))
+    schedules = {}
+    if found is None or found["has_schedule"]:
+        schedules = {s.user_id: s for s in WorkSchedule.objects.filter(user_id__in=ids)}
     flexible: dict[int, list[FlexibleScheduleRequest]] = defaultdict(list)
-    for f in FlexibleScheduleRequest.objects.filter(
-        user_id__in=ids, state=RequestState.APPROVED, start_date__lte=last, end_date__gte=first
-    ).order_by("-decided_at", "-pk"):
-        flexible[f.user_id].append(f)
-    overtime = {
-        (o.user_id, o.date): o
-        for o in OvertimeRequest.objects.filter(
-            user_id__in=ids, date__range=(first, last), state__in=ACTIVE_STATES
-        )
-    }
-    versions = {
-        (row["user_id"], row["date"]): row["v"]
-        for row in PlanVersion.objects.filter(user_id__in=ids, date__range=(first, last))
-        .values("user_id", "date")
-        .annotate(v=Max("version"))
-    }
+    if found is None or found["has_flexible"]:
+        for f in _approved_flexible(first, last).filter(user_id__in=ids).order_by("-decided_at", "-pk"):
+            flexible[f.user_id].append(f)
+    overtime = {}
+    if found is None or found["has_overtime"]:
+        overtime = {(o.user_id, o.date): o for o in _active_overtime(first, last).filter(user_id__in=ids)}
+    if found is not None and first == last:
+        versions = {(ids[0], first): found["version"]} if found["version"] is not None else {}
+    elif found is None or found["has_version"]:
+        versions = {
+            (row["user_id"], row["date"]): row["v"]
+            for row in PlanVersion.objects.filter(user_id__in=ids, date__range=(first, last))
+            .values("user_id", "date")
+            .annotate(v=Max("version"))
+        }
+    else:
+        versions = {}
     fallback = policies.get(None) or default_policy()
     plans = {}
     for user in users:
@@ -130,6 +141,37 @@ def shutdown_plans(*, users: Iterable[User], dates: Iterable[date]) -> dict[tupl
                 version=versions.get((user.pk, day), 1),
             )
     return plans
+
+
+def _approved_flexible(first: date, last: date) -> QuerySet[FlexibleScheduleRequest]:
+    return FlexibleScheduleRequest.objects.filter(
+        state=RequestState.APPROVED, start_date__lte=last, end_date__gte=first
+    )
+
+
+def _active_overtime(first: date, last: date) -> QuerySet[OvertimeRequest]:
+    return OvertimeRequest.objects.filter(date__range=(first, last), state__in=ACTIVE_STATES)
+
+
+def _probe_person(user_id: int, first: date, last: date) -> dict | None:
+    """Which plan inputs one person has between two dates, in one query: whether they have a
+    personal schedule, an approved flexible schedule, active overtime and stored plan versions;
+    for a single day also the day off's name and the plan version themselves. None when the
+    person is not stored (the caller then reads everything)."""
+    person = OuterRef("pk")
+    probes = {
+        "has_schedule": Exists(WorkSchedule.objects.filter(user_id=person)),
+        "has_flexible": Exists(_approved_flexible(first, last).filter(user_id=person)),
+        "has_overtime": Exists(_active_overtime(first, last).filter(user_id=person)),
+    }
+    if first == last:
+        probes["day_off"] = Subquery(DayOff.objects.filter(date=first).values("name")[:1])
+        probes["version"] = Subquery(
+            PlanVersion.objects.filter(user_id=person, date=first).order_by("-version").values("version")[:1]
+        )
+    else:
+        probes["has_version"] = Exists(PlanVersion.objects.filter(user_id=person, date__range=(first, last)))
+    return User.objects.filter(pk=user_id).annotate(**probes).values(*probes).first()
 
 
 def _plan(*, user, day, policy, schedule, flexible, overtime, day_off, version) -> ShutdownPlan:
