@@ -4,6 +4,18 @@ from django.utils.functional import SimpleLazyObject
 
 from . import navigation, selectors
 
+UNREAD_ATTR = "_dasan_unread_notifications"
+
+
+def remember_unread(request, count: int) -> None:
+    """A view that has counted the unread notifications already (the home page) tells the bell."""
+    setattr(request, UNREAD_ATTR, count)
+
+
+def _unread(request, user) -> int:
+    known = getattr(request, UNREAD_ATTR, None)
+    return known if known is not None else selectors.unread_count(user)
+
 
 def header(request):
     """What the header needs on every page: the sections and the bell's unread count."""
@@ -13,5 +25,5 @@ def header(request):
     return {
         "nav_sections": navigation.sections(request),
         # Counted only when a template shows it: htmx fragments (search as you type) do not.
-        "unread_notifications": SimpleLazyObject(lambda: selectors.unread_count(user)),
+        "unread_notifications": SimpleLazyObject(lambda: _unread(request, user)),
     }

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet, Window
 from django.http import Http404
 from django.utils import timezone
 
@@ -161,7 +161,9 @@ def review_queue(user) -> QuerySet[Article]:
 
 
 def review_queue_count(user) -> int:
-    return review_queue(user).count() + pending_suggestions(user).count()
+    """Articles in review plus pending suggestions, counted in one query."""
+    articles = review_queue(user).order_by().values("pk")
+    return articles.union(pending_suggestions(user).order_by().values("pk"), all=True).count()
 
 
 def due_for_verification(user, *, within_days: int = 14) -> QuerySet[Article]:
@@ -175,8 +177,23 @@ def due_for_verification(user, *, within_days: int = 14) -> QuerySet[Article]:
     )
 
 
+def due_for_verification_head(user, *, limit: int) -> tuple[list[Article], int]:
+    """The first `limit` articles due for verification (title and date) and how many are due, in
+    one query."""
+    due = due_for_verification(user).select_related(None).only("pk", "title", "verify_by")
+    due = list(due.annotate(due_total=Window(Count("pk")))[:limit])
+    return due, (due[0].due_total if due else 0)
+
+
 def recently_updated(user, *, limit: int = 6) -> list[Article]:
-    return list(articles_for(user, status=ArticleStatus.PUBLISHED).order_by("-published_at", "-pk")[:limit])
+    """The latest published articles, with what their lists show: title, client name, date."""
+    return list(
+        articles_for(user, status=ArticleStatus.PUBLISHED)
+        .select_related(None)
+        .select_related("client")
+        .only("pk", "title", "published_at", "client", "client__name")
+        .order_by("-published_at", "-pk")[:limit]
+    )
 
 
 def feedback_for(user, article: Article) -> ArticleFeedback | None:
