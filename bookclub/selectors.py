@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
-from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.db import connection
+from django.db.models import BooleanField, Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from .models import (
@@ -99,33 +100,13 @@ def picks() -> QuerySet[MonthlyPick]:
 
 
 def availability(book: Book) -> dict:
-    counts = dict(Copy.objects.filter(book=book).values_list("status").annotate(n=Count("id")))
-    total = sum(n for status, n in counts.items() if status != CopyStatus.LOST)
-    return _availability(
-        total=total,
-        available=counts.get(CopyStatus.AVAILABLE, 0),
-        waiting=Hold.objects.filter(book=book, status=HoldStatus.WAITING).count(),
-    )
+    """Copies (lost ones aside), copies on the shelf and people waiting, counted in one query."""
+    total, available, waiting = _select_counts(_availability_counts("%s"), book.pk)
+    return _availability(total=total, available=available, waiting=waiting)
 
 
 def _availability(*, total: int, available: int, waiting: int) -> dict:
     return {"total": total, "available": available, "dots": range(min(total, 40)), "waiting": waiting}
-
-
-def _count(qs: QuerySet, by: str) -> Coalesce:
-    """A correlated COUNT(*) of `qs` (already filtered on OuterRef), 0 when it has no row."""
-    counted = qs.order_by().values(by).annotate(n=Count("pk")).values("n")
-    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
-
-
-def _availability_of(book_ref: str) -> dict:
-    """Annotations giving `availability()` of the book at `book_ref`, inside the same query."""
-    copies = Copy.objects.filter(book=OuterRef(book_ref))
-    return {
-        "n_copies": _count(copies.exclude(status=CopyStatus.LOST), "book"),
-        "n_available": _count(copies.filter(status=CopyStatus.AVAILABLE), "book"),
-        "n_waiting": _count(Hold.objects.filter(book=OuterRef(book_ref), status=HoldStatus.WAITING), "book"),
-    }
 
 
 def pick_availability(pick: MonthlyPick) -> dict:
@@ -176,42 +157,32 @@ def next_meeting(now: datetime | None = None) -> Meeting | None:
     )
 
 
+def rsvp_summary(meeting: Meeting, user) -> dict:
+    """The meeting's answers by kind and this person's own, in one query."""
+    going, maybe, not_going, mine = _select_counts(_rsvp_counts("%s", user), meeting.pk)
+    return _rsvp(meeting, going=going, maybe=maybe, not_going=not_going, mine=mine)
+
+
 def next_meeting_with_rsvp(user, now: datetime | None = None) -> tuple[Meeting | None, dict | None]:
     """next_meeting() and its rsvp_summary() for this person, in one query (two when no meeting is
     coming up and the last one is shown)."""
     now = now or timezone.now()
-    rsvps = Rsvp.objects.filter(meeting=OuterRef("pk"))
-    meetings = Meeting.objects.annotate(
-        n_going=_count(rsvps.filter(status=RsvpStatus.GOING), "meeting"),
-        n_maybe=_count(rsvps.filter(status=RsvpStatus.MAYBE), "meeting"),
-        n_not_going=_count(rsvps.filter(status=RsvpStatus.NOT_GOING), "meeting"),
-        my_rsvp=Subquery(rsvps.filter(user=user).values("status")[:1]),
-    )
+    names = ["n_going", "n_maybe", "n_not_going", "my_rsvp"]
+    outer = f"{_sql(Meeting)}.{_sql(Meeting, 'id')}"
+    meetings = Meeting.objects.annotate(**_annotations(names, _rsvp_counts(outer, user)))
     meeting = (
         meetings.filter(starts_at__gte=now - timedelta(hours=3)).order_by("starts_at").first()
         or meetings.order_by("-starts_at").first()
     )
     if meeting is None:
         return None, None
-    rsvp = _rsvp(
+    counts = {name: getattr(meeting, name) for name in names}
+    return meeting, _rsvp(
         meeting,
-        going=meeting.n_going,
-        maybe=meeting.n_maybe,
-        not_going=meeting.n_not_going,
-        mine=meeting.my_rsvp,
-    )
-    return meeting, rsvp
-
-
-def rsvp_summary(meeting: Meeting, user) -> dict:
-    counts = dict(meeting.rsvps.values_list("status").annotate(n=Count("id")))
-    mine = Rsvp.objects.filter(meeting=meeting, user=user).values_list("status", flat=True).first()
-    return _rsvp(
-        meeting,
-        going=counts.get(RsvpStatus.GOING, 0),
-        maybe=counts.get(RsvpStatus.MAYBE, 0),
-        not_going=counts.get(RsvpStatus.NOT_GOING, 0),
-        mine=mine,
+        going=counts["n_going"],
+        maybe=counts["n_maybe"],
+        not_going=counts["n_not_going"],
+        mine=counts["my_rsvp"],
     )
 
 
@@ -224,6 +195,64 @@ def _rsvp(meeting: Meeting, *, going: int, maybe: int, not_going: int, mine: str
         "seats_left": max(meeting.capacity - going, 0),
         "full": going >= meeting.capacity,
     }
+
+
+# --- Counts in plain SQL ----------------------------------------------------------------------
+# The book club's home page shows the pick's copies and the meeting's answers on every visit.
+# Through the ORM these counts (grouped queries, correlated subqueries) cost several times the
+# Python time of loading the pick or the meeting itself; as SQL fragments they cost nearly none.
+# Each fragment counts for the row whose id is `ref`: "%s" in a query of its own, or the outer
+# table's column inside the query that loads the pick or the meeting (RawSQL). Only quoted names
+# from the models go into the text; values are parameters.
+def _sql(model, field: str | None = None) -> str:
+    q = connection.ops.quote_name
+    return q(model._meta.db_table) if field is None else q(model._meta.get_field(field).column)
+
+
+def _count(table: str, *conditions: str) -> str:
+    return f"SELECT COUNT(*) FROM {table} WHERE {' AND '.join(conditions)}"  # noqa: S608
+
+
+def _availability_counts(ref: str) -> list[tuple[str, list]]:
+    """Copies not lost, copies available and people waiting, for the book `ref`."""
+    copies, book, status = _sql(Copy), _sql(Copy, "book"), _sql(Copy, "status")
+    holds, hold_book, hold_status = _sql(Hold), _sql(Hold, "book"), _sql(Hold, "status")
+    return [
+        (_count(copies, f"{book} = {ref}", f"{status} <> %s"), [CopyStatus.LOST.value]),
+        (_count(copies, f"{book} = {ref}", f"{status} = %s"), [CopyStatus.AVAILABLE.value]),
+        (_count(holds, f"{hold_book} = {ref}", f"{hold_status} = %s"), [HoldStatus.WAITING.value]),
+    ]
+
+
+def _rsvp_counts(ref: str, user) -> list[tuple[str, list]]:
+    """Going, maybe, not going, and this person's answer (or NULL), for the meeting `ref`."""
+    rsvps, meeting, status, person = (
+        _sql(Rsvp),
+        _sql(Rsvp, "meeting"),
+        _sql(Rsvp, "status"),
+        _sql(Rsvp, "user"),
+    )
+    mine = f"SELECT {status} FROM {rsvps} WHERE {meeting} = {ref} AND {person} = %s"  # noqa: S608
+    return [
+        (_count(rsvps, f"{meeting} = {ref}", f"{status} = %s"), [RsvpStatus.GOING.value]),
+        (_count(rsvps, f"{meeting} = {ref}", f"{status} = %s"), [RsvpStatus.MAYBE.value]),
+        (_count(rsvps, f"{meeting} = {ref}", f"{status} = %s"), [RsvpStatus.NOT_GOING.value]),
+        (mine, [user.pk]),
+    ]
+
+
+def _annotations(names: list[str], parts: list[tuple[str, list]]) -> dict[str, RawSQL]:
+    return {name: RawSQL(sql, params) for name, (sql, params) in zip(names, parts, strict=True)}  # noqa: S611
+
+
+def _select_counts(parts: list[tuple[str, list]], ref_value) -> tuple:
+    """One row of the fragments, each with `ref` = "%s" given `ref_value` (`ref` is the first
+    parameter of every fragment)."""
+    sql = "SELECT " + ", ".join(f"({part})" for part, _params in parts)
+    params = [value for _part, part_params in parts for value in (ref_value, *part_params)]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchone()
 
 
 def attendees(meeting: Meeting) -> QuerySet[Rsvp]:
@@ -318,8 +347,11 @@ def voting_state(month: date, now: datetime | None = None) -> dict:
     return voting_states([month], now)[month]
 
 
-def _is_closed():
-    return Exists(MonthResult.objects.filter(month=OuterRef("month")))
+def _is_closed() -> RawSQL:
+    """Whether the pick's month has its MonthResult (the vote is closed), inside the pick's query."""
+    month = _sql(MonthResult, "month")
+    sql = f"EXISTS(SELECT 1 FROM {_sql(MonthResult)} WHERE {month} = {_sql(MonthlyPick)}.{_sql(MonthlyPick, 'month')})"  # noqa: S608
+    return RawSQL(sql, [], output_field=BooleanField())  # noqa: S611
 
 
 def voting_states(months: list[date], now: datetime | None = None) -> dict[date, dict]:
@@ -386,7 +418,10 @@ def pick_and_open_votes(
         .order_by("-month")
     )
     if with_availability:
-        picks = picks.annotate(**_availability_of("book_id"))
+        outer = f"{_sql(MonthlyPick)}.{_sql(MonthlyPick, 'book')}"
+        names = ["n_copies", "n_available", "n_waiting"]
+        parts = _availability_counts(outer)
+        picks = picks.annotate(**_annotations(names, parts))
     # Months are unique, so the two latest picks up to this month include this month's and last
     # month's wherever they exist.
     latest = list(picks[:2])

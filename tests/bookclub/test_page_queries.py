@@ -19,7 +19,7 @@ def test_book_club_home_takes_a_fixed_number_of_queries(
     url = reverse("bookclub:home")
     c.get(url)
     # Session, user (a manager's TOTP check), the pick with its votes and copies, the meeting with
-    # the RSVPs, loans, holds, the place on the pick's waiting list, last month's awards, the
+    # its RSVPs, loans, holds, the place on the pick's waiting list, last month's awards, the
     # librarian check, the bell and the latest reviews.
     with django_assert_max_num_queries(most):
         page = c.get(url).content.decode()
