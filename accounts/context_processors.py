@@ -18,12 +18,13 @@ def _unread(request, user) -> int:
 
 
 def header(request):
-    """What the header needs on every page: the sections and the bell's unread count."""
+    """What the header needs on every page: its links, the sections and the bell's unread count."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
-        return {}
+        return {"header_links": navigation.links()}
     return {
         "nav_sections": navigation.sections(request),
+        "header_links": navigation.links(),
         # Counted only when a template shows it: htmx fragments (search as you type) do not.
         "unread_notifications": SimpleLazyObject(lambda: _unread(request, user)),
     }

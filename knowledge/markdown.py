@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from functools import lru_cache
 
 import markdown as _markdown
 import nh3
@@ -55,12 +56,19 @@ def _converter() -> _markdown.Markdown:
 
 
 def render(text: str) -> SafeString:
-    html = _converter().reset().convert(text or "")
-    clean = nh3.clean(
+    return mark_safe(_render(text or ""))  # noqa: S308 (sanitised by nh3 in _render)
+
+
+# The HTML depends on the text alone, so it is kept for the texts rendered most recently: the
+# same manuals and reviews are opened again and again all day. Keyed by the text itself, an entry
+# can never be stale; a changed text is a new key.
+@lru_cache(maxsize=1024)
+def _render(text: str) -> str:
+    html = _converter().reset().convert(text)
+    return nh3.clean(
         html,
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
         url_schemes={"http", "https", "mailto", "tel"},
         link_rel="noopener noreferrer nofollow",
     )
-    return mark_safe(clean)  # noqa: S308 (sanitised by nh3 just above)

@@ -56,7 +56,9 @@ def articles_for(
     user, *, client: ClientCompany | None = None, status: str | None = None
 ) -> QuerySet[Article]:
     qs = Article.objects.filter(client__in=visible_clients(user))
-    if not is_curator(user):
+    # Agents see published articles and the drafts they proposed; asked for published ones only,
+    # the rule is the client's visibility alone.
+    if not is_curator(user) and status != ArticleStatus.PUBLISHED:
         qs = qs.filter(
             Q(status=ArticleStatus.PUBLISHED)
             | Q(created_by=user, status__in=[ArticleStatus.DRAFT, ArticleStatus.REVIEW])
