@@ -47,12 +47,12 @@ def links() -> dict[str, str]:
     return _links(*_url_key())
 
 
-# URLs without arguments depend only on the URLconf and the script prefix: reversed once per
-# process for each, instead of some fifteen reverse() calls on every page.
 def _url_key() -> tuple[str, str]:
     return get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF
 
 
+# URLs without arguments depend only on the URLconf and the script prefix: the sections and links
+# are reversed once per process for each, instead of some fifteen reverse() calls on every page.
 @lru_cache(maxsize=8)
 def _section_urls(_prefix: str, urlconf: str) -> tuple[tuple, ...]:
     found = []
