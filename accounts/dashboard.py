@@ -36,17 +36,21 @@ def collect(request) -> list[Widget]:
 
 def widgets_for_accounts(request) -> list[Widget]:
     from . import selectors
+    from .context_processors import remember_unread
 
     user = request.user
+    notifications, unread = selectors.latest_notifications(user, 5)
+    remember_unread(request, unread)  # the bell in the header shows the same count
+    clients, team_name = selectors.clients_and_team(user)
     return [
         Widget(
             template="accounts/widgets/notifications.html",
-            context={"notifications": selectors.notifications_for(user)[:5]},
+            context={"notifications": notifications},
             order=90,
         ),
         Widget(
             template="accounts/widgets/profile.html",
-            context={"clients": user.clients.order_by("name")},
+            context={"clients": clients, "team_name": team_name},
             order=10,
         ),
     ]

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from django.db import connection
+from django.db.models import IntegerField, Q, QuerySet, Subquery
+from django.db.models.expressions import RawSQL
 
-from .models import ApiToken, Notification, User
+from .models import ApiToken, ClientCompany, Notification, Team, User
 from .permissions import visible_clients  # noqa: F401  (re-exported: the one visibility rule)
 
 
@@ -31,7 +33,39 @@ def notifications_for(user: User) -> QuerySet[Notification]:
 
 
 def unread_count(user: User) -> int:
-    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+    """The bell's number, on every page. In plain SQL: through the ORM this COUNT took five times
+    the Python time."""
+    with connection.cursor() as cursor:
+        cursor.execute(_unread_sql(), [user.pk])
+        return cursor.fetchone()[0]
+
+
+def latest_notifications(user: User, limit: int) -> tuple[list[Notification], int]:
+    """The latest notifications and the number of unread ones, in one query (no notification at
+    all means none unread)."""
+    unread = RawSQL(_unread_sql(), [user.pk], output_field=IntegerField())  # noqa: S611
+    latest = list(Notification.objects.filter(recipient=user).annotate(unread_total=unread)[:limit])
+    return latest, (latest[0].unread_total if latest else 0)
+
+
+def _unread_sql() -> str:
+    q = connection.ops.quote_name
+    table = q(Notification._meta.db_table)
+    recipient_col, read_col = q(Notification._meta.get_field("recipient").column), q("read_at")
+    # Only quoted names from the model go into the text; the recipient is a parameter.
+    return f"SELECT COUNT(*) FROM {table} WHERE {recipient_col} = %s AND {read_col} IS NULL"  # noqa: S608
+
+
+def clients_and_team(user: User) -> tuple[list[ClientCompany], str | None]:
+    """The clients a person serves (by name) and their team's name (None without a team), in
+    one query when they serve any client."""
+    team = Team.objects.filter(pk=user.team_id).order_by().values("name")
+    clients = list(user.clients.order_by("name").annotate(team_name=Subquery(team)))
+    if user.team_id is None:
+        return clients, None
+    if clients:
+        return clients, clients[0].team_name
+    return clients, team.values_list("name", flat=True).first()
 
 
 def api_tokens_for(user: User) -> QuerySet[ApiToken]:

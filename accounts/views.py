@@ -50,14 +50,8 @@ def notifications(request: HttpRequest) -> HttpResponse:
 @login_required
 def notifications_bell(request: HttpRequest) -> HttpResponse:
     """The bell's dropdown, loaded by htmx when opened."""
-    return render(
-        request,
-        "accounts/_bell.html",
-        {
-            "notifications": selectors.notifications_for(request.user)[:8],
-            "unread": selectors.unread_count(request.user),
-        },
-    )
+    notifications, unread = selectors.latest_notifications(request.user, 8)
+    return render(request, "accounts/_bell.html", {"notifications": notifications, "unread": unread})
 
 
 @login_required

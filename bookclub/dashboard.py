@@ -10,13 +10,14 @@ from . import selectors
 
 
 def widgets(request) -> list[Widget]:
+    pick, open_votes = selectors.pick_and_open_votes()
     return [
         Widget(
             template="bookclub/widgets/dashboard.html",
             context={
-                "pick": selectors.current_pick(),
+                "pick": pick,
                 "loans": list(selectors.loans_for(request.user)[:5]),
-                "open_votes": selectors.open_votes(),
+                "open_votes": open_votes,
                 "today": timezone.localdate(),
             },
             order=40,

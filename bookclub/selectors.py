@@ -9,11 +9,14 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db import connection
+from django.db.models import BooleanField, Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from .models import (
     HOLD_OPEN,
+    Award,
     Book,
     Copy,
     CopyStatus,
@@ -32,7 +35,7 @@ from .models import (
     Rsvp,
     RsvpStatus,
 )
-from .months import current_month, previous_month, voting_window
+from .months import current_month, default_window, previous_month, voting_window
 
 
 def books_with_availability() -> QuerySet[Book]:
@@ -63,6 +66,19 @@ def book_state_for(user, book: Book) -> dict:
         Loan.objects.filter(book=book, borrower=user, returned_at__isnull=True).select_related("copy").first()
     )
     hold = Hold.objects.filter(book=book, user=user, status__in=HOLD_OPEN).first()
+    return _book_state(book, loan, hold)
+
+
+def book_state_from(book: Book, *, loans: list[Loan], holds: list[Hold]) -> dict:
+    """book_state_for, from the person's active loans (`loans_for`) and open holds (`holds_for`)
+    already loaded for the page: the database allows one active loan and one open hold per person
+    and book, so the one for this book is among them."""
+    loan = next((loan for loan in loans if loan.book_id == book.pk), None)
+    hold = next((hold for hold in holds if hold.book_id == book.pk), None)
+    return _book_state(book, loan, hold)
+
+
+def _book_state(book: Book, loan: Loan | None, hold: Hold | None) -> dict:
     position = None
     if hold is not None and hold.status == HoldStatus.WAITING:
         position = (
@@ -84,14 +100,18 @@ def picks() -> QuerySet[MonthlyPick]:
 
 
 def availability(book: Book) -> dict:
-    counts = dict(Copy.objects.filter(book=book).values_list("status").annotate(n=Count("id")))
-    total = sum(n for status, n in counts.items() if status != CopyStatus.LOST)
-    return {
-        "total": total,
-        "available": counts.get(CopyStatus.AVAILABLE, 0),
-        "dots": range(min(total, 40)),
-        "waiting": Hold.objects.filter(book=book, status=HoldStatus.WAITING).count(),
-    }
+    """Copies (lost ones aside), copies on the shelf and people waiting, counted in one query."""
+    total, available, waiting = _select_counts(_availability_counts("%s"), book.pk)
+    return _availability(total=total, available=available, waiting=waiting)
+
+
+def _availability(*, total: int, available: int, waiting: int) -> dict:
+    return {"total": total, "available": available, "dots": range(min(total, 40)), "waiting": waiting}
+
+
+def pick_availability(pick: MonthlyPick) -> dict:
+    """availability(pick.book) for a pick from `pick_and_open_votes(with_availability=True)`."""
+    return _availability(total=pick.n_copies, available=pick.n_available, waiting=pick.n_waiting)
 
 
 def loans_for(user, *, active: bool = True) -> QuerySet[Loan]:
@@ -138,17 +158,101 @@ def next_meeting(now: datetime | None = None) -> Meeting | None:
 
 
 def rsvp_summary(meeting: Meeting, user) -> dict:
-    counts = dict(meeting.rsvps.values_list("status").annotate(n=Count("id")))
-    mine = Rsvp.objects.filter(meeting=meeting, user=user).values_list("status", flat=True).first()
-    going = counts.get(RsvpStatus.GOING, 0)
+    """The meeting's answers by kind and this person's own, in one query."""
+    going, maybe, not_going, mine = _select_counts(_rsvp_counts("%s", user), meeting.pk)
+    return _rsvp(meeting, going=going, maybe=maybe, not_going=not_going, mine=mine)
+
+
+def next_meeting_with_rsvp(user, now: datetime | None = None) -> tuple[Meeting | None, dict | None]:
+    """next_meeting() and its rsvp_summary() for this person, in one query (two when no meeting is
+    coming up and the last one is shown)."""
+    now = now or timezone.now()
+    names = ["n_going", "n_maybe", "n_not_going", "my_rsvp"]
+    outer = f"{_sql(Meeting)}.{_sql(Meeting, 'id')}"
+    meetings = Meeting.objects.annotate(**_annotations(names, _rsvp_counts(outer, user)))
+    meeting = (
+        meetings.filter(starts_at__gte=now - timedelta(hours=3)).order_by("starts_at").first()
+        or meetings.order_by("-starts_at").first()
+    )
+    if meeting is None:
+        return None, None
+    counts = {name: getattr(meeting, name) for name in names}
+    return meeting, _rsvp(
+        meeting,
+        going=counts["n_going"],
+        maybe=counts["n_maybe"],
+        not_going=counts["n_not_going"],
+        mine=counts["my_rsvp"],
+    )
+
+
+def _rsvp(meeting: Meeting, *, going: int, maybe: int, not_going: int, mine: str | None) -> dict:
     return {
         "going": going,
-        "maybe": counts.get(RsvpStatus.MAYBE, 0),
-        "not_going": counts.get(RsvpStatus.NOT_GOING, 0),
+        "maybe": maybe,
+        "not_going": not_going,
         "mine": mine,
         "seats_left": max(meeting.capacity - going, 0),
         "full": going >= meeting.capacity,
     }
+
+
+# --- Counts in plain SQL ----------------------------------------------------------------------
+# The book club's home page shows the pick's copies and the meeting's answers on every visit.
+# Through the ORM these counts (grouped queries, correlated subqueries) cost several times the
+# Python time of loading the pick or the meeting itself; as SQL fragments they cost nearly none.
+# Each fragment counts for the row whose id is `ref`: "%s" in a query of its own, or the outer
+# table's column inside the query that loads the pick or the meeting (RawSQL). Only quoted names
+# from the models go into the text; values are parameters.
+def _sql(model, field: str | None = None) -> str:
+    q = connection.ops.quote_name
+    return q(model._meta.db_table) if field is None else q(model._meta.get_field(field).column)
+
+
+def _count(table: str, *conditions: str) -> str:
+    return f"SELECT COUNT(*) FROM {table} WHERE {' AND '.join(conditions)}"  # noqa: S608
+
+
+def _availability_counts(ref: str) -> list[tuple[str, list]]:
+    """Copies not lost, copies available and people waiting, for the book `ref`."""
+    copies, book, status = _sql(Copy), _sql(Copy, "book"), _sql(Copy, "status")
+    holds, hold_book, hold_status = _sql(Hold), _sql(Hold, "book"), _sql(Hold, "status")
+    return [
+        (_count(copies, f"{book} = {ref}", f"{status} <> %s"), [CopyStatus.LOST.value]),
+        (_count(copies, f"{book} = {ref}", f"{status} = %s"), [CopyStatus.AVAILABLE.value]),
+        (_count(holds, f"{hold_book} = {ref}", f"{hold_status} = %s"), [HoldStatus.WAITING.value]),
+    ]
+
+
+def _rsvp_counts(ref: str, user) -> list[tuple[str, list]]:
+    """Going, maybe, not going, and this person's answer (or NULL), for the meeting `ref`."""
+    rsvps, meeting, status, person = (
+        _sql(Rsvp),
+        _sql(Rsvp, "meeting"),
+        _sql(Rsvp, "status"),
+        _sql(Rsvp, "user"),
+    )
+    mine = f"SELECT {status} FROM {rsvps} WHERE {meeting} = {ref} AND {person} = %s"  # noqa: S608
+    return [
+        (_count(rsvps, f"{meeting} = {ref}", f"{status} = %s"), [RsvpStatus.GOING.value]),
+        (_count(rsvps, f"{meeting} = {ref}", f"{status} = %s"), [RsvpStatus.MAYBE.value]),
+        (_count(rsvps, f"{meeting} = {ref}", f"{status} = %s"), [RsvpStatus.NOT_GOING.value]),
+        (mine, [user.pk]),
+    ]
+
+
+def _annotations(names: list[str], parts: list[tuple[str, list]]) -> dict[str, RawSQL]:
+    return {name: RawSQL(sql, params) for name, (sql, params) in zip(names, parts, strict=True)}  # noqa: S611
+
+
+def _select_counts(parts: list[tuple[str, list]], ref_value) -> tuple:
+    """One row of the fragments, each with `ref` = "%s" given `ref_value` (`ref` is the first
+    parameter of every fragment)."""
+    sql = "SELECT " + ", ".join(f"({part})" for part, _params in parts)
+    params = [value for _part, part_params in parts for value in (ref_value, *part_params)]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchone()
 
 
 def attendees(meeting: Meeting) -> QuerySet[Rsvp]:
@@ -212,7 +316,27 @@ def result_for(month: date) -> MonthResult | None:
 
 
 def latest_result() -> MonthResult | None:
-    return MonthResult.objects.prefetch_related("awards__review__author").order_by("-month").first()
+    return (
+        MonthResult.objects.prefetch_related(
+            Prefetch("awards", queryset=Award.objects.select_related("review", "review__author"))
+        )
+        .order_by("-month")
+        .first()
+    )
+
+
+def latest_awards() -> tuple[MonthResult | None, list[Award]]:
+    """The latest closed month and its awards (with review and author), in one query when the month
+    has awards."""
+    latest = MonthResult.objects.order_by("-month").values("pk")[:1]
+    awards = list(
+        Award.objects.filter(result_id=Subquery(latest))
+        .select_related("result", "review", "review__author")
+        .order_by("place")
+    )
+    if awards:
+        return awards[0].result, awards
+    return MonthResult.objects.order_by("-month").first(), []
 
 
 def results() -> QuerySet[MonthResult]:
@@ -220,29 +344,89 @@ def results() -> QuerySet[MonthResult]:
 
 
 def voting_state(month: date, now: datetime | None = None) -> dict:
-    now = now or timezone.now()
-    opens, closes = voting_window(month)
-    closed = MonthResult.objects.filter(month=month).exists()
-    return {
-        "opens": opens,
-        "closes": closes,
-        "open": opens <= now < closes and not closed,
-        "closed": closed,
-        "before": now < opens,
-    }
+    return voting_states([month], now)[month]
+
+
+def _is_closed() -> RawSQL:
+    """Whether the pick's month has its MonthResult (the vote is closed), inside the pick's query."""
+    month = _sql(MonthResult, "month")
+    sql = f"EXISTS(SELECT 1 FROM {_sql(MonthResult)} WHERE {month} = {_sql(MonthlyPick)}.{_sql(MonthlyPick, 'month')})"  # noqa: S608
+    return RawSQL(sql, [], output_field=BooleanField())  # noqa: S611
+
+
+def voting_states(months: list[date], now: datetime | None = None) -> dict[date, dict]:
+    """voting_state() of several months, in one query (two when a month has no pick)."""
+    picks = MonthlyPick.objects.filter(month__in=months).only("month", "voting_opens_at", "voting_closes_at")
+    return _voting_states(
+        months, now or timezone.now(), {p.month: p for p in picks.annotate(closed=_is_closed())}
+    )
+
+
+def _voting_states(months: list[date], now: datetime, picks: dict[date, MonthlyPick]) -> dict[date, dict]:
+    """`picks` holds every pick of `months` (annotated with `closed`); a month without one has the
+    default window and is closed when its MonthResult exists."""
+    missing = [m for m in months if m not in picks]
+    closed_missing = (
+        set(MonthResult.objects.filter(month__in=missing).values_list("month", flat=True))
+        if missing
+        else set()
+    )
+    states = {}
+    for month in months:
+        pick = picks.get(month)
+        opens, closes = voting_window(month, pick) if pick is not None else default_window(month)
+        closed = pick.closed if pick is not None else month in closed_missing
+        states[month] = {
+            "opens": opens,
+            "closes": closes,
+            "open": opens <= now < closes and not closed,
+            "closed": closed,
+            "before": now < opens,
+        }
+    return states
+
+
+def _open_votes(states: dict[date, dict]) -> list[dict]:
+    votes = [{"month": m, "closes": s["closes"]} for m, s in states.items() if s["open"]]
+    return sorted(votes, key=lambda v: v["closes"])
+
+
+def _vote_months(now: datetime) -> list[date]:
+    month = current_month(now)
+    return [previous_month(month), month]
 
 
 def open_votes(now: datetime | None = None) -> list[dict]:
     """The star votes open now, the one closing first first. From the 1st to the 5th of a month (by
     default) last month's vote is still open beside this month's, and it is the one about to end."""
     now = now or timezone.now()
-    month = current_month(now)
-    votes = []
-    for m in (previous_month(month), month):
-        state = voting_state(m, now)
-        if state["open"]:
-            votes.append({"month": m, "closes": state["closes"]})
-    return sorted(votes, key=lambda v: v["closes"])
+    return _open_votes(voting_states(_vote_months(now), now))
+
+
+def pick_and_open_votes(
+    now: datetime | None = None, *, with_availability: bool = False
+) -> tuple[MonthlyPick | None, list[dict]]:
+    """current_pick() and open_votes() together, in one query (two when last or this month has no
+    pick). With `with_availability` the pick also carries its book's copy and waiting counts (see
+    `pick_availability`)."""
+    now = now or timezone.now()
+    months = _vote_months(now)
+    picks = (
+        MonthlyPick.objects.filter(month__lte=months[1])
+        .select_related("book")
+        .annotate(closed=_is_closed())
+        .order_by("-month")
+    )
+    if with_availability:
+        outer = f"{_sql(MonthlyPick)}.{_sql(MonthlyPick, 'book')}"
+        names = ["n_copies", "n_available", "n_waiting"]
+        parts = _availability_counts(outer)
+        picks = picks.annotate(**_annotations(names, parts))
+    # Months are unique, so the two latest picks up to this month include this month's and last
+    # month's wherever they exist.
+    latest = list(picks[:2])
+    states = _voting_states(months, now, {p.month: p for p in latest if p.month in months})
+    return (latest[0] if latest else None), _open_votes(states)
 
 
 def proposals(user, *, months: list[date]) -> QuerySet[Proposal]:

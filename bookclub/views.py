@@ -61,21 +61,25 @@ def _rule_message(request: HttpRequest, exc: services.RuleError) -> None:
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     user = request.user
-    pick = selectors.current_pick()
+    pick, open_votes = selectors.pick_and_open_votes(with_availability=True)
     month = current_month()
-    meeting = selectors.next_meeting()
+    meeting, rsvp = selectors.next_meeting_with_rsvp(user)
+    loans = list(selectors.loans_for(user))
+    holds = list(selectors.holds_for(user))
+    last_result, last_awards = selectors.latest_awards()
     context = {
         "pick": pick,
-        "pick_availability": selectors.availability(pick.book) if pick else None,
-        "pick_state": selectors.book_state_for(user, pick.book) if pick else None,
+        "pick_availability": selectors.pick_availability(pick) if pick else None,
+        "pick_state": selectors.book_state_from(pick.book, loans=loans, holds=holds) if pick else None,
         "meeting": meeting,
-        "rsvp": selectors.rsvp_summary(meeting, user) if meeting else None,
+        "rsvp": rsvp,
         "latest_reviews": selectors.latest_reviews(6),
-        "loans": selectors.loans_for(user),
-        "holds": selectors.holds_for(user),
-        "open_votes": selectors.open_votes(),
+        "loans": loans,
+        "holds": holds,
+        "open_votes": open_votes,
         "month": month,
-        "last_result": selectors.latest_result(),
+        "last_result": last_result,
+        "last_awards": last_awards,
         "today": timezone.localdate(),
         "now": timezone.now(),
         "is_librarian": is_librarian(user),

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import threading
+from functools import lru_cache
+
 import markdown as _markdown
 import nh3
 from django.utils.safestring import SafeString, mark_safe
@@ -38,13 +41,34 @@ ALLOWED_TAGS = {
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "th": {"align"}, "td": {"align"}}
 
 
+_local = threading.local()
+
+
+def _converter() -> _markdown.Markdown:
+    """One Markdown instance per thread, reset before each use: building one (its parsers and
+    patterns) costs several times what converting a manual's field does."""
+    md = getattr(_local, "md", None)
+    if md is None:
+        md = _local.md = _markdown.Markdown(
+            extensions=["tables", "sane_lists", "nl2br"], output_format="html"
+        )
+    return md
+
+
 def render(text: str) -> SafeString:
-    html = _markdown.markdown(text or "", extensions=["tables", "sane_lists", "nl2br"], output_format="html")
-    clean = nh3.clean(
+    return mark_safe(_render(text or ""))  # noqa: S308 (sanitised by nh3 in _render)
+
+
+# The HTML depends on the text alone, so it is kept for the texts rendered most recently: the
+# same manuals and reviews are opened again and again all day. Keyed by the text itself, an entry
+# can never be stale; a changed text is a new key.
+@lru_cache(maxsize=1024)
+def _render(text: str) -> str:
+    html = _converter().reset().convert(text)
+    return nh3.clean(
         html,
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
         url_schemes={"http", "https", "mailto", "tel"},
         link_rel="noopener noreferrer nofollow",
     )
-    return mark_safe(clean)  # noqa: S308 (sanitised by nh3 just above)

@@ -11,7 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db import connection
+from django.db.models import Count, IntegerField, Prefetch, Q, QuerySet, Window
+from django.db.models.expressions import RawSQL
 from django.http import Http404
 from django.utils import timezone
 
@@ -56,7 +58,9 @@ def articles_for(
     user, *, client: ClientCompany | None = None, status: str | None = None
 ) -> QuerySet[Article]:
     qs = Article.objects.filter(client__in=visible_clients(user))
-    if not is_curator(user):
+    # Agents see published articles and the drafts they proposed; asked for published ones only,
+    # the rule is the client's visibility alone.
+    if not is_curator(user) and status != ArticleStatus.PUBLISHED:
         qs = qs.filter(
             Q(status=ArticleStatus.PUBLISHED)
             | Q(created_by=user, status__in=[ArticleStatus.DRAFT, ArticleStatus.REVIEW])
@@ -105,29 +109,46 @@ def category_descendants(category: Category) -> list[int]:
 
 
 def article_detail(user, pk: int) -> Article:
-    """One article with what its page shows; related articles limited to what the user may see."""
-    article = article_for(user, pk)
+    """One article with what its page shows, in one query and two prefetches: related articles
+    limited to what the user may see, attachments, and `latest_revision_number` (None before
+    the first publish)."""
     visible_related = (
         articles_for(user, status=ArticleStatus.PUBLISHED)
         .select_related(None)
         .only("pk", "title", "client_id")
     )
-    return (
-        Article.objects.select_related("client", "category", "category__parent", "owner", "created_by")
+    article = (
+        articles_for(user)
+        .select_related("created_by")
+        .annotate(latest_revision_number=_latest_revision_number())
         .prefetch_related(
             Prefetch("related", queryset=visible_related, to_attr="visible_related"),
             Prefetch("attachments", queryset=Attachment.objects.order_by("created_at")),
         )
-        .get(pk=article.pk)
+        .filter(pk=pk)
+        .first()
     )
+    if article is None:
+        raise Http404
+    return article
+
+
+def _latest_revision_number() -> RawSQL:
+    """MAX(number) of the article's revisions, inside the article's query (as plain SQL: an ORM
+    subquery costs more Python time than the query it saves)."""
+    q = connection.ops.quote_name
+    revisions, number, of = (
+        q(ArticleRevision._meta.db_table),
+        q(ArticleRevision._meta.get_field("number").column),
+        q(ArticleRevision._meta.get_field("article").column),
+    )
+    article = f"{q(Article._meta.db_table)}.{q(Article._meta.pk.column)}"
+    sql = f"SELECT MAX({number}) FROM {revisions} WHERE {of} = {article}"  # noqa: S608
+    return RawSQL(sql, [], output_field=IntegerField())  # noqa: S611
 
 
 def revisions_for(article: Article) -> QuerySet[ArticleRevision]:
     return article.revisions.select_related("created_by").order_by("-number")
-
-
-def latest_revision(article: Article) -> ArticleRevision | None:
-    return article.revisions.order_by("-number").first()
 
 
 def pending_suggestions(user, *, article: Article | None = None) -> QuerySet[ArticleSuggestion]:
@@ -161,7 +182,9 @@ def review_queue(user) -> QuerySet[Article]:
 
 
 def review_queue_count(user) -> int:
-    return review_queue(user).count() + pending_suggestions(user).count()
+    """Articles in review plus pending suggestions, counted in one query."""
+    articles = review_queue(user).order_by().values("pk")
+    return articles.union(pending_suggestions(user).order_by().values("pk"), all=True).count()
 
 
 def due_for_verification(user, *, within_days: int = 14) -> QuerySet[Article]:
@@ -175,8 +198,23 @@ def due_for_verification(user, *, within_days: int = 14) -> QuerySet[Article]:
     )
 
 
+def due_for_verification_head(user, *, limit: int) -> tuple[list[Article], int]:
+    """The first `limit` articles due for verification (title and date) and how many are due, in
+    one query."""
+    due = due_for_verification(user).select_related(None).only("pk", "title", "verify_by")
+    due = list(due.annotate(due_total=Window(Count("pk")))[:limit])
+    return due, (due[0].due_total if due else 0)
+
+
 def recently_updated(user, *, limit: int = 6) -> list[Article]:
-    return list(articles_for(user, status=ArticleStatus.PUBLISHED).order_by("-published_at", "-pk")[:limit])
+    """The latest published articles, with what their lists show: title, client name, date."""
+    return list(
+        articles_for(user, status=ArticleStatus.PUBLISHED)
+        .select_related(None)
+        .select_related("client")
+        .only("pk", "title", "published_at", "client", "client__name")
+        .order_by("-published_at", "-pk")[:limit]
+    )
 
 
 def feedback_for(user, article: Article) -> ArticleFeedback | None:

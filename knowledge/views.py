@@ -133,7 +133,7 @@ def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
         context["counts"] = selectors.feedback_counts(article)
         context["pending"] = list(selectors.pending_suggestions(user, article=article))
         context["attachment_form"] = AttachmentForm()
-    context["latest_revision"] = selectors.latest_revision(article)
+    context["latest_revision_number"] = article.latest_revision_number
     return render(request, "knowledge/article.html", context)
 
 

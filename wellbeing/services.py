@@ -210,7 +210,10 @@ def _check_overtime(
     exclude_pk: int | None = None,
 ) -> dict:
     """The law rules. Returns the computed facts or raises ValidationError naming the field."""
-    plan = selectors.shutdown_plan(user=user, on=day)
+    # The week's plans hold the day's own: one read for both the day's check and the 52-hour one.
+    week = tu.week_days(day)
+    plans = selectors.shutdown_plans(users=[user], dates=week)
+    plan = plans[(user.pk, day)]
     if plan.working_day:
         start = plan.start_at.astimezone(tu.SEOUL).time()
         scheduled_end = plan.work_end_at.astimezone(tu.SEOUL).time()
@@ -246,7 +249,6 @@ def _check_overtime(
             }
         )
     used = selectors.overtime_minutes_in_week(user=user, day=day, states=states, exclude_pk=exclude_pk)
-    week = tu.week_days(day)
     if used + minutes > tu.WEEK_OVERTIME_CAP_MINUTES:
         raise ValidationError(
             {
@@ -262,7 +264,6 @@ def _check_overtime(
                 }
             }
         )
-    plans = selectors.shutdown_plans(users=[user], dates=week)
     scheduled = sum(p.scheduled_minutes for p in plans.values())
     if scheduled + used + minutes > tu.WEEK_TOTAL_CAP_MINUTES:
         raise ValidationError(

@@ -12,6 +12,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.shortcuts import render as django_render
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -24,8 +25,10 @@ from .models import DayOff, RequestState
 def render(request: HttpRequest, template: str, context: dict | None = None, **kwargs) -> HttpResponse:
     """Django's render, plus what the section's tabs need."""
     context = dict(context or {})
-    if request.user.is_authenticated:
-        context.setdefault("is_decider_nav", selectors.is_decider(request.user))
+    if request.user.is_authenticated and "is_decider_nav" not in context:
+        # Asked only by the pages that show the tabs (the request form and the cards do not).
+        user = request.user
+        context["is_decider_nav"] = SimpleLazyObject(lambda: selectors.is_decider(user))
     return django_render(request, template, context, **kwargs)
 
 
@@ -68,13 +71,15 @@ def _plan_context(user) -> dict:
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     user = request.user
+    decider = selectors.is_decider(user)
     context = _plan_context(user)
     context.update(
         {
             "requests": selectors.overtime_for(user)[:5],
             "form": OvertimeForm(initial={"date": tu.local_today()}),
-            "is_decider": selectors.is_decider(user),
-            "pending": selectors.overtime_inbox(user).count() if selectors.is_decider(user) else 0,
+            "is_decider": decider,
+            "is_decider_nav": decider,
+            "pending": selectors.overtime_inbox(user).count() if decider else 0,
         }
     )
     return render(request, "wellbeing/home.html", context)
@@ -340,6 +345,7 @@ def flexible(request: HttpRequest) -> HttpResponse:
             "requests": selectors.flexible_for(request.user),
             "inbox": selectors.flexible_inbox(request.user) if decider else [],
             "is_decider": decider,
+            "is_decider_nav": decider,
         },
     )
 

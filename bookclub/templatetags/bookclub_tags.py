@@ -1,8 +1,10 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from functools import lru_cache
 
 from django import template
+from django.template.defaultfilters import striptags, truncatechars
 from django.utils import formats, timezone
 
 from knowledge.markdown import render
@@ -14,6 +16,18 @@ register = template.Library()
 def markdown_filter(text: str):
     """Markdown from members, rendered and sanitised with nh3."""
     return render(text)
+
+
+@register.filter(name="bc_excerpt")
+def excerpt(text: str):
+    """A review card's teaser: `text|bc_markdown|striptags|truncatechars:160`, kept for the texts
+    shown most recently (it depends on the text alone)."""
+    return _excerpt(text or "")
+
+
+@lru_cache(maxsize=256)
+def _excerpt(text: str):
+    return truncatechars(striptags(render(text)), 160)
 
 
 @register.filter(name="bc_tone")

@@ -102,3 +102,37 @@ def test_day_off_added_bumps_everyones_version(org, clock, admin_user):
     plan = selectors.shutdown_plan(user=org["agent_b"], on=MONDAY + timedelta(days=3))
     assert plan.version == 2 and plan.shutdown_at is None
     assert not User.objects.filter(pk=org["agent_b"].pk, is_active=False).exists()
+
+
+def test_one_persons_plans_equal_their_plans_among_many(org, clock, admin_user):
+    """One person's plans skip the inputs they do not have: the result is the same as when they are
+    planned with everyone else, for one day and for a week."""
+    agent, other, manager = org["agent_a"], org["agent_b"], org["manager_a"]
+    week = [MONDAY + timedelta(days=i) for i in range(7)]
+    WorkSchedule.objects.create(user=other, start_time=time(8, 0), end_time=time(17, 0))
+    FlexibleFactory(
+        user=agent, start_date=MONDAY, end_date=MONDAY + timedelta(days=2), state=RequestState.APPROVED
+    )
+    req = services.overtime_submit(
+        user=agent, day=MONDAY + timedelta(days=3), end_time=time(20, 0), reason="정산"
+    )
+    services.overtime_approve(request_id=req.pk, by=manager)
+    services.overtime_submit(user=other, day=MONDAY, end_time=time(19, 0), reason="마감")
+    services.day_off_add(by=admin_user, day=MONDAY + timedelta(days=4), name="창립기념일")
+    people = [agent, other, UserFactory(team=org["team_a"])]
+    together = selectors.shutdown_plans(users=people, dates=week)
+    for person in people:
+        alone = selectors.shutdown_plans(users=[person], dates=week)
+        assert alone == {key: plan for key, plan in together.items() if key[0] == person.pk}
+        for day in week:
+            assert selectors.shutdown_plan(user=person, on=day) == together[(person.pk, day)]
+    assert together[(agent.pk, MONDAY + timedelta(days=3))].version == 2
+    assert together[(agent.pk, MONDAY + timedelta(days=4))].day_name == "창립기념일"
+
+
+def test_one_persons_plan_for_today_takes_two_queries(org, clock, django_assert_max_num_queries):
+    # The policies, and one query telling that the agent has no schedule, flexible schedule,
+    # overtime, stored version or day off today.
+    with django_assert_max_num_queries(2):
+        plan = selectors.shutdown_plan(user=org["agent_a"], on=MONDAY)
+    assert plan.shutdown_at == seoul(MONDAY, 18, 30) and plan.version == 1
