@@ -75,6 +75,12 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=4, help="threads per gunicorn process")
     parser.add_argument("--spawn-rate", type=int, default=100)
     parser.add_argument(
+        "--locust-nice",
+        type=int,
+        default=0,
+        help="niceness of the load generator (negative: ahead of the server it shares the cores with)",
+    )
+    parser.add_argument(
         "--warmup", type=int, default=20, help="seconds of the same load before the measured run (0: none)"
     )
     parser.add_argument("--keep-db", action="store_true", help="leave dasan_bench_load for a look")
@@ -161,6 +167,7 @@ def main() -> None:
 def run_locust(args, host: str, env: dict, prefix: Path, seconds: int) -> None:
     locust = subprocess.run(
         [
+            *(["nice", "-n", str(args.locust_nice)] if args.locust_nice else []),
             str(BIN / "locust"),
             "-f",
             str(ROOT / "bench/load/locustfile.py"),
@@ -229,12 +236,32 @@ def cpu_seconds(gunicorn_pid: int) -> dict:
             out["redis"] += used(proc)
     children = resource.getrusage(resource.RUSAGE_CHILDREN)
     out["locust"] = children.ru_utime + children.ru_stime
+    # The whole machine (kernel and loopback networking included): busy and idle core-seconds.
+    ticks = os.sysconf("SC_CLK_TCK")
+    with open("/proc/stat") as fh:
+        fields = [int(x) for x in fh.readline().split()[1:]]
+    idle = fields[3] + fields[4]
+    out["_machine_busy"], out["_machine_idle"] = (sum(fields) - idle) / ticks, idle / ticks
     return out
 
 
 def cpu_per_request(before: dict, after: dict, result: dict) -> dict:
+    """CPU ms per request by process, and the share of the machine's cores that was busy.
+
+    PostgreSQL's figure counts backends alive at both readings only (a connection closed after
+    CONN_MAX_AGE takes its CPU time with it), so it is a lower bound; the machine's share is not.
+    """
     requests = max(result.get("requests", 0), 1)
-    return {name: round((after[name] - before[name]) * 1000 / requests, 2) for name in before}
+    out = {
+        name: round((after[name] - before[name]) * 1000 / requests, 2)
+        for name in before
+        if not name.startswith("_")
+    }
+    busy = after["_machine_busy"] - before["_machine_busy"]
+    idle = after["_machine_idle"] - before["_machine_idle"]
+    out["machine_ms"] = round(busy * 1000 / requests, 2)
+    out["machine_busy_share"] = round(busy / max(busy + idle, 1e-9), 2)
+    return out
 
 
 def flush_redis(redis_url: str) -> None:
