@@ -58,13 +58,19 @@ def voting_window(month: date, pick=None) -> tuple[datetime, datetime]:
     """The window for a month: the pick's own dates where set, the default otherwise."""
     from .models import MonthlyPick
 
-    opens, closes = default_window(month)
     if pick is None:
         pick = MonthlyPick.objects.filter(month=month).only("voting_opens_at", "voting_closes_at").first()
-    if pick is not None:
-        opens = pick.voting_opens_at or opens
-        closes = pick.voting_closes_at or closes
-    return opens, closes
+    if pick is None:
+        return default_window(month)
+    return window_with(month, pick.voting_opens_at, pick.voting_closes_at)
+
+
+def window_with(
+    month: date, opens_at: datetime | None, closes_at: datetime | None
+) -> tuple[datetime, datetime]:
+    """The window given the pick's own ends (None where the pick, or the month, has none)."""
+    opens, closes = default_window(month)
+    return opens_at or opens, closes_at or closes
 
 
 def voting_open(month: date, now: datetime | None = None, pick=None) -> bool:

@@ -10,7 +10,17 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 
 from django.db import connection
-from django.db.models import BooleanField, Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import (
+    BooleanField,
+    Count,
+    DateTimeField,
+    Exists,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+)
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
@@ -168,7 +178,7 @@ def next_meeting_with_rsvp(user, now: datetime | None = None) -> tuple[Meeting |
     coming up and the last one is shown)."""
     now = now or timezone.now()
     names = ["n_going", "n_maybe", "n_not_going", "my_rsvp"]
-    outer = f"{_sql(Meeting)}.{_sql(Meeting, 'id')}"
+    outer = _col(Meeting, "id")
     meetings = Meeting.objects.annotate(**_annotations(names, _rsvp_counts(outer, user)))
     meeting = (
         meetings.filter(starts_at__gte=now - timedelta(hours=3)).order_by("starts_at").first()
@@ -204,9 +214,13 @@ def _rsvp(meeting: Meeting, *, going: int, maybe: int, not_going: int, mine: str
 # Each fragment counts for the row whose id is `ref`: "%s" in a query of its own, or the outer
 # table's column inside the query that loads the pick or the meeting (RawSQL). Only quoted names
 # from the models go into the text; values are parameters.
-def _sql(model, field: str | None = None) -> str:
-    q = connection.ops.quote_name
-    return q(model._meta.db_table) if field is None else q(model._meta.get_field(field).column)
+def _sql(model) -> str:
+    return connection.ops.quote_name(model._meta.db_table)
+
+
+def _col(model, field: str) -> str:
+    """The quoted column, with its table: the fragments are correlated subqueries."""
+    return f"{_sql(model)}.{connection.ops.quote_name(model._meta.get_field(field).column)}"
 
 
 def _count(table: str, *conditions: str) -> str:
@@ -215,8 +229,8 @@ def _count(table: str, *conditions: str) -> str:
 
 def _availability_counts(ref: str) -> list[tuple[str, list]]:
     """Copies not lost, copies available and people waiting, for the book `ref`."""
-    copies, book, status = _sql(Copy), _sql(Copy, "book"), _sql(Copy, "status")
-    holds, hold_book, hold_status = _sql(Hold), _sql(Hold, "book"), _sql(Hold, "status")
+    copies, book, status = _sql(Copy), _col(Copy, "book"), _col(Copy, "status")
+    holds, hold_book, hold_status = _sql(Hold), _col(Hold, "book"), _col(Hold, "status")
     return [
         (_count(copies, f"{book} = {ref}", f"{status} <> %s"), [CopyStatus.LOST.value]),
         (_count(copies, f"{book} = {ref}", f"{status} = %s"), [CopyStatus.AVAILABLE.value]),
@@ -228,9 +242,9 @@ def _rsvp_counts(ref: str, user) -> list[tuple[str, list]]:
     """Going, maybe, not going, and this person's answer (or NULL), for the meeting `ref`."""
     rsvps, meeting, status, person = (
         _sql(Rsvp),
-        _sql(Rsvp, "meeting"),
-        _sql(Rsvp, "status"),
-        _sql(Rsvp, "user"),
+        _col(Rsvp, "meeting"),
+        _col(Rsvp, "status"),
+        _col(Rsvp, "user"),
     )
     mine = f"SELECT {status} FROM {rsvps} WHERE {meeting} = {ref} AND {person} = %s"  # noqa: S608
     return [
@@ -347,11 +361,29 @@ def voting_state(month: date, now: datetime | None = None) -> dict:
     return voting_states([month], now)[month]
 
 
-def _is_closed() -> RawSQL:
-    """Whether the pick's month has its MonthResult (the vote is closed), inside the pick's query."""
-    month = _sql(MonthResult, "month")
-    sql = f"EXISTS(SELECT 1 FROM {_sql(MonthResult)} WHERE {month} = {_sql(MonthlyPick)}.{_sql(MonthlyPick, 'month')})"  # noqa: S608
+def _is_closed(model=MonthlyPick) -> RawSQL:
+    """Whether the month of the row (a pick, a review) has its MonthResult (the vote is closed),
+    inside the row's query."""
+    month = _col(MonthResult, "month")
+    sql = f"EXISTS(SELECT 1 FROM {_sql(MonthResult)} WHERE {month} = {_col(model, 'month')})"  # noqa: S608
     return RawSQL(sql, [], output_field=BooleanField())  # noqa: S611
+
+
+def vote_columns(model=Review) -> dict[str, RawSQL]:
+    """For rows with a month (reviews): the month's pick's own voting window (NULL where it has
+    none, see months.window_with) and whether the month is closed, inside the rows' query."""
+    picks, pick_month = _sql(MonthlyPick), _col(MonthlyPick, "month")
+    outer = _col(model, "month")
+
+    def pick_column(field: str) -> RawSQL:
+        sql = f"SELECT {_col(MonthlyPick, field)} FROM {picks} WHERE {pick_month} = {outer}"  # noqa: S608
+        return RawSQL(sql, [], output_field=DateTimeField())  # noqa: S611
+
+    return {
+        "pick_opens_at": pick_column("voting_opens_at"),
+        "pick_closes_at": pick_column("voting_closes_at"),
+        "month_closed": _is_closed(model),
+    }
 
 
 def voting_states(months: list[date], now: datetime | None = None) -> dict[date, dict]:
@@ -418,7 +450,7 @@ def pick_and_open_votes(
         .order_by("-month")
     )
     if with_availability:
-        outer = f"{_sql(MonthlyPick)}.{_sql(MonthlyPick, 'book')}"
+        outer = _col(MonthlyPick, "book")
         names = ["n_copies", "n_available", "n_waiting"]
         parts = _availability_counts(outer)
         picks = picks.annotate(**_annotations(names, parts))

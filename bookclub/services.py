@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from accounts.services import audit_record, notify
 
+from . import selectors
 from .isbn import normalize_isbn
 from .models import (
     HOLD_OPEN,
@@ -47,7 +48,7 @@ from .models import (
     RsvpStatus,
     month_label,
 )
-from .months import current_month, voting_window
+from .months import current_month, voting_window, window_with
 from .permissions import is_club_admin, is_librarian
 
 
@@ -739,13 +740,14 @@ def rating_set(*, review: Review, voter: User, stars, now: datetime | None = Non
     if isinstance(stars, bool) or not isinstance(stars, int) or not 1 <= stars <= 5:
         raise RuleError(_("Stars must be a whole number from 1 to 5."), field="stars")
     with transaction.atomic():
-        review = Review.objects.select_for_update().get(pk=review.pk)
+        # The locked row comes with its month's voting window and whether the month is closed.
+        review = Review.objects.select_for_update().annotate(**selectors.vote_columns()).get(pk=review.pk)
         if not review.is_published:
             raise RuleError(_("Only published reviews can be rated."))
         if review.author_id == voter.pk:
             raise NotAllowed(_("You cannot rate your own review."))
-        opens, closes = voting_window(review.month)
-        if not opens <= now < closes or MonthResult.objects.filter(month=review.month).exists():
+        opens, closes = window_with(review.month, review.pick_opens_at, review.pick_closes_at)
+        if not opens <= now < closes or review.month_closed:
             raise RuleError(
                 _("Voting for %(month)s is open from %(opens)s until %(closes)s.")
                 % {"month": review.month_label, "opens": _fmt_dt(opens), "closes": _fmt_dt(closes)}

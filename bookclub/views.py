@@ -586,7 +586,8 @@ def review_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def review_rate(request: HttpRequest, pk: int) -> HttpResponse:
-    review = get_object_or_404(selectors.visible_reviews(request.user), pk=pk)
+    # Only whether the person may see it: the service loads (and locks) the review itself.
+    review = get_object_or_404(selectors.visible_reviews(request.user).select_related(None).only("pk"), pk=pk)
     try:
         stars = int(request.POST.get("stars", ""))
     except ValueError:

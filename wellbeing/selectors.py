@@ -16,7 +16,7 @@ from django.db import connection
 from django.db.models import Count, Max, Q, QuerySet
 from django.utils import timezone
 
-from accounts.models import ClientCompany, Role, User
+from accounts.models import ClientCompany, Role, Team, User
 from accounts.permissions import managed_users, manages, visible_clients
 
 from . import timeutils as tu
@@ -104,8 +104,10 @@ def shutdown_plans(*, users: Iterable[User], dates: Iterable[date]) -> dict[tupl
     found = _probe_person(ids[0], first, last) if len(ids) == 1 else None
     if found is not None and first == last:
         days_off = {first: found["day_off"]} if found["day_off"] is not None else {}
-    else:
+    elif found is None or found["has_day_off"]:
         days_off = dict(DayOff.objects.filter(date__range=(first, last)).values_list("date", "name"))
+    else:
+        days_off = {}
     schedules = {}
     if found is None or found["has_schedule"]:
         schedules = {s.user_id: s for s in WorkSchedule.objects.filter(user_id__in=ids)}
@@ -158,7 +160,8 @@ def _active_overtime(first: date, last: date) -> QuerySet[OvertimeRequest]:
 def _probe_person(user_id: int, first: date, last: date) -> dict:
     """Which plan inputs one person has between two dates, in one query: whether they have a
     personal schedule, an approved flexible schedule, active overtime and stored plan versions,
-    and for the first day the day off's name and the plan version themselves.
+    whether there is a company day off, and for the first day the day off's name and the plan
+    version themselves.
 
     Plain SQL on purpose: the same probe through the ORM (five correlated subqueries) cost more
     Python time to build than the four queries it saves. The conditions are those of
@@ -174,10 +177,11 @@ def _probe_person(user_id: int, first: date, last: date) -> dict:
         *(uid, since, until),
         *(uid, day),
         day,
+        *(since, until),
     ]
     with connection.cursor() as cursor:
         cursor.execute(_probe_sql(), params)
-        schedule, flexible, overtime, versions, version, day_off = cursor.fetchone()
+        schedule, flexible, overtime, versions, version, day_off, days_off = cursor.fetchone()
     return {
         "has_schedule": bool(schedule),
         "has_flexible": bool(flexible),
@@ -185,6 +189,7 @@ def _probe_person(user_id: int, first: date, last: date) -> dict:
         "has_version": bool(versions),
         "version": version,
         "day_off": day_off,
+        "has_day_off": bool(days_off),
     }
 
 
@@ -211,7 +216,8 @@ def _probe_sql() -> str:
         f" AND {col(pv, 'date')} <= %s), "
         f"(SELECT MAX({col(pv, 'version')}) FROM {table(pv)} WHERE {col(pv, 'user')} = %s"
         f" AND {col(pv, 'date')} = %s), "
-        f"(SELECT {col(off, 'name')} FROM {table(off)} WHERE {col(off, 'date')} = %s)"
+        f"(SELECT {col(off, 'name')} FROM {table(off)} WHERE {col(off, 'date')} = %s), "
+        f"EXISTS(SELECT 1 FROM {table(off)} WHERE {col(off, 'date')} >= %s AND {col(off, 'date')} <= %s)"
     )
 
 
@@ -310,7 +316,10 @@ def can_decide(user: User, agent: User) -> bool:
 def deciders_for(agent: User) -> list[User]:
     """Who is told about an agent's request: the team manager and any active delegate."""
     people: list[User] = []
-    team = agent.team
+    if User.team.is_cached(agent) or agent.team_id is None:
+        team = agent.team
+    else:  # the team and its manager at once
+        team = Team.objects.select_related("manager").filter(pk=agent.team_id).first()
     if team and team.manager_id:
         if team.manager.is_active:
             people.append(team.manager)
