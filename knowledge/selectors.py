@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.db import connection
-from django.db.models import Count, IntegerField, Prefetch, Q, QuerySet, Window
+from django.db.models import BooleanField, Count, IntegerField, Prefetch, Q, QuerySet, Window
 from django.db.models.expressions import RawSQL
 from django.http import Http404
 from django.utils import timezone
@@ -109,9 +109,9 @@ def category_descendants(category: Category) -> list[int]:
 
 
 def article_detail(user, pk: int) -> Article:
-    """One article with what its page shows, in one query and two prefetches: related articles
-    limited to what the user may see, attachments, and `latest_revision_number` (None before
-    the first publish)."""
+    """One article with what its page shows: related articles limited to what the user may see
+    (`visible_related`), its attachments (`attachment_list`, read only when it has any: most
+    have none) and `latest_revision_number` (None before the first publish)."""
     visible_related = (
         articles_for(user, status=ArticleStatus.PUBLISHED)
         .select_related(None)
@@ -120,28 +120,37 @@ def article_detail(user, pk: int) -> Article:
     article = (
         articles_for(user)
         .select_related("created_by")
-        .annotate(latest_revision_number=_latest_revision_number())
-        .prefetch_related(
-            Prefetch("related", queryset=visible_related, to_attr="visible_related"),
-            Prefetch("attachments", queryset=Attachment.objects.order_by("created_at")),
-        )
+        .annotate(latest_revision_number=_latest_revision_number(), has_attachments=_has_attachments())
+        .prefetch_related(Prefetch("related", queryset=visible_related, to_attr="visible_related"))
         .filter(pk=pk)
         .first()
     )
     if article is None:
         raise Http404
+    article.attachment_list = (
+        list(Attachment.objects.filter(article=article).order_by("created_at"))
+        if article.has_attachments
+        else []
+    )
     return article
+
+
+def _has_attachments() -> RawSQL:
+    q = connection.ops.quote_name
+    attachments = q(Attachment._meta.db_table)
+    of = f"{attachments}.{q(Attachment._meta.get_field('article').column)}"
+    article = f"{q(Article._meta.db_table)}.{q(Article._meta.pk.column)}"
+    sql = f"EXISTS(SELECT 1 FROM {attachments} WHERE {of} = {article})"  # noqa: S608
+    return RawSQL(sql, [], output_field=BooleanField())  # noqa: S611
 
 
 def _latest_revision_number() -> RawSQL:
     """MAX(number) of the article's revisions, inside the article's query (as plain SQL: an ORM
     subquery costs more Python time than the query it saves)."""
     q = connection.ops.quote_name
-    revisions, number, of = (
-        q(ArticleRevision._meta.db_table),
-        q(ArticleRevision._meta.get_field("number").column),
-        q(ArticleRevision._meta.get_field("article").column),
-    )
+    revisions = q(ArticleRevision._meta.db_table)
+    number = f"{revisions}.{q(ArticleRevision._meta.get_field('number').column)}"
+    of = f"{revisions}.{q(ArticleRevision._meta.get_field('article').column)}"
     article = f"{q(Article._meta.db_table)}.{q(Article._meta.pk.column)}"
     sql = f"SELECT MAX({number}) FROM {revisions} WHERE {of} = {article}"  # noqa: S608
     return RawSQL(sql, [], output_field=IntegerField())  # noqa: S611

@@ -69,3 +69,13 @@ def test_a_draft_never_published_offers_deletion_to_its_curator(as_user, org):
     services.article_update(article=draft, by=org["manager_a"], content={"answer": "새 안내"}, comment="수정")
     page = as_user(org["manager_a"]).get(draft.get_absolute_url()).content.decode()
     assert "Delete draft" not in page and "· r2" in page
+
+
+def test_an_article_without_attachments_does_not_look_for_them(as_user, org, django_assert_max_num_queries):
+    article = published_article(client=org["client_a"], by=org["manager_a"], title="첨부 없음")
+    article.related.add(*[ArticleFactory(client=org["client_a"]) for _ in range(3)])
+    c = as_user(org["agent_a"])
+    c.get(article.get_absolute_url())
+    with django_assert_max_num_queries(6):
+        page = c.get(article.get_absolute_url()).content.decode()
+    assert "첨부 없음" in page and "· r1" in page
