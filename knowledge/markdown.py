@@ -64,7 +64,11 @@ def render(text: str) -> SafeString:
 # can never be stale; a changed text is a new key.
 @lru_cache(maxsize=1024)
 def _render(text: str) -> str:
-    html = _converter().reset().convert(text)
+    return sanitize(_converter().reset().convert(text))
+
+
+def sanitize(html: str) -> str:
+    """Only the tags and attributes a manual may use; links open safely."""
     return nh3.clean(
         html,
         tags=ALLOWED_TAGS,

@@ -5,9 +5,8 @@ from __future__ import annotations
 import threading
 
 import markdown
-import nh3
 
-from knowledge.markdown import ALLOWED_ATTRIBUTES, ALLOWED_TAGS, render
+from knowledge.markdown import render, sanitize
 
 SAMPLES = [
     "**고객님**, 안내해 드리겠습니다.<script>alert(1)</script>",
@@ -21,13 +20,7 @@ SAMPLES = [
 
 def _fresh(text: str) -> str:
     html = markdown.markdown(text, extensions=["tables", "sane_lists", "nl2br"], output_format="html")
-    return nh3.clean(
-        html,
-        tags=ALLOWED_TAGS,
-        attributes=ALLOWED_ATTRIBUTES,
-        url_schemes={"http", "https", "mailto", "tel"},
-        link_rel="noopener noreferrer nofollow",
-    )
+    return sanitize(html)
 
 
 def test_the_reused_converter_renders_each_text_as_a_fresh_one_would():
