@@ -13,6 +13,9 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 app = Celery("dasan", task_cls="celery.contrib.django.task:DjangoTask")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+# Autodiscovery imports `<app>.tasks` of each installed app only; task modules of sub-packages are
+# named here, or a worker never learns them (tests/ops/test_worker_registry.py checks both lists).
+app.autodiscover_tasks(["knowledge.calls"])
 
 
 app.conf.beat_schedule = {
