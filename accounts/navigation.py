@@ -26,6 +26,7 @@ LINKS = {
     "password": "account_change_password",
     "api_tokens": "accounts:api_tokens",
     "admin": "admin:index",
+    "ops_status": "ops:status",
     "set_language": "set_language",
     "logout": "account_logout",
 }

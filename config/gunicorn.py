@@ -21,3 +21,23 @@ keepalive = 30
 timeout = 120
 graceful_timeout = 30
 accesslog = "-"
+
+# /metrics adds up every process's counters (prometheus_client's multiprocess mode): each process
+# writes them under PROMETHEUS_MULTIPROC_DIR. Set before the app loads; emptied at every start, as
+# prometheus_client requires (the files of a previous run would be counted again).
+_metrics_dir = os.environ.setdefault(
+    "PROMETHEUS_MULTIPROC_DIR",
+    os.path.join(
+        os.environ.get("DASAN_VAR_DIR") or os.path.join(os.path.dirname(__file__), "..", "var"), "prometheus"
+    ),
+)
+os.makedirs(_metrics_dir, exist_ok=True)
+for _name in os.listdir(_metrics_dir):
+    if _name.endswith(".db"):
+        os.remove(os.path.join(_metrics_dir, _name))
+
+
+def child_exit(server, worker):
+    from prometheus_client import multiprocess
+
+    multiprocess.mark_process_dead(worker.pid)

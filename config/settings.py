@@ -55,9 +55,14 @@ INSTALLED_APPS = [
     "bookclub",
     "wellbeing",
     "reports",
+    "ops",
 ]
 
 MIDDLEWARE = [
+    # ops: health checks answered before anything else (no session, no host check); request id and
+    # latency for every other request.
+    "ops.middleware.HealthCheckMiddleware",
+    "ops.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -315,11 +320,23 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 
+# LOG_FORMAT=json: one JSON object per line (for a log shipper), each with the request id.
+LOG_FORMAT = env.str("LOG_FORMAT", default="plain")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"request_id": {"()": "ops.logging.RequestIdFilter"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {"()": "ops.logging.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "json" if LOG_FORMAT == "json" else "plain",
+            "filters": ["request_id"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     # kombu warns that filesystem:// has no host name; the embedded broker needs none.
     "loggers": {"django.db.backends": {"level": "WARNING"}, "kombu.connection": {"level": "ERROR"}},
@@ -375,3 +392,36 @@ BOOKCLUB_PRIZES = env.list(
 # --- Wellbeing (PC shutdown, overtime, care) ----------------------------------------------------
 # Minutes of break an agent gets at once after flagging an abusive call (산업안전보건법 제41조).
 WELLBEING_ABUSE_BREAK_MINUTES = env.int("WELLBEING_ABUSE_BREAK_MINUTES", default=30)
+
+# --- Operations (ops/): health, watchdog, status page, metrics, error reporting ----------------
+DASAN_VERSION = env.str("DASAN_VERSION", default="")  # e.g. the deployed git tag; else pyproject's
+# /health/ready: beat is late when its heartbeat is older than this; a notice that was due this long
+# ago and is still not sent makes `notices` late.
+OPS_BEAT_LATE_SECONDS = env.int("OPS_BEAT_LATE_SECONDS", default=180)
+OPS_NOTICE_LATE_SECONDS = env.int("OPS_NOTICE_LATE_SECONDS", default=120)
+# The watchdog alerts the admins when a queue's probe has not been taken for this long (a long
+# import may hold every bulk worker for a while; the urgent queue must never wait).
+OPS_QUEUE_STALE_SECONDS = {
+    "urgent": env.int("OPS_URGENT_STALE_SECONDS", default=180),
+    "bulk": env.int("OPS_BULK_STALE_SECONDS", default=1800),
+}
+# The broker check of /health/ready is remembered this long per process (a load balancer asks often).
+OPS_BROKER_CHECK_SECONDS = env.int("OPS_BROKER_CHECK_SECONDS", default=10)
+OPS_ERROR_RETENTION_DAYS = env.int("OPS_ERROR_RETENTION_DAYS", default=30)
+# /metrics: "Authorization: Bearer <METRICS_TOKEN>"; or METRICS_OPEN=1 when the proxy keeps it
+# internal. Neither: 403. gunicorn's processes share counters through PROMETHEUS_MULTIPROC_DIR.
+METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
+METRICS_OPEN = env.bool("METRICS_OPEN", default=False)
+# Load balancers probe over plain HTTP: no redirect to HTTPS for the health checks and metrics.
+SECURE_REDIRECT_EXEMPT = [r"^health/", r"^metrics$"]
+
+SENTRY_DSN = env.str("SENTRY_DSN", default="")
+if SENTRY_DSN:
+    from ops.sentry import init_sentry
+
+    init_sentry(
+        dsn=SENTRY_DSN,
+        environment=env.str("SENTRY_ENVIRONMENT", default="production"),
+        traces_sample_rate=env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0),
+        release=DASAN_VERSION or None,
+    )

@@ -27,5 +27,6 @@ urlpatterns = [
     path("bookclub/", include("bookclub.urls")),
     path("wellbeing/", include("wellbeing.urls")),
     path("reports/", include("reports.urls")),
+    path("", include("ops.urls")),  # /health/live, /health/ready, /metrics, /ops/status/
     path("favicon.ico", RedirectView.as_view(url=f"{settings.STATIC_URL}img/favicon.svg", permanent=True)),
 ]

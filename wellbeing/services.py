@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from accounts.models import ClientCompany, User
 from accounts.permissions import can_see_client
 from accounts.services import audit_record, notify
+from ops import services as ops_services
 
 from . import selectors
 from . import timeutils as tu
@@ -706,6 +707,15 @@ def notices_dispatch(*, now: datetime | None = None) -> dict:
             notify(by_id[plan.user_id], verb, url=home, body=body)
             sent += 1
     reminded = _remind_undecided(now=now, plans=plans)
+    # Everything due up to `now` is sent; /health/ready and the watchdog learn when the next is due.
+    upcoming = [
+        when
+        for plan in plans.values()
+        if plan.shutdown_at is not None
+        for when in (*(w for _m, w in plan.notices_at), plan.shutdown_at)
+        if when > now
+    ]
+    ops_services.notices_dispatched(at=now, next_due_at=min(upcoming, default=None), sent=sent)
     return {"notices": sent, "reminders": reminded}
 
 

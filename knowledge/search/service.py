@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from accounts.models import ClientCompany
 from accounts.permissions import can_see_client
+from ops.metrics import observe_search
 
 from . import engine, tokenizer
 from .backends import get_backend
@@ -90,6 +91,7 @@ def search(
         _results.put(key, cached)
         cache.set(shared_key, cached, RESULT_CACHE_SECONDS)
     result = replace(cached, took_ms=round((time.perf_counter() - started) * 1000, 2))
+    observe_search(seconds=result.took_ms / 1000, results=result.count)
     if log:
         result.log_id = log_search(user=user, client=client, result=result, replace_log_id=replace_log_id)
     return result

@@ -120,7 +120,16 @@ def test_nobody_revokes_another_persons_token(as_user, org):
 
 # --- Every URL is closed to anonymous visitors ----------------------------------------------
 # Pages that must stay open: signing in, password reset, the language switch, the token exchange.
-PUBLIC_PREFIXES = ("/accounts/", "/i18n/", "/api/v1/auth/token/", "/favicon.ico", "/static/", "/media/")
+# Health checks answer load balancers without a sign-in (tests/ops/test_health.py).
+PUBLIC_PREFIXES = (
+    "/accounts/",
+    "/i18n/",
+    "/api/v1/auth/token/",
+    "/favicon.ico",
+    "/static/",
+    "/media/",
+    "/health/",
+)
 
 
 def _all_paths(resolver=None, prefix="/"):

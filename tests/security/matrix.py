@@ -359,6 +359,13 @@ ROUTES: dict[str, tuple] = {
     "reports:export_csv": (GET, pk("snapshot"), CLIENT_A),
     "reports:team": (GET, _no_args, CURATORS),
     "reports:company": (GET, _no_args, ADMINS),
+    # --- ops: health checks and metrics take no sign-in; the status page is for admins
+    # (the test world has no beat heartbeat, so readiness says 503 "beat: late" to everyone)
+    "ops:live": (GET, _no_args, (200, 200, 200, 200, 200, 200)),
+    "ops:ready": (GET, _no_args, (503, 503, 503, 503, 503, 503)),
+    "ops:metrics": (GET, _no_args, (403, 403, 403, 403, 403, 403)),  # no METRICS_TOKEN configured
+    "ops:status": (GET, _no_args, ADMINS),
+    "ops:status_panel": (GET, _no_args, ADMINS),
     "api-reports-snapshots": (GET, _no_args, API_EVERYONE),
     "api-reports-snapshot": (GET, pk("snapshot"), (401, 200, 404, 404, 200, 200)),
     "/accounts/social/login/cancelled/": (GET, _no_args, (301, 301, 301, 301, 301, 301)),
