@@ -13,7 +13,11 @@ from . import services
 
 
 def _sent_at(request) -> datetime | None:
-    sent = getattr(request, "dasan_sent_at", None)  # stamped by config.celery._stamp_sent_at
+    # Stamped by config.celery._stamp_sent_at: a worker gives message headers as request attributes,
+    # an eager call keeps them in request.headers.
+    sent = getattr(request, "dasan_sent_at", None) or (getattr(request, "headers", None) or {}).get(
+        "dasan_sent_at"
+    )
     try:
         return datetime.fromtimestamp(float(sent), tz=UTC) if sent is not None else None
     except (TypeError, ValueError):
