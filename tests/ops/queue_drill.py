@@ -27,7 +27,7 @@ from wellbeing import selectors  # noqa: E402
 from wellbeing import timeutils as tu  # noqa: E402
 from wellbeing.models import ShutdownNotice, ShutdownPolicy  # noqa: E402
 
-LONG_SECONDS = float(os.environ.get("DRILL_LONG_SECONDS", "90"))
+LONG_SECONDS = float(os.environ.get("DRILL_LONG_SECONDS", "60"))
 
 
 def out(**data) -> None:

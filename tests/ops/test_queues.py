@@ -104,7 +104,7 @@ def _start_worker(queue: str, env: dict, log: Path) -> subprocess.Popen:
 
 def _stop(proc: subprocess.Popen) -> None:
     if proc.poll() is None:
-        os.killpg(proc.pid, signal.SIGTERM)
+        os.killpg(proc.pid, signal.SIGQUIT)  # cold shutdown: do not wait for the long import
         try:
             proc.wait(timeout=15)
         except subprocess.TimeoutExpired:
