@@ -27,10 +27,10 @@ migrate: install
 demo: migrate
 	$(PY) manage.py seed_demo
 
-## run: install, migrate, demo data, then web + Celery worker + beat (embedded: SQLite + filesystem broker)
+## run: install, migrate, demo data, then web + Celery workers (urgent, bulk) + beat (embedded: SQLite + filesystem broker)
 run: demo
 	@echo ""
-	@echo "  Dasan is starting on http://127.0.0.1:$(PORT)/  (Ctrl-C stops web, worker and beat)"
+	@echo "  Dasan is starting on http://127.0.0.1:$(PORT)/  (Ctrl-C stops web, the urgent and bulk workers and beat)"
 	@echo ""
 	DEBUG=1 SITE_URL=$${SITE_URL:-http://127.0.0.1:$(PORT)} $(VENV)/bin/honcho -f Procfile.dev start --port $(PORT)
 

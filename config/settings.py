@@ -322,6 +322,8 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 
 # LOG_FORMAT=json: one JSON object per line (for a log shipper), each with the request id.
 LOG_FORMAT = env.str("LOG_FORMAT", default="plain")
+# Celery's workers keep Django's handlers (and so the JSON format) instead of installing their own.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = LOG_FORMAT != "json"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -84,7 +84,7 @@ def notices_state(now: datetime, notices: Heartbeat | None) -> tuple[str, str]:
     if notices is None:
         return LATE, str(_("The notice dispatcher has never run."))
     since = (now - notices.at).total_seconds()
-    next_due = parse_datetime(notices.data.get("next_due_at") or "")
+    next_due = _next_due(notices)
     if next_due is not None and (now - next_due).total_seconds() > limit:
         return LATE, str(
             _("A notice due at %(due)s has not been sent; the dispatcher last ran at %(last)s.")
@@ -96,6 +96,10 @@ def notices_state(now: datetime, notices: Heartbeat | None) -> tuple[str, str]:
             % {"last": _hm(notices.at), "minutes": int(since // 60)}
         )
     return OK, ""
+
+
+def _next_due(notices: Heartbeat | None) -> datetime | None:
+    return parse_datetime(notices.data.get("next_due_at") or "") if notices else None
 
 
 def _hm(when: datetime) -> str:
@@ -147,8 +151,10 @@ def watch_checks(*, now: datetime) -> list[Check]:
     """A missed minute of notice dispatch; a queue whose probe nobody took for its stale time."""
     names = [Heartbeat.NOTICES, *(Heartbeat.queue_name(q) for q in QUEUES)]
     beats = _heartbeats(names)
-    state, detail = notices_state(now, beats.get(Heartbeat.NOTICES))
-    checks = [Check(Heartbeat.NOTICES, state == LATE, detail)]
+    checks = []
+    if Heartbeat.NOTICES in beats:  # a fresh install has not dispatched yet: nothing to compare with
+        state, detail = notices_state(now, beats[Heartbeat.NOTICES])
+        checks.append(Check(Heartbeat.NOTICES, state == LATE, detail))
     for queue in QUEUES:
         probe = beats.get(Heartbeat.queue_name(queue))
         if probe is None:
@@ -207,6 +213,8 @@ class Status:
     incidents: list[Incident] = field(default_factory=list)
     task_errors: list[TaskError] = field(default_factory=list)
     database_bytes: int | None = None
+    database_vendor: str = ""
+    next_notice_at: datetime | None = None
     broker_kind: str = ""
 
 
@@ -254,6 +262,8 @@ def status(*, now: datetime | None = None) -> Status:
         incidents=list(Incident.objects.all()[:8]),
         task_errors=list(TaskError.objects.all()[:8]),
         database_bytes=database_size(),
+        database_vendor=connection.vendor,
+        next_notice_at=_next_due(beats.get(Heartbeat.NOTICES)),
         broker_kind=broker.kind(),
     )
 

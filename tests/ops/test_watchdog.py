@@ -141,3 +141,9 @@ def test_the_send_time_stamp_is_added_to_every_message():
     headers = {"task": "x"}
     _stamp_sent_at(headers=headers)
     assert abs(headers["dasan_sent_at"] - timezone.now().astimezone(UTC).timestamp()) < 5
+
+
+@pytest.mark.django_db
+def test_a_fresh_install_alerts_nobody_before_the_first_dispatch_and_probes():
+    assert services.watchdog_run() == {"opened": [], "closed": []}
+    assert not Incident.objects.exists()
