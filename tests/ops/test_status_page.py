@@ -68,3 +68,19 @@ def test_the_panel_alone_is_sent_for_the_refresh(as_user, org):
     )
     assert body.lstrip().startswith('<div class="ops"')
     assert "<html" not in body
+
+
+@pytest.mark.django_db
+def test_a_task_that_raises_becomes_a_recent_error(monkeypatch):
+    from ops import tasks
+    from ops.models import TaskError
+
+    def broken(**kwargs):
+        raise RuntimeError("database went away")
+
+    monkeypatch.setattr(services, "watchdog_run", broken)
+    result = tasks.watchdog.apply(throw=False)  # as a worker runs it: the failure is not re-raised
+    assert result.failed()
+    error = TaskError.objects.get()
+    assert error.task == "ops.tasks.watchdog"
+    assert "database went away" in error.error
