@@ -276,7 +276,8 @@ def test_session_cookie_is_http_only_and_same_site(world):
 # What a manager or admin without TOTP gets: the set-up page for HTML, 403 from the API. The PC
 # agent's endpoints take no session at all (401), and the token exchange refuses them (tested in
 # tests/accounts/test_api_auth.py).
-MFA_FREE_PREFIXES = ("/accounts/", "/i18n/", "/favicon.ico")
+# Health checks and /metrics ignore the session altogether (a load balancer, Prometheus).
+MFA_FREE_PREFIXES = ("/accounts/", "/i18n/", "/favicon.ico", "/health/", "/metrics")
 DEVICE_ROUTES = {"wellbeing-device-register", "wellbeing-device-plan", "wellbeing-device-events"}
 
 
