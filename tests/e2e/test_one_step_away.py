@@ -25,7 +25,11 @@ def manual(org):
             "cautions": "부정 사용 의심 거래가 있으면 이의 제기팀으로 연결하세요.",
             "category": "분실·도난",
         },
-        {"title": "국내 카드 분실 신고", "answer": "분실 신고를 접수해 드리겠습니다.", "category": "분실·도난"},
+        {
+            "title": "국내 카드 분실 신고",
+            "answer": "분실 신고를 접수해 드리겠습니다.",
+            "category": "분실·도난",
+        },
         {"title": "카드 재발급 신청", "answer": "재발급은 앱에서 신청하실 수 있습니다.", "category": "발급"},
     ]
     indexed_articles(org["client_a"], rows)

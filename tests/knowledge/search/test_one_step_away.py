@@ -86,7 +86,7 @@ def test_call_mode_opens_on_the_first_assigned_client_then_the_last_used(as_user
     agent.clients.add(later)
     c = as_user(agent)
     assert c.get(reverse("knowledge:call_mode")).context["client"] == first
-    assert [x.name for x in c.get(reverse("knowledge:call_mode")).context["clients"]][0] == "가나다몰"
+    assert next(x.name for x in c.get(reverse("knowledge:call_mode")).context["clients"]) == "가나다몰"
 
     # Reading an answer of the other client is using it: call mode reopens there.
     article = indexed_article(later, "가나다몰 반품 안내", answer="반품은 7일 안에 접수합니다.")
@@ -133,7 +133,9 @@ def test_agents_see_neither_scores_nor_timings(as_user, manual):
     for html in (call, page):
         assert " ms<" not in html and " ms\n" not in html
         assert "relevance" not in html
-    manager = as_user(manual["manager_a"]).get(reverse("knowledge:search"), {"q": "카드 분실"}).content.decode()
+    manager = (
+        as_user(manual["manager_a"]).get(reverse("knowledge:search"), {"q": "카드 분실"}).content.decode()
+    )
     assert "relevance" in manager and " ms" in manager
 
 
