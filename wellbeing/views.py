@@ -356,9 +356,9 @@ def flexible(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def flexible_decide(request: HttpRequest, pk: int) -> HttpResponse:
-    from .models import FlexibleScheduleRequest
-
     from django.db.models import Q
+
+    from .models import FlexibleScheduleRequest
 
     # Visible (one's own, or decidable) else 404; one's own but not decidable: 403, as for overtime.
     req = get_object_or_404(

@@ -18,7 +18,10 @@ from wellbeing.models import Device, ManagerDelegation
 def delegation(org):
     today = tu.local_today()
     made = services.delegation_create(
-        manager=org["manager_a"], delegate=org["manager_b"], start_date=today, end_date=today + timedelta(days=5)
+        manager=org["manager_a"],
+        delegate=org["manager_b"],
+        start_date=today,
+        end_date=today + timedelta(days=5),
     )
     # it began yesterday: ending it keeps the days already covered
     ManagerDelegation.objects.filter(pk=made.pk).update(start_date=today - timedelta(days=1))
@@ -53,9 +56,10 @@ def test_nobody_else_ends_a_managers_delegation(as_user, org, delegation):
     assert ManagerDelegation.objects.get(pk=delegation.pk).end_date == delegation.end_date
     assert not AuditEvent.objects.filter(action="wellbeing.delegation.end").exists()
     # managers see only their own delegations, not everyone's table
-    assert 'data-testid="all-delegations"' not in as_user(org["manager_b"]).get(
-        reverse("wellbeing:inbox")
-    ).content.decode()
+    assert (
+        'data-testid="all-delegations"'
+        not in as_user(org["manager_b"]).get(reverse("wellbeing:inbox")).content.decode()
+    )
 
 
 def test_the_admin_sees_everyones_pcs_and_revokes_one(as_user, org, agents_pc):
