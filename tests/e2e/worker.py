@@ -27,9 +27,9 @@ READY_TIMEOUT = 90.0
 PR_SET_PDEATHSIG = 1
 
 
-def queue_names(app) -> list[str]:
-    """Every queue the app can route a task to: `task_queues`, the queues named in `task_routes`
-    and a `QUEUES` tuple in config.celery, else the default queue."""
+def queue_names(app, also=()) -> list[str]:
+    """Every queue the app can route a task to: `task_queues`, the queues named in `task_routes` and
+    `also` (config.celery's `QUEUES`, if it defines one), else the default queue."""
     names: list[str] = []
 
     def add(name):
@@ -41,17 +41,9 @@ def queue_names(app) -> list[str]:
         add(getattr(queue, "name", queue))
     routes = app.conf.task_routes or {}
     for route in routes.values() if isinstance(routes, dict) else []:
-        if isinstance(route, dict):
-            add(route.get("queue"))
-        elif isinstance(route, str):
-            add(route)
-    try:
-        from config import celery as celery_module
-
-        for name in getattr(celery_module, "QUEUES", ()):
-            add(getattr(name, "name", name))
-    except ImportError:  # pragma: no cover - the project always has it
-        pass
+        add(route.get("queue") if isinstance(route, dict) else route if isinstance(route, str) else None)
+    for queue in also:
+        add(getattr(queue, "name", queue))
     if not names:
         add(app.conf.task_default_queue)
     return names
@@ -67,7 +59,9 @@ class Worker:
 
     def __init__(self, app):
         self.app = app
-        self.queues = queue_names(app)
+        from config import celery as celery_module
+
+        self.queues = queue_names(app, also=getattr(celery_module, "QUEUES", ()))
         LOG_DIR.mkdir(parents=True, exist_ok=True)
         self.log_path = LOG_DIR / f"worker-{os.getpid()}.log"
         self.process: subprocess.Popen | None = None
