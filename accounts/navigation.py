@@ -8,14 +8,21 @@ from django.conf import settings
 from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
 from django.utils.translation import gettext_lazy as _
 
+# key, label, URL name, who sees it (None: everyone signed in), keyboard shortcut shown in its tooltip.
 SECTIONS = [
-    ("home", _("Home"), "home"),
-    ("knowledge", _("Manuals"), "knowledge:home"),
-    ("bookclub", _("Book club"), "bookclub:home"),
-    ("wellbeing", _("Work & wellbeing"), "wellbeing:home"),
-    ("reports", _("Reports"), "reports:home"),
-    ("directory", _("Directory"), "accounts:directory"),
+    ("home", _("Home"), "home", None, ""),
+    # Call mode is the agents' main screen during a call: one click (or Alt+K) from any page.
+    ("call", _("Call mode"), "knowledge:call_mode", None, "Alt+K"),
+    ("knowledge", _("Manuals"), "knowledge:home", None, ""),
+    # Managers' call data (imports, topics), apart from the manuals and their article import.
+    ("calls", _("Call data"), "knowledge:calls_index", "manager", ""),
+    ("bookclub", _("Book club"), "bookclub:home", None, ""),
+    ("wellbeing", _("Work & wellbeing"), "wellbeing:home", None, ""),
+    ("reports", _("Reports"), "reports:home", None, ""),
+    ("directory", _("Directory"), "accounts:directory", None, ""),
 ]
+# Sections that live under another section's URL namespace, found by their path instead.
+BY_PATH = {"call", "calls", "directory"}
 
 # The header's links that take no argument: key in the template → URL name.
 LINKS = {
@@ -29,17 +36,30 @@ LINKS = {
     "ops_status": "ops:status",
     "set_language": "set_language",
     "logout": "account_logout",
+    "search": "knowledge:search",
+    "call_mode": "knowledge:call_mode",
 }
 
 
 def sections(request) -> list[dict]:
     items = []
     current = request.resolver_match.namespace if getattr(request, "resolver_match", None) else ""
-    for key, label, url in _section_urls(*_url_key()):
-        active = current == key or (key == "directory" and request.path.startswith(url))
+    found = _section_urls(*_url_key())
+    by_path = next(
+        (key for key, _label, url, *_rest in found if key in BY_PATH and request.path.startswith(url)), None
+    )
+    user = getattr(request, "user", None)
+    manager = bool(user and (user.is_admin or user.is_manager))
+    for key, label, url, audience, shortcut in found:
+        if audience == "manager" and not manager:
+            continue
         if key == "home":
             active = request.path == url
-        items.append({"key": key, "label": label, "url": url, "active": active})
+        elif by_path:
+            active = key == by_path
+        else:
+            active = current == key
+        items.append({"key": key, "label": label, "url": url, "active": active, "shortcut": shortcut})
     return items
 
 
@@ -57,9 +77,9 @@ def _url_key() -> tuple[str, str]:
 @lru_cache(maxsize=8)
 def _section_urls(_prefix: str, urlconf: str) -> tuple[tuple, ...]:
     found = []
-    for key, label, url_name in SECTIONS:
+    for key, label, url_name, audience, shortcut in SECTIONS:
         try:
-            found.append((key, label, reverse(url_name, urlconf=urlconf)))
+            found.append((key, label, reverse(url_name, urlconf=urlconf), audience, shortcut))
         except NoReverseMatch:
             continue
     return tuple(found)

@@ -213,6 +213,9 @@ DASAN_UPLOAD_MAX_BYTES = env.int("DASAN_UPLOAD_MAX_BYTES", default=200 * 1024 * 
 # --- E-mail ---------------------------------------------------------------------------------
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
+if EMAIL_CONFIG.get("EMAIL_BACKEND") == "django.core.mail.backends.console.EmailBackend":
+    # The console shows subjects and bodies decoded (Korean readable), not the raw MIME message.
+    EMAIL_BACKEND = "config.mail.ReadableConsoleBackend"
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Dasan <no-reply@dasan.local>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 

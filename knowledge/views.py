@@ -535,6 +535,9 @@ def import_upload(request: HttpRequest) -> HttpResponse:
 @login_required
 def export(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
     client = selectors.client_for(request.user, slug)
+    if not can_manage_client(request.user, client):
+        # like every other manager-only page of a client the agent serves: 403, not 404
+        raise PermissionDenied(_("Only the client's managers export its manual."))
     articles = selectors.export_articles(request.user, client)
     stamp = timezone.localdate().strftime("%Y%m%d")
     if fmt == "csv":

@@ -7,6 +7,9 @@
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 import pytest
 from django.core.cache import cache
 
@@ -17,6 +20,25 @@ from tests.accounts.factories import (
     TeamFactory,
     UserFactory,
 )
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, request):
+    """SQLite test databases live in memory, which a second process cannot open. When the session
+    runs journeys through a real Celery worker (tests/e2e/worker.py), the test database is a file
+    under var/ instead, created afresh; other sessions keep the faster in-memory database."""
+    from django.conf import settings
+
+    db = settings.DATABASES["default"]
+    if not db["ENGINE"].endswith("sqlite3"):
+        return
+    wanted = os.environ.get("DASAN_TEST_DB_FILE") == "1"  # to compare timings, or to look inside
+    if not wanted and not any(item.get_closest_marker("real_worker") for item in request.session.items):
+        return
+    path = Path(settings.VAR_DIR) / "test-worker-db.sqlite3"
+    for leftover in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        leftover.unlink(missing_ok=True)
+    db.setdefault("TEST", {})["NAME"] = str(path)
 
 
 @pytest.fixture(autouse=True)

@@ -359,6 +359,15 @@ def delegations_of(manager: User) -> QuerySet[ManagerDelegation]:
     )
 
 
+def delegations_endable_by(user: User) -> QuerySet[ManagerDelegation]:
+    """A manager's own current delegations; an admin's view: every manager's."""
+    if user.is_admin:
+        return ManagerDelegation.objects.filter(end_date__gte=tu.local_today()).select_related(
+            "delegate", "manager"
+        )
+    return delegations_of(user)
+
+
 def is_decider(user: User) -> bool:
     return bool(user.is_admin or user.role == Role.MANAGER or delegated_managers(user))
 
@@ -531,6 +540,23 @@ def day_compliance(*, user: User, day: date) -> list[ComplianceRow]:
 
 def devices_for(user: User) -> QuerySet[Device]:
     return Device.objects.filter(user=user)
+
+
+def devices_revocable_by(user: User) -> QuerySet[Device]:
+    """Own PCs; an admin also anyone's (a lost or handed-back PC)."""
+    return Device.objects.all() if user.is_admin else devices_for(user)
+
+
+def active_devices_of_others(user: User) -> QuerySet[Device]:
+    """For admins: everyone else's PCs that still fetch the plan."""
+    if not user.is_admin:
+        return Device.objects.none()
+    return (
+        Device.objects.filter(revoked_at__isnull=True)
+        .exclude(user=user)
+        .select_related("user", "user__team")
+        .order_by("user__name", "name")
+    )
 
 
 # --- Abusive calls ----------------------------------------------------------------------------

@@ -181,10 +181,13 @@ def delegation_create(
 
 
 @transaction.atomic
-def delegation_end(*, manager: User, delegation_id: int) -> None:
-    delegation = ManagerDelegation.objects.select_for_update().get(pk=delegation_id, manager=manager)
+def delegation_end(*, by: User, delegation_id: int) -> None:
+    """The manager who delegated, or an admin (e.g. the manager is back early and forgot), ends it."""
+    delegation = ManagerDelegation.objects.select_for_update().get(pk=delegation_id)
+    if delegation.manager_id != by.pk and not by.is_admin:
+        raise PermissionDenied(_("Only the manager who delegated, or an admin, ends a delegation."))
     today = tu.local_today()
-    audit_record(actor=manager, action="wellbeing.delegation.end", target=delegation)
+    audit_record(actor=by, action="wellbeing.delegation.end", target=delegation)
     if delegation.start_date >= today:
         delegation.delete()
     else:

@@ -195,6 +195,8 @@ def inbox(request: HttpRequest) -> HttpResponse:
             if user.is_manager
             else None,
             "delegations": selectors.delegations_of(user) if user.is_manager else [],
+            # admins end anyone's delegation (a manager back early who forgot to)
+            "all_delegations": selectors.delegations_endable_by(user) if user.is_admin else [],
         },
     )
 
@@ -230,8 +232,8 @@ def delegation_create(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def delegation_end(request: HttpRequest, pk: int) -> HttpResponse:
-    get_object_or_404(selectors.delegations_of(request.user), pk=pk)
-    services.delegation_end(manager=request.user, delegation_id=pk)
+    get_object_or_404(selectors.delegations_endable_by(request.user), pk=pk)
+    services.delegation_end(by=request.user, delegation_id=pk)
     messages.success(request, _("Delegation ended."))
     return redirect("wellbeing:inbox")
 
@@ -291,6 +293,7 @@ def devices(request: HttpRequest) -> HttpResponse:
         "wellbeing/devices.html",
         {
             "devices": selectors.devices_for(request.user),
+            "others": selectors.active_devices_of_others(request.user),
             "form": form,
             "new_token": new_token,
             "server_url": request.build_absolute_uri("/").rstrip("/"),
@@ -318,7 +321,7 @@ def pc_agent_download(request: HttpRequest, name: str) -> FileResponse:
 @login_required
 @require_POST
 def device_revoke(request: HttpRequest, pk: int) -> HttpResponse:
-    device = get_object_or_404(selectors.devices_for(request.user), pk=pk)
+    device = get_object_or_404(selectors.devices_revocable_by(request.user), pk=pk)
     services.device_revoke(by=request.user, device_id=device.pk)
     messages.success(request, _("Device revoked. Its agent can no longer fetch the plan."))
     return redirect("wellbeing:devices")
@@ -353,11 +356,19 @@ def flexible(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def flexible_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    from django.db.models import Q
+
     from .models import FlexibleScheduleRequest
 
+    # Visible (one's own, or decidable) else 404; one's own but not decidable: 403, as for overtime.
     req = get_object_or_404(
-        FlexibleScheduleRequest.objects.filter(user__in=selectors.decidable_users(request.user)), pk=pk
+        FlexibleScheduleRequest.objects.filter(
+            Q(user=request.user) | Q(user__in=selectors.decidable_users(request.user))
+        ),
+        pk=pk,
     )
+    if not selectors.can_decide(request.user, req.user):
+        raise PermissionDenied(_("You may not decide this request."))
     action, comment = request.POST.get("action"), request.POST.get("comment", "")
     try:
         if action == "approve":

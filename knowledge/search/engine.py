@@ -27,6 +27,7 @@ from . import tokenizer
 
 TYPO_BELOW = 3
 GOOD_MATCH = 0.6
+RELAXED_PHASE = 2  # phases 0 (strict) and 1 (typo) match every slot; 2 and up leave some out
 
 
 @dataclass
@@ -116,7 +117,7 @@ def run(backend, *, client_id: int, query: str, limit: int, synonyms: q.Synonyms
         seen = {f.article_id for f in found}
         ranked, matched = backend.match(client_id, parsed.relaxed(k), limit=limit * 2, exclude=seen)
         if ranked:
-            found += [Found(pk, rank, 2 + (n - k)) for pk, rank in ranked]
+            found += [Found(pk, rank, RELAXED_PHASE + (n - k)) for pk, rank in ranked]
             result.fallback = result.fallback or "relaxed"
             result.count = max(result.count, matched)
         k -= 1

@@ -8,7 +8,7 @@ from django.db.models import Count, Max, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from accounts.models import ClientCompany, Role
+from accounts.models import ClientAssignment, ClientCompany, Role
 from accounts.permissions import can_manage_client, can_see_client, visible_client_map, visible_clients
 
 RECENT_KEEP = 8
@@ -20,7 +20,8 @@ def call_clients(user) -> list[ClientCompany]:
 
 
 def current_client(user, clients: list[ClientCompany], slug: str | None = None) -> ClientCompany | None:
-    """The client named in the URL, else the one remembered for the user, else the first visible one."""
+    """The client named in the URL, else the one the user used last in call mode, else the one they were
+    assigned first, else the first visible one."""
     from knowledge.models import ClientPreference
 
     by_slug = {c.slug: c for c in clients}
@@ -33,7 +34,16 @@ def current_client(user, clients: list[ClientCompany], slug: str | None = None) 
         .values_list("client__slug", flat=True)
         .first()
     )
-    return by_slug.get(remembered) or (clients[0] if clients else None)
+    if remembered in by_slug:
+        return by_slug[remembered]
+    # Never used yet: the client they were assigned first, not the alphabetically first.
+    first_assigned = (
+        ClientAssignment.objects.filter(user=user, client__slug__in=list(by_slug))
+        .order_by("created_at", "pk")
+        .values_list("client__slug", flat=True)
+        .first()
+    )
+    return by_slug.get(first_assigned) or (clients[0] if clients else None)
 
 
 def visible_client(user, slug: str) -> ClientCompany:

@@ -38,6 +38,7 @@ class SearchHit:
     title_html: str = ""  # HTML-safe title with <mark>
     rank: float = 0.0  # the backend's raw text rank (only comparable within one query)
     call_url: str = ""  # call mode's own article view (reversed once, then cached with the result)
+    every_word: bool = True  # found by the strict or typo phase: it holds every typed word
 
 
 @dataclass
@@ -50,6 +51,12 @@ class SearchResult:
     fallback: str = ""  # "" (exact), "typo" (a word was corrected) or "relaxed" (not every word matched)
     corrections: dict[str, list[str]] = field(default_factory=dict)
     log_id: int | None = None
+
+    @property
+    def only_partial(self) -> bool:
+        """No hit holds every typed word (the "closest matches" note); relaxed hits below full ones
+        do not count."""
+        return bool(self.hits) and not any(h.every_word for h in self.hits)
 
 
 def search(
@@ -119,6 +126,7 @@ def _hits(client: ClientCompany, out: engine.EngineResult) -> SearchResult:
                 title_html=engine.highlight(a.title, terms),
                 rank=f.rank,
                 call_url=reverse("knowledge:call_article", args=[a.pk]),
+                every_word=f.phase < engine.RELAXED_PHASE,
             )
         )
     return SearchResult(

@@ -4,7 +4,8 @@ the synonym table, and which article a search led to."""
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import ClientCompany
@@ -16,13 +17,23 @@ from .selectors import RECENT_KEEP
 
 
 def call_client_remember(*, user, client: ClientCompany) -> None:
-    from knowledge.models import ClientPreference
-
+    """Call mode opens next time on the client the agent used last (switched to, or read an answer of)."""
     if not can_see_client(user, client):
         raise PermissionDenied
-    with transaction.atomic():
-        ClientPreference.objects.select_for_update().filter(user=user, kind="current").delete()
-        ClientPreference.objects.create(user=user, client=client, kind="current")
+    _remember_current(user=user, client_id=client.pk)
+
+
+def _remember_current(*, user, client_id: int) -> None:
+    from knowledge.models import ClientPreference
+
+    current = ClientPreference.objects.filter(user=user, kind="current")
+    if current.update(client_id=client_id, used_at=timezone.now()):
+        return
+    try:
+        with transaction.atomic():
+            ClientPreference.objects.create(user=user, client_id=client_id, kind="current")
+    except IntegrityError:  # another tab remembered one first (one "current" per user)
+        current.update(client_id=client_id, used_at=timezone.now())
 
 
 def call_article_opened(*, user, article, log_id: int | None = None) -> None:
@@ -39,6 +50,8 @@ def call_article_opened(*, user, article, log_id: int | None = None) -> None:
             user=user, client_id=article.client_id, kind="recent"
         ).values_list("pk", flat=True)[RECENT_KEEP:]
         ClientPreference.objects.filter(pk__in=list(stale)).delete()
+    # Reading an answer is using that client: call mode opens on it next time.
+    _remember_current(user=user, client_id=article.client_id)
     if log_id:
         service.log_opened(user=user, log_id=log_id, article_id=article.pk)
 

@@ -144,6 +144,8 @@ def synonyms(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def synonym_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    if not (request.user.is_admin or request.user.is_manager):
+        raise PermissionDenied  # the synonym table is the managers' tool, as on its page
     group = get_object_or_404(selectors.synonym_groups_for(request.user), pk=pk)
     services.synonym_group_delete(by=request.user, group=group)
     messages.success(request, _("Synonym group deleted."))

@@ -46,4 +46,35 @@
     var token = document.querySelector("meta[name=csrf-token]");
     if (token) event.detail.headers["X-CSRFToken"] = token.content;
   });
+
+  // Shortcuts from any page (listed in the header's "Keyboard shortcuts" dialog): "/" searches the
+  // manuals, Alt+K opens call mode, "?" shows the list. Keys typed into a field are left alone.
+  function typingIn(el) {
+    return el && (el.tagName === "INPUT" || el.tagName === "TEXTAREA" || el.tagName === "SELECT" || el.isContentEditable);
+  }
+  var shortcuts = document.getElementById("shortcuts");
+  function showShortcuts() {
+    if (shortcuts && !shortcuts.open && shortcuts.showModal) shortcuts.showModal();
+  }
+  document.addEventListener("click", function (event) {
+    if (event.target.closest("[data-shortcuts-open]")) { event.preventDefault(); showShortcuts(); }
+    else if (event.target.closest("[data-shortcuts-close]") && shortcuts) shortcuts.close();
+  });
+  document.addEventListener("keydown", function (event) {
+    if (!shortcuts || event.defaultPrevented || event.isComposing) return;
+    // event.code, not event.key: the same physical key whether the Korean IME is on or off.
+    if (event.altKey && !event.ctrlKey && !event.metaKey && !event.shiftKey && event.code === "KeyK") {
+      event.preventDefault();
+      window.location.href = shortcuts.getAttribute("data-call-mode-url");
+      return;
+    }
+    if (event.altKey || event.ctrlKey || event.metaKey || typingIn(document.activeElement)) return;
+    if (event.key === "?" || (event.shiftKey && event.code === "Slash")) { event.preventDefault(); showShortcuts(); return; }
+    // Call mode has its own search box, which takes every key typed on that page.
+    if ((event.key === "/" || event.code === "Slash") && !document.querySelector("[data-callmode]")) {
+      var box = document.getElementById("header-search");
+      if (box && box.offsetParent !== null) { event.preventDefault(); box.focus(); box.select(); }
+      else if (box) { event.preventDefault(); window.location.href = box.form.action; }
+    }
+  });
 })();

@@ -1,6 +1,6 @@
 // Call mode: the keyboard drives everything. The search box keeps the focus; ↑/↓ move through the
 // results, Enter opens one, Esc returns to the box, Alt+C copies the answer script, Alt+P pins,
-// Alt+1..9 switch client. No inline handlers: the page opts in with data-callmode.
+// Alt+1..9 switch client, Alt+A opens the abusive-caller panel. No inline handlers: the page opts in with data-callmode.
 (function () {
   "use strict";
   var root = document.querySelector("[data-callmode]");
@@ -68,6 +68,17 @@
       fallback();
     }
   }
+  // Alt+A: the abusive-caller panel opens with its button focused, so Enter files the report.
+  function openCare() {
+    var care = root.querySelector("[data-cm-care]");
+    if (!care) return;
+    care.open = true;
+    var button = care.querySelector("[data-testid=abuse-flag]") || care.querySelector("button");
+    care.scrollIntoView({ block: "nearest" });
+    if (button) button.focus();
+  }
+  // One column (phones, narrow windows): the answer opens below the results, out of sight.
+  var narrow = window.matchMedia ? window.matchMedia("(max-width: 960px)") : null;
   function togglePin() {
     var article = document.querySelector("[data-pin-url]");
     if (article && window.htmx) window.htmx.ajax("POST", article.getAttribute("data-pin-url"), { target: "#cm-pin", swap: "innerHTML" });
@@ -94,6 +105,7 @@
       }
       if (event.code === "KeyC") { event.preventDefault(); copyAnswer(); return; }
       if (event.code === "KeyP") { event.preventDefault(); togglePin(); return; }
+      if (event.code === "KeyA") { event.preventDefault(); openCare(); return; }
     }
     if (event.key === "Escape") { focusBox(true); return; }
     // Typing anywhere on the page goes to the search box.
@@ -122,8 +134,14 @@
       select(0);
     } else if (event.detail.target && event.detail.target.id === "cm-article") {
       root.removeAttribute("data-copied");
-      document.getElementById("cm-article").scrollTop = 0;
-      focusBox(false);
+      var article = document.getElementById("cm-article");
+      article.scrollTop = 0;
+      if (narrow && narrow.matches) {
+        // Focusing the box would scroll back up (and raise a phone's keyboard): show the answer instead.
+        article.scrollIntoView({ block: "start" });
+      } else {
+        focusBox(false);
+      }
     }
   });
 

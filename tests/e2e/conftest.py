@@ -25,6 +25,9 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if Path(item.fspath).is_relative_to(here):
             item.add_marker(pytest.mark.e2e)
+            if "celery_worker" in getattr(item, "fixturenames", ()):
+                # tests/conftest.py gives such a session a test database a second process can open.
+                item.add_marker(pytest.mark.real_worker)
             if not have_browser:
                 item.add_marker(
                     pytest.mark.skip(
@@ -109,3 +112,47 @@ def screenshot():
         return path
 
     return shot
+
+
+@pytest.fixture(scope="session")
+def _celery_worker_process(django_db_setup, django_db_blocker):
+    """One worker for the session, started by the first journey that needs it; torn down before the
+    test database is."""
+    from django.db import connection
+
+    from config.celery import app
+
+    from .worker import Worker
+
+    name = str(connection.settings_dict["NAME"])
+    if connection.vendor == "sqlite" and ("memory" in name or not name):
+        raise RuntimeError("the real worker needs a file-based SQLite test database (see tests/conftest.py)")
+    worker = Worker(app).start()
+    yield worker
+    worker.stop()
+    assert not worker.is_alive()
+
+
+@pytest.fixture
+def celery_worker(request, _celery_worker_process, transactional_db):
+    """Tasks sent from this test (and from the live server's requests) go through the broker to the
+    real worker instead of running eagerly. A failing test prints what the worker logged meanwhile."""
+    from config.celery import app
+
+    worker = _celery_worker_process
+    assert worker.is_alive(), f"the Celery worker died:\n{worker.log()}"
+    request.node._celery_worker_log = (worker, worker.offset())
+    eager = app.conf.task_always_eager
+    app.conf.task_always_eager = False
+    yield worker
+    app.conf.task_always_eager = eager
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    report = yield
+    seen = getattr(item, "_celery_worker_log", None)
+    if report.failed and seen:
+        worker, offset = seen
+        report.sections.append(("Celery worker log", worker.log(offset) or "(the worker printed nothing)"))
+    return report

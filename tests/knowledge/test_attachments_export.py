@@ -137,7 +137,7 @@ def test_xlsx_export(as_user, org, article_a):
     assert rows[1][2] == "해외에서 카드 분실 신고"
 
 
-@pytest.mark.parametrize(("who", "expected"), [("agent_a", 404), ("agent_b", 404), ("manager_b", 404)])
+@pytest.mark.parametrize(("who", "expected"), [("agent_a", 403), ("agent_b", 404), ("manager_b", 404)])
 def test_export_across_clients_or_by_agents_fails(as_user, org, article_a, who, expected):
     response = as_user(org[who]).get(reverse("knowledge:export", args=[org["client_a"].slug, "csv"]))
     assert response.status_code == expected

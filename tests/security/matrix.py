@@ -158,7 +158,8 @@ ROUTES: dict[str, tuple] = {
         (LOGIN, DONE, 404, 404, DONE, DONE),
     ),
     "knowledge:synonyms": (GET, _no_args, CURATORS),
-    "knowledge:synonym_delete": (POST, pk("synonym"), (LOGIN, 404, 404, 404, DONE, DONE)),
+    # the synonym table is the managers' tool: agents 403 as on its page; another team's manager 404
+    "knowledge:synonym_delete": (POST, pk("synonym"), (LOGIN, 403, 403, 404, DONE, DONE)),
     "knowledge:search_gaps": (GET, _no_args, CURATORS),
     # one client: straight to its page
     "knowledge:calls_index": (GET, _no_args, (LOGIN, DONE, DONE, DONE, DONE, 200)),
@@ -186,8 +187,8 @@ ROUTES: dict[str, tuple] = {
     "knowledge:client": (GET, SLUG_A, CLIENT_A),
     "knowledge:create": (GET, SLUG_A, CLIENT_A),
     "knowledge:feedback_report": (GET, SLUG_A, CURATOR_A),
-    # curators only; agents are not told an export exists
-    "knowledge:export": (GET, lambda w: (w.client_a.slug, "csv"), (LOGIN, 404, 404, 404, 200, 200)),
+    # curators only: agents of the client meet 403 as on its other manager pages
+    "knowledge:export": (GET, lambda w: (w.client_a.slug, "csv"), CURATOR_A),
     "knowledge:article": (GET, pk("article"), CLIENT_A),
     # agents are sent to suggest a change instead
     "knowledge:edit": (GET, pk("article"), (LOGIN, DONE, 404, 404, 200, 200)),
@@ -313,18 +314,21 @@ ROUTES: dict[str, tuple] = {
         (LOGIN, 403, 403, DONE, DONE, 403),
         lambda w: {"delegate": w.users["admin"].pk, "start_date": "2099-01-01", "end_date": "2099-01-03"},
     ),
-    "wellbeing:delegation_end": (POST, pk("delegation"), (LOGIN, 404, 404, 404, DONE, 404)),
+    # the manager who delegated, or an admin
+    "wellbeing:delegation_end": (POST, pk("delegation"), (LOGIN, 404, 404, 404, DONE, DONE)),
     "wellbeing:week": (GET, _no_args, CURATORS),
     "wellbeing:day": (GET, _no_args, CURATORS),
     "wellbeing:days_off": (GET, _no_args, ADMINS),
     "wellbeing:day_off_delete": (POST, pk("day_off"), (LOGIN, 403, 403, 403, 403, DONE)),
     "wellbeing:devices": (GET, _no_args, EVERYONE),
-    "wellbeing:device_revoke": (POST, pk("device"), OWN_ONLY),
+    # one's own PC, or any PC for an admin
+    "wellbeing:device_revoke": (POST, pk("device"), (LOGIN, DONE, 404, 404, 404, DONE)),
     "wellbeing:flexible": (GET, _no_args, EVERYONE),
+    # agent A's own request: 403 (nobody decides their own), as for overtime
     "wellbeing:flexible_decide": (
         POST,
         pk("flexible"),
-        (LOGIN, 404, 404, 404, DONE, DONE),
+        (LOGIN, 403, 404, 404, DONE, DONE),
         lambda w: {"action": "approve"},
     ),
     "wellbeing:flexible_cancel": (POST, pk("flexible"), OWN_ONLY),

@@ -121,9 +121,10 @@ def test_the_chosen_client_is_remembered(as_user, manual):
     other = ClientCompanyFactory(slug="baro-mall", name="바로마켓")
     manual["agent_a"].clients.add(other)
     c = as_user(manual["agent_a"])
-    assert c.get(reverse("knowledge:call_mode")).context["client"] == other  # first by name
-    c.get(reverse("knowledge:call_mode"), {"client": "hanbit-card"})
+    # never used: the client assigned first (한빛카드), not the first by name (바로마켓)
     assert c.get(reverse("knowledge:call_mode")).context["client"] == manual["client_a"]
+    c.get(reverse("knowledge:call_mode"), {"client": "baro-mall"})
+    assert c.get(reverse("knowledge:call_mode")).context["client"] == other
 
 
 def test_an_agent_without_clients_gets_a_clear_message(as_user, db):
