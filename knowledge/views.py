@@ -17,11 +17,11 @@ from django.utils.translation import gettext_lazy as _l
 from django.views.decorators.http import require_POST
 
 from accounts.permissions import can_manage_client
+from core.uploads import ImportRejected
 
 from . import exporting, selectors, services
 from .diff import diff_versions
 from .forms import ArticleForm, AttachmentForm, DecisionForm, FeedbackForm, ImportForm, SuggestionForm
-from .importing import ImportRejected
 from .importing import check_size as check_import_size
 from .models import ArticleStatus, SuggestionStatus
 

@@ -121,13 +121,13 @@ def import_upload(*, client: ClientCompany, by: User, upload: UploadedFile) -> I
         check_size(upload.size or 0)
     except FileRejected as exc:
         raise ValidationError({"file": str(exc)}) from None
-    suffix = Path(upload.name or "").suffix.lower()[:8]
-    path = _media("uploads", f"{uuid.uuid4().hex}{suffix}")
+    # The name on disk is ours alone: no part of the user's file name or extension reaches it.
+    path = _media("uploads", uuid.uuid4().hex)
     with path.open("wb") as out:
         for chunk in upload.chunks():
             out.write(chunk)
     try:
-        info = inspect(path)
+        info = inspect(path, name=upload.name or "")
     except FileRejected as exc:
         path.unlink(missing_ok=True)
         raise ValidationError({"file": str(exc)}) from None
