@@ -163,7 +163,7 @@ def _user_rows(data: bytes, name: str) -> Iterator[tuple[int, dict[str, str]]]:
     for line, record in records:
         if not any(cell.strip() for cell in record):
             continue
-        limit.take()
+        limit.take(line)
         yield line, {h: (record[i] if i < len(record) else "").strip() for i, h in enumerate(header) if h}
 
 

@@ -35,31 +35,39 @@ Source = Path | bytes
 
 
 class FileRejected(Exception):
-    """The file cannot be imported at all; the message says why, for the person who uploaded it."""
+    """The file cannot be imported at all; the message says why, for the person who uploaded it.
+    `line` is where reading stopped, when the problem has a place (None: the file as a whole)."""
+
+    def __init__(self, message: str, *, line: int | None = None):
+        self.line = line
+        super().__init__(message)
 
 
 class TooManyRows(FileRejected):
     """More rows than the import allows; raised while reading, at the first row over the limit."""
 
-    def __init__(self, limit: int):
+    def __init__(self, limit: int, *, line: int | None = None):
         self.limit = limit
         super().__init__(
             _(
                 "The file has more than %(limit)s rows, the most one import takes. Split it and upload the parts."
             )
-            % {"limit": f"{limit:,}"}
+            % {"limit": f"{limit:,}"},
+            line=line,
         )
 
 
 @dataclass
 class RowError:
-    """One problem on one line of a file (line 1 is the header row)."""
+    """One problem on one line of a file (line 1 is the header row; None: the file as a whole)."""
 
-    line: int
+    line: int | None
     message: str
     field: str = ""
 
     def __str__(self) -> str:
+        if self.line is None:
+            return self.message
         if self.field:
             return _("line %(line)s: %(field)s: %(message)s") % {
                 "line": self.line,
@@ -78,7 +86,7 @@ class ImportRejected(Exception):
 
     @classmethod
     def from_file(cls, exc: FileRejected) -> ImportRejected:
-        return cls([RowError(1, str(exc))])
+        return cls([RowError(exc.line or 1, str(exc))])
 
 
 # --- Size -----------------------------------------------------------------------------------------
@@ -320,14 +328,14 @@ def decode(data: bytes) -> str:
 class RowLimit:
     """Counts data rows as they are read and stops the import at the first one over `limit`."""
 
-    def __init__(self, limit: int):
+    def __init__(self, limit: int, *, line: int | None = None):
         self.limit = limit
         self.count = 0
 
-    def take(self) -> None:
+    def take(self, line: int | None = None) -> None:
         self.count += 1
         if self.count > self.limit:
-            raise TooManyRows(self.limit)
+            raise TooManyRows(self.limit, line=line)
 
 
 def _binary(source: Source):
@@ -401,11 +409,13 @@ def iter_csv(
         except UnicodeDecodeError:
             raise FileRejected(
                 _("Line %(line)s is not valid %(encoding)s text: the file mixes encodings or is damaged.")
-                % {"line": line + 1, "encoding": encoding.upper().replace("-SIG", "")}
+                % {"line": line + 1, "encoding": encoding.upper().replace("-SIG", "")},
+                line=line + 1,
             ) from None
         except csv.Error as exc:
             raise FileRejected(
-                _("Line %(line)s cannot be read as CSV (%(error)s).") % {"line": line + 1, "error": exc}
+                _("Line %(line)s cannot be read as CSV (%(error)s).") % {"line": line + 1, "error": exc},
+                line=line + 1,
             ) from None
 
 

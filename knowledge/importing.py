@@ -48,7 +48,7 @@ def _limited(rows: Iterator[tuple[int, dict]]) -> list[tuple[int, dict]]:
     limit = RowLimit(MAX_ROWS)
     out = []
     for row in rows:
-        limit.take()
+        limit.take(row[0])
         out.append(row)
     return out
 

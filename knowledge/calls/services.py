@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from accounts.models import ClientCompany, Role, User
 from accounts.permissions import can_manage_client
 from accounts.services import audit_record, notify
+from core.uploads import ImportRejected, RowError
 from knowledge import services as knowledge_services
 from knowledge.models import Article, ArticleStatus
 
@@ -239,6 +240,56 @@ def import_start(
             ]
         )
         import_calls_task.delay_on_commit(job.pk)
+    return job
+
+
+def import_submit(
+    *,
+    client: ClientCompany,
+    by: User,
+    upload: UploadedFile,
+    mapping: dict[str, str] | None = None,
+    valid_only: bool = False,
+) -> ImportJob:
+    """Upload, map and queue in one step (the API for telephony systems' nightly exports).
+
+    The same checks as the web flow, before anything is kept: size, type from the content, the
+    header row, the mapping (given, else the client's saved one, else the aliases). A file that
+    fails them raises ImportRejected listing each problem with its line, and leaves nothing behind
+    (no job, no stored file). Rows are checked by the task; their problems are on the job."""
+    from .tasks import import_calls_task
+
+    _require_manager(by, client)
+    path = _media("uploads", uuid.uuid4().hex)
+    try:
+        check_size(upload.size or 0)
+        with path.open("wb") as out:
+            for chunk in upload.chunks():
+                out.write(chunk)
+        info = inspect(path, name=upload.name or "")
+        chosen = mapping if mapping else suggest_mapping(client=client, headers=info.headers)
+        try:
+            clean = validate_mapping(chosen, info.headers)
+        except ValidationError as exc:
+            raise ImportRejected(
+                [
+                    RowError(1, message, field=str(FIELDS_BY_KEY[key].label) if key in FIELDS_BY_KEY else key)
+                    for key, messages in exc.message_dict.items()
+                    for message in messages
+                ]
+            ) from None
+        with transaction.atomic():
+            job = _job_create(client=client, by=by, path=path, name=upload.name or path.name, info=info)
+            job.mapping, job.valid_only, job.status = clean, valid_only, ImportStatus.QUEUED
+            job.heartbeat_at = timezone.now()
+            job.save(update_fields=["mapping", "valid_only", "status", "heartbeat_at"])
+            import_calls_task.delay_on_commit(job.pk)
+    except FileRejected as exc:
+        path.unlink(missing_ok=True)
+        raise ImportRejected([RowError(exc.line, str(exc), field="file")]) from None
+    except BaseException:
+        path.unlink(missing_ok=True)
+        raise
     return job
 
 

@@ -84,12 +84,12 @@ def inspect(path: Path, *, name: str | None = None) -> FileInfo:
 
 def _header(row) -> list[str]:
     if not row:
-        raise FileRejected(_("The file has no header row."))
+        raise FileRejected(_("The file has no header row."), line=1)
     headers = ["" if v is None else str(v).strip().lstrip("\ufeff") for v in row]
     while headers and not headers[-1]:
         headers.pop()
     if not any(headers):
-        raise FileRejected(_("The first row is empty: it must hold the column names."))
+        raise FileRejected(_("The first row is empty: it must hold the column names."), line=1)
     return headers
 
 
@@ -110,14 +110,14 @@ def iter_rows(path: Path, info: FileInfo, progress=None) -> Iterator[tuple[int, 
                 progress.rows_read = index - 1
             cells = list(row)
             if any(c is not None and c != "" for c in cells):
-                limit.take()
+                limit.take(index)
             yield index, cells
     else:
         rows = iter_csv(path, info, progress)
         next(rows, None)
         for line, cells in rows:
             if any(cells):
-                limit.take()
+                limit.take(line)
             yield line, cells
 
 
