@@ -30,6 +30,7 @@ from accounts.models import ClientCompany, User
 from core.uploads import RowError, decode_error_count
 
 from .. import models as m
+from ..privacy import mask
 from .fields import (
     FIELDS_BY_KEY,
     customer_key,
@@ -234,8 +235,10 @@ class RowParser:
             agent_id,
             "" if agent_id else agent_label,
             _text(get("category"))[:200],
-            inquiry,
-            _text(get("resolution")),
+            # personal data in the free text is masked before anything is stored (privacy.mask);
+            # the hashed id above keeps using the text as exported, so re-imports stay idempotent
+            mask(inquiry),
+            mask(_text(get("resolution"))),
             bool(flags["transferred"]),
             bool(flags["escalated"]),
             repeat,
@@ -318,7 +321,7 @@ class Stage:
             while batch := cursor.fetchmany(5000):
                 # The messages quote the bad cells: neutralise formulas (CSV injection) like every export.
                 writer.writerows(
-                    (line, field or blank_field, safe_cell(str(msg))) for line, field, msg in batch
+                    (line, field or blank_field, safe_cell(mask(str(msg)))) for line, field, msg in batch
                 )
                 count += len(batch)
         return count
