@@ -197,7 +197,7 @@ class ImportCreateSerializer(serializers.Serializer):
         binary=True,
         help_text=gettext_lazy(
             'Optional JSON object, field → column name, e.g. {"inquiry": "문의내용", "started_at": '
-            '"상담일시"}. Without it: the mapping saved for the client, else the column names.'
+            '"상담일시"}. Fields it leaves out: the mapping saved for the client, else the column names.'
         ),
     )
     valid_only = serializers.BooleanField(

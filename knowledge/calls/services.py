@@ -265,7 +265,11 @@ def import_submit(
             for chunk in upload.chunks():
                 out.write(chunk)
         info = inspect(path, name=upload.name or "")
-        chosen = mapping if mapping else suggest_mapping(client=client, headers=info.headers)
+        # A given mapping wins; the fields it leaves out come from the saved mapping or the aliases.
+        chosen = suggest_mapping(client=client, headers=info.headers)
+        if mapping:
+            taken = set(mapping.values())
+            chosen = {k: h for k, h in chosen.items() if h not in taken} | mapping
         try:
             clean = validate_mapping(chosen, info.headers)
         except ValidationError as exc:

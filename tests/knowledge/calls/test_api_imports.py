@@ -138,9 +138,15 @@ def test_a_mapping_names_the_columns(as_user, org, client_a, django_capture_on_c
     )
     assert wrong.status_code == HTTPStatus.BAD_REQUEST
     assert any("없는 열" in e["message"] and e["line"] == 1 for e in wrong.json()["errors"])
+    # a partial mapping: the fields it leaves out are found by their column names
+    partial = "상담번호,상담일시,고객이 한 말\nX-2,2026-10-03 11:00,포인트 소멸 문의\n".encode()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = post_file(api, client_a.slug, partial, mapping=json.dumps({"inquiry": "고객이 한 말"}))
+    assert api.get(response.json()["url"]).json()["status"] == "done"
+    assert CallRecord.objects.get(external_id="X-2").inquiry == "포인트 소멸 문의"
     not_json = post_file(api, client_a.slug, data, mapping="{inquiry")
     assert not_json.status_code == HTTPStatus.BAD_REQUEST and "mapping" in not_json.json()
-    assert ImportJob.objects.count() == 1
+    assert ImportJob.objects.count() == 2
 
 
 def test_the_tasks_are_sent_on_commit(as_user, org, client_a):
