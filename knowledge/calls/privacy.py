@@ -101,6 +101,15 @@ def mask(text: str) -> str:
     return _LONG.sub("[번호]", text)
 
 
+_TAG = re.compile(r"\s*\[(?:" + "|".join(TAGS) + r")\]")
+
+
+def without_tags(text: str) -> str:
+    """Masked text without its tags, for a manual draft ("…확인 부탁드립니다 [고객번호]" → "…확인
+    부탁드립니다"): a manual describes the situation, not one customer's numbers."""
+    return _TAG.sub("", mask(text)).strip()
+
+
 def strip_placeholders(text: str) -> str:
     """Masked text without its tags, for word statistics (a tag is not what a call is about)."""
     return PLACEHOLDER.sub(" ", text)

@@ -924,11 +924,11 @@ def topic_create_draft(*, topic: Topic, by: User) -> Article:
         existing = TopicArticle.objects.filter(topic=topic).select_related("article").first()
         if existing is not None:
             return existing.article
-        examples = [privacy.mask(e["text"]) for e in topic.representative_inquiries[:3]]
+        examples = [privacy.without_tags(e["text"]) for e in topic.representative_inquiries[:3]]
         question = examples[0] if examples else topic.label
         if len(examples) > 1:
             question += "\n\n**" + _("Other ways customers ask") + "**" + _bullets(examples[1:])
-        resolutions = [privacy.mask(r["text"]) for r in topic.common_resolutions]
+        resolutions = [privacy.without_tags(r["text"]) for r in topic.common_resolutions]
         answer = resolutions[0] if resolutions else ""
         if len(resolutions) > 1:
             answer += "\n\n**" + _("Other resolutions agents gave") + "**" + _bullets(resolutions[1:])

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from django.core.management import call_command
 
-from knowledge.calls.privacy import mask
+from knowledge.calls.privacy import mask, without_tags
 
 MASKED = [
     # phone numbers: the first and last group stay, so an agent can still say "끝자리 5678"
@@ -133,3 +133,8 @@ def test_the_command_masks_rows_imported_before(client_a):
     assert old.inquiry == "확인 부탁드립니다 [고객번호]" and old.resolution == "010-****-5678 로 회신"
     assert topic.representative_inquiries[0]["text"] == "확인 부탁드립니다 [고객번호]"
     assert topic.common_resolutions[0]["text"] == "010-****-5678 로 회신"
+
+
+def test_drafts_leave_the_tags_out():
+    assert without_tags("확인 부탁드립니다 고객번호 5686635") == "확인 부탁드립니다"
+    assert without_tags("[이메일] 으로 보냈고 010-1234-5678 로 연락") == "으로 보냈고 010-****-5678 로 연락"
