@@ -280,6 +280,7 @@ SPECTACULAR_SETTINGS = {
         "SuggestionStatusEnum": "knowledge.models.SuggestionStatus",
         "ImportStatusEnum": "knowledge.calls.models.ImportStatus",
         "MiningStatusEnum": "knowledge.calls.models.MiningStatus",
+        "ImportJobStateEnum": "knowledge.calls.api.JOB_STATES",
         "CopyStatusEnum": "bookclub.models.CopyStatus",
         "HoldStatusEnum": "bookclub.models.HoldStatus",
         "RsvpStatusEnum": "bookclub.models.RsvpStatus",

@@ -257,6 +257,7 @@ class ImportJobSerializer(serializers.ModelSerializer):
             "finished_at",
         ]
 
+    @extend_schema_field(serializers.ChoiceField(choices=JOB_STATES))
     def get_status(self, job) -> str:
         return API_STATUS.get(job.status, "failed")
 
