@@ -24,7 +24,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.permissions import can_manage_client
-from core.uploads import ImportRejected
+from core.uploads import ImportRejected, RowError
 
 from . import selectors, services
 from .models import CallRecord, ImportJob, ImportStatus, MiningRun, MiningStatus, Topic
@@ -227,7 +227,7 @@ class AcceptedSerializer(serializers.Serializer):
 
 class FileRefusedSerializer(serializers.Serializer):
     detail = serializers.CharField()
-    errors = RowProblemSerializer(many=True)
+    errors = RowProblemSerializer(many=True, required=False)
 
 
 class ImportJobSerializer(serializers.ModelSerializer):
@@ -317,7 +317,14 @@ class ImportCreate(APIView):
     )
     def post(self, request):
         data = ImportCreateSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
+        if not data.is_valid():
+            # one shape for every 400 of this endpoint, so a script reads problems in one place
+            problems = [
+                RowError(None, str(message), field=name)
+                for name, messages in data.errors.items()
+                for message in (messages if isinstance(messages, list) else [messages])
+            ]
+            return _refused(ImportRejected(problems))
         client = _managed_client(request.user, data.validated_data["client"])
         try:
             job = services.import_submit(

@@ -145,7 +145,11 @@ def test_a_mapping_names_the_columns(as_user, org, client_a, django_capture_on_c
     assert api.get(response.json()["url"]).json()["status"] == "done"
     assert CallRecord.objects.get(external_id="X-2").inquiry == "포인트 소멸 문의"
     not_json = post_file(api, client_a.slug, data, mapping="{inquiry")
-    assert not_json.status_code == HTTPStatus.BAD_REQUEST and "mapping" in not_json.json()
+    assert not_json.status_code == HTTPStatus.BAD_REQUEST
+    assert [e["field"] for e in not_json.json()["errors"]] == ["mapping"]
+    missing = api.post(IMPORTS, {"client": client_a.slug})
+    assert missing.status_code == HTTPStatus.BAD_REQUEST
+    assert missing.json()["errors"][0]["field"] == "file"
     assert ImportJob.objects.count() == 2
 
 
