@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import csv
-import io
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -14,6 +12,9 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from core import uploads
+from core.uploads import FileRejected, ImportRejected, RowError, RowLimit
 
 from .models import ApiToken, AuditEvent, ClientAssignment, ClientCompany, Notification, Role, Team, User
 from .permissions import permissions_changed
@@ -123,23 +124,6 @@ def user_assign_clients(*, user: User, slugs: Iterable[str]) -> None:
     permissions_changed()  # bulk_create sends no signals
 
 
-@dataclass
-class RowError:
-    line: int
-    message: str
-
-    def __str__(self) -> str:
-        return _("line %(line)s: %(message)s") % {"line": self.line, "message": self.message}
-
-
-class ImportRejected(Exception):
-    """The file had bad rows; nothing was stored."""
-
-    def __init__(self, errors: list[RowError]):
-        self.errors = errors
-        super().__init__("\n".join(str(e) for e in errors))
-
-
 USER_COLUMNS = [
     "email",
     "name",
@@ -153,31 +137,48 @@ USER_COLUMNS = [
 ]
 
 
-def _decode(data: bytes) -> str:
-    for encoding in ("utf-8-sig", "cp949"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise ImportRejected([RowError(1, _("the file is neither UTF-8 nor CP949 text"))])
+USERS_IMPORT_MAX_ROWS = 5_000
+USERS_IMPORT_MAX_BYTES = 5 * 1024 * 1024
 
 
-@transaction.atomic
-def users_import_csv(*, data: bytes) -> list[User]:
-    """Create users from CSV (columns as for create_user). Any bad row: nothing is created."""
-    reader = csv.DictReader(io.StringIO(_decode(data)))
-    header = [h.strip() for h in (reader.fieldnames or [])]
+def _user_rows(data: bytes, name: str) -> Iterator[tuple[int, dict[str, str]]]:
+    """(line, {column: value}) of a users CSV, checked by content first, read as a stream."""
+    found = uploads.identify(
+        data,
+        name=name,
+        max_bytes=USERS_IMPORT_MAX_BYTES,
+        zip_limits=uploads.ZipLimits(max_total=USERS_IMPORT_MAX_BYTES),
+    )
+    if found.kind != "text":
+        raise FileRejected(_("This is an Excel workbook: save it as CSV (UTF-8 or CP949) and try again."))
+    records = uploads.iter_csv(data, found.encoding)
+    first = next(records, None)
+    header = [h.strip().lstrip("\ufeff") for h in (first[1] if first else [])]
     missing = {"email", "name", "role"} - set(header)
     if missing:
         raise ImportRejected(
             [RowError(1, _("missing columns: %(cols)s") % {"cols": ", ".join(sorted(missing))})]
         )
+    limit = RowLimit(USERS_IMPORT_MAX_ROWS)
+    for line, record in records:
+        if not any(cell.strip() for cell in record):
+            continue
+        limit.take(line)
+        yield line, {h: (record[i] if i < len(record) else "").strip() for i, h in enumerate(header) if h}
+
+
+@transaction.atomic
+def users_import_csv(*, data: bytes, name: str = "users.csv") -> list[User]:
+    """Create users from CSV (columns as for create_user). Any bad row: nothing is created."""
     known = set(ClientCompany.objects.values_list("slug", flat=True))
     specs: list[UserSpec] = []
     errors: list[RowError] = []
     seen: set[str] = set()
-    for line, raw in enumerate(reader, start=2):
-        row = {(k or "").strip(): (v or "").strip() for k, v in raw.items()}
+    try:
+        rows = list(_user_rows(data, name))
+    except FileRejected as exc:
+        raise ImportRejected.from_file(exc) from None
+    for line, row in rows:
         problems: list[str] = []
         hire = None
         if row.get("hire_date"):

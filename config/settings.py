@@ -288,6 +288,7 @@ SPECTACULAR_SETTINGS = {
         "SuggestionStatusEnum": "knowledge.models.SuggestionStatus",
         "ImportStatusEnum": "knowledge.calls.models.ImportStatus",
         "MiningStatusEnum": "knowledge.calls.models.MiningStatus",
+        "ImportJobStateEnum": "knowledge.calls.api.JOB_STATES",
         "CopyStatusEnum": "bookclub.models.CopyStatus",
         "HoldStatusEnum": "bookclub.models.HoldStatus",
         "RsvpStatusEnum": "bookclub.models.RsvpStatus",
@@ -365,6 +366,8 @@ KNOWLEDGE_SEARCH_HELPFULNESS = env.str(
 # link between old and new calls of the same customer (repeat contacts), so set it once.
 CALLS_CUSTOMER_KEY_SALT = env.str("CALLS_CUSTOMER_KEY_SALT", default=f"calls:{SECRET_KEY}")
 CALLS_IMPORT_MAX_BYTES = env.int("CALLS_IMPORT_MAX_BYTES", default=DASAN_UPLOAD_MAX_BYTES)
+# Reading stops at the first row over this many (a bigger export is split by month).
+CALLS_IMPORT_MAX_ROWS = env.int("CALLS_IMPORT_MAX_ROWS", default=2_000_000)
 # Zip-bomb guards for XLSX, checked on the zip directory before anything is inflated.
 CALLS_XLSX_MAX_UNCOMPRESSED = env.int("CALLS_XLSX_MAX_UNCOMPRESSED", default=1024 * 1024 * 1024)
 CALLS_XLSX_MAX_RATIO = env.int("CALLS_XLSX_MAX_RATIO", default=200)

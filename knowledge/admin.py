@@ -71,4 +71,5 @@ class VerificationReminderAdmin(admin.ModelAdmin):
 
 
 # The knowledge app's parts keep their admin next to their models.
+from knowledge.calls import admin as calls_admin  # noqa: E402, F401
 from knowledge.search import admin as search_admin  # noqa: E402, F401

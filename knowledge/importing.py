@@ -1,39 +1,28 @@
 """Reading manual files (JSONL, CSV in UTF-8 or CP949, XLSX) into rows with their line numbers.
 
-Only parsing lives here; checking and storing is services.articles_import.
+Only parsing lives here; checking and storing is services.articles_import. The file checks (size,
+type from the content, zip bombs, encodings) and the row errors are core.uploads; rows are read as
+a stream and reading stops at the first row over MAX_ROWS.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 import json
-import zipfile
-from dataclasses import dataclass
+from collections.abc import Iterator
+from pathlib import PurePath
 
 from django.conf import settings
 from django.utils.translation import gettext as _
 
+from core import uploads
+from core.uploads import FileRejected, ImportRejected, RowError, RowLimit
+
+__all__ = ["COLUMNS", "MAX_ROWS", "ImportRejected", "RowError", "check_size", "parse_file"]
+
 COLUMNS = ["client", "category", "title", "question", "answer", "steps", "cautions", "tags", "external_id"]
 REQUIRED_COLUMNS = ["client", "title", "answer"]
 MAX_ROWS = 20_000
-
-
-@dataclass
-class RowError:
-    line: int
-    message: str
-
-    def __str__(self) -> str:
-        return _("line %(line)s: %(message)s") % {"line": self.line, "message": self.message}
-
-
-class ImportRejected(Exception):
-    """The file had bad rows; nothing was stored."""
-
-    def __init__(self, errors: list[RowError]):
-        self.errors = errors
-        super().__init__("\n".join(str(e) for e in errors))
+JSON_EXTENSIONS = (".jsonl", ".ndjson", ".json")
 
 
 def _cell(value) -> str:
@@ -50,35 +39,42 @@ def _check_header(header: list[str]) -> None:
         raise ImportRejected([RowError(1, _("missing columns: %(cols)s") % {"cols": ", ".join(missing)})])
 
 
-def _decode(data: bytes) -> str:
-    for encoding in ("utf-8-sig", "cp949"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise ImportRejected([RowError(1, _("the file is neither UTF-8 nor CP949 text"))])
+def _rejected(exc: FileRejected) -> ImportRejected:
+    return ImportRejected.from_file(exc)
 
 
-def parse_csv(data: bytes) -> list[tuple[int, dict]]:
-    text = _decode(data)
-    reader = csv.reader(io.StringIO(text, newline=""))
-    try:
-        header = [h.strip().lower() for h in next(reader)]
-    except StopIteration:
-        raise ImportRejected([RowError(1, _("the file is empty"))]) from None
+def _limited(rows: Iterator[tuple[int, dict]]) -> list[tuple[int, dict]]:
+    """The rows, read only up to the first one over MAX_ROWS."""
+    limit = RowLimit(MAX_ROWS)
+    out = []
+    for row in rows:
+        limit.take(row[0])
+        out.append(row)
+    return out
+
+
+def _csv_rows(data: bytes, encoding: str) -> Iterator[tuple[int, dict]]:
+    records = uploads.iter_csv(data, encoding)
+    first = next(records, None)
+    if first is None:
+        raise ImportRejected([RowError(1, _("the file is empty"))])
+    header = [h.strip().lower().lstrip("\ufeff") for h in first[1]]
     _check_header(header)
-    rows = []
-    for record in reader:
-        line = reader.line_num
+    for line, record in records:
         if not any(cell.strip() for cell in record):
             continue
-        rows.append((line, {header[i]: _cell(v) for i, v in enumerate(record) if i < len(header)}))
-    return rows
+        yield line, {header[i]: _cell(v) for i, v in enumerate(record) if i < len(header)}
 
 
-def parse_jsonl(data: bytes) -> list[tuple[int, dict]]:
-    text = _decode(data)
-    rows, errors = [], []
+def parse_csv(data: bytes, encoding: str = "") -> list[tuple[int, dict]]:
+    try:
+        return _limited(_csv_rows(data, encoding or uploads.detect_encoding(data, complete=True)))
+    except FileRejected as exc:
+        raise _rejected(exc) from None
+
+
+def _jsonl_rows(data: bytes, encoding: str, errors: list[RowError]) -> Iterator[tuple[int, dict]]:
+    text = data.decode(encoding)
     for line, raw in enumerate(text.splitlines(), start=1):
         if not raw.strip():
             continue
@@ -90,87 +86,82 @@ def parse_jsonl(data: bytes) -> list[tuple[int, dict]]:
         if not isinstance(obj, dict):
             errors.append(RowError(line, _("each line must be a JSON object")))
             continue
-        row = {
-            str(k).strip().lower(): _cell(v) if not isinstance(v, list) else ", ".join(map(str, v))
-            for k, v in obj.items()
-        }
-        rows.append((line, row))
+        yield (
+            line,
+            {
+                str(k).strip().lower(): _cell(v) if not isinstance(v, list) else ", ".join(map(str, v))
+                for k, v in obj.items()
+            },
+        )
+
+
+def parse_jsonl(data: bytes, encoding: str = "") -> list[tuple[int, dict]]:
+    errors: list[RowError] = []
+    try:
+        rows = _limited(_jsonl_rows(data, encoding or uploads.detect_encoding(data, complete=True), errors))
+    except FileRejected as exc:
+        raise _rejected(exc) from None
+    except UnicodeDecodeError:
+        raise ImportRejected([RowError(1, _("the file is neither UTF-8 nor CP949 text"))]) from None
     if errors:
         raise ImportRejected(errors)
     return rows
 
 
-def _check_workbook_zip(data: bytes) -> None:
-    """Refuse zip bombs from the zip directory alone, before openpyxl inflates anything."""
-    limit = settings.KNOWLEDGE_IMPORT_MAX_UNCOMPRESSED
+def _xlsx_rows(data: bytes) -> Iterator[tuple[int, dict]]:
+    rows = uploads.iter_xlsx(data)
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            members = archive.infolist()
-    except zipfile.BadZipFile:
-        raise ImportRejected([RowError(1, _("the file is not a readable XLSX workbook"))]) from None
-    total = sum(m.file_size for m in members)
-    bomb = any(m.file_size > 1024 * 1024 and m.file_size / max(m.compress_size, 1) > 200 for m in members)
-    if bomb or total > limit:
-        raise ImportRejected(
-            [RowError(1, _("the workbook expands too much when opened (a zip bomb?); it was not opened"))]
-        )
+        header = [_cell(h).lower() for h in next(rows)]
+    except StopIteration:
+        raise ImportRejected([RowError(1, _("the file is empty"))]) from None
+    _check_header(header)
+    for line, record in enumerate(rows, start=2):
+        if not any(_cell(v) for v in record):
+            continue
+        yield line, {header[i]: _cell(v) for i, v in enumerate(record) if i < len(header) and header[i]}
 
 
 def parse_xlsx(data: bytes) -> list[tuple[int, dict]]:
-    from openpyxl import load_workbook
+    try:
+        uploads.check_workbook_zip(data, _zip_limits())
+        return _limited(_xlsx_rows(data))
+    except FileRejected as exc:
+        raise _rejected(exc) from None
 
-    _check_workbook_zip(data)
-    try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception:  # openpyxl raises many kinds for a broken file
-        raise ImportRejected([RowError(1, _("the file is not a readable XLSX workbook"))]) from None
-    try:
-        sheet = workbook.worksheets[0]
-        iterator = sheet.iter_rows(values_only=True)
-        try:
-            header = [_cell(h).lower() for h in next(iterator)]
-        except StopIteration:
-            raise ImportRejected([RowError(1, _("the file is empty"))]) from None
-        _check_header(header)
-        rows = []
-        for line, record in enumerate(iterator, start=2):
-            if not any(_cell(v) for v in record):
-                continue
-            rows.append(
-                (line, {header[i]: _cell(v) for i, v in enumerate(record) if i < len(header) and header[i]})
-            )
-        return rows
-    finally:
-        workbook.close()
+
+def _zip_limits() -> uploads.ZipLimits:
+    return uploads.ZipLimits(max_total=settings.KNOWLEDGE_IMPORT_MAX_UNCOMPRESSED)
 
 
 def check_size(size: int) -> None:
-    limit = settings.KNOWLEDGE_IMPORT_MAX_BYTES
-    if size > limit:
-        raise ImportRejected(
-            [
-                RowError(
-                    1,
-                    _("the file is %(size)s MB; the limit is %(limit)s MB")
-                    % {"size": round(size / 1024 / 1024, 1), "limit": round(limit / 1024 / 1024, 1)},
-                )
-            ]
-        )
+    try:
+        uploads.check_size(size, limit=settings.KNOWLEDGE_IMPORT_MAX_BYTES)
+    except FileRejected as exc:
+        raise _rejected(exc) from None
 
 
 def parse_file(name: str, data: bytes) -> list[tuple[int, dict]]:
-    check_size(len(data))
-    lowered = (name or "").lower()
-    if lowered.endswith((".jsonl", ".ndjson", ".json")):
-        rows = parse_jsonl(data)
-    elif lowered.endswith(".csv"):
-        rows = parse_csv(data)
-    elif lowered.endswith(".xlsx"):
-        rows = parse_xlsx(data)
-    else:
+    """Numbered rows of a manual file; ImportRejected for a file that is not one (decided by its
+    content: a PDF named .csv or a text file named .xlsx is refused) or has more than MAX_ROWS rows."""
+    suffix = PurePath((name or "").lower()).suffix
+    if suffix not in (*JSON_EXTENSIONS, ".csv", ".xlsx"):
         raise ImportRejected([RowError(1, _("unknown file type: use .jsonl, .csv or .xlsx"))])
+    try:
+        found = uploads.identify(
+            data,
+            name=name,
+            max_bytes=settings.KNOWLEDGE_IMPORT_MAX_BYTES,
+            zip_limits=_zip_limits(),
+            text_extensions=(".csv", *JSON_EXTENSIONS),
+        )
+    except FileRejected as exc:
+        raise _rejected(exc) from None
+    if found.kind == "xlsx":
+        rows = parse_xlsx(data)
+    elif suffix in JSON_EXTENSIONS:
+        rows = parse_jsonl(data, found.encoding)
+    else:
+        rows = parse_csv(data, found.encoding)
     if not rows:
         raise ImportRejected([RowError(2, _("the file has no rows"))])
-    if len(rows) > MAX_ROWS:
-        raise ImportRejected([RowError(1, _("too many rows (the limit is %(n)s)") % {"n": MAX_ROWS})])
     return rows

@@ -638,7 +638,9 @@ def articles_import(*, name: str, data: bytes, by: User | None, publish: bool = 
     Without `publish`, new articles are drafts and changes to published articles become pending
     suggestions, so the live text only changes through review.
     """
-    from .importing import ImportRejected, RowError, parse_file
+    from core.uploads import ImportRejected, RowError
+
+    from .importing import parse_file
 
     rows = parse_file(name, data)
     slugs = {row.get("client", "") for _line, row in rows}

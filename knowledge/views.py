@@ -17,11 +17,12 @@ from django.utils.translation import gettext_lazy as _l
 from django.views.decorators.http import require_POST
 
 from accounts.permissions import can_manage_client
+from core.uploads import ImportRejected
 
 from . import exporting, selectors, services
+from .calls.selectors import article_sources
 from .diff import diff_versions
 from .forms import ArticleForm, AttachmentForm, DecisionForm, FeedbackForm, ImportForm, SuggestionForm
-from .importing import ImportRejected
 from .importing import check_size as check_import_size
 from .models import ArticleStatus, SuggestionStatus
 
@@ -130,6 +131,7 @@ def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "steps": [line for line in article.steps.splitlines() if line.strip()],
     }
     if curator:
+        context["sources"] = article_sources(article)
         context["counts"] = selectors.feedback_counts(article)
         context["pending"] = list(selectors.pending_suggestions(user, article=article))
         context["attachment_form"] = AttachmentForm()

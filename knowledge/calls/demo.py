@@ -1,7 +1,8 @@
 """Demo call data: a few thousand generated call records per demo client over the last two months,
 imported through the real pipeline (CSV, CP949, as a Korean call system exports it), then mined for
-the last 30 days so the topics, trends and gaps pages have something to show. Idempotent: the import
-upserts by call id, and the mining run of a period is replaced, not duplicated.
+the last 30 days so the topics, trends and gaps pages have something to show. Idempotent and cheap
+to run again (`make run` seeds at every start): calls are generated only for a client without any,
+and a period is mined only when it has no finished run.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from accounts.models import ClientCompany, Role, User
 
 from . import samples, services
 from .importers.fields import KST
-from .models import CallRecord
+from .models import CallRecord, MiningRun, MiningStatus
 
 CALLS_PER_CLIENT = 3000
 
@@ -66,7 +67,12 @@ def seed(stdout=None) -> None:
         if latest is None:
             continue
         until = latest.astimezone(KST).date()
-        run = services.mining_run_now(client=client, since=until - timedelta(days=29), until=until, by=admin)
+        since = until - timedelta(days=29)
+        if MiningRun.objects.filter(
+            client=client, period_start=since, period_end=until, status=MiningStatus.DONE
+        ).exists():
+            continue  # mined already: `make run` starts in seconds, not after a re-mine
+        run = services.mining_run_now(client=client, since=since, until=until, by=admin)
         if stdout is not None:
             stdout.write(
                 f"    topics: {client.name} {run.topic_count} topics, coverage {run.coverage_percent}%"

@@ -114,3 +114,19 @@ def local_date(value) -> date:
 
 def mining_run_for(user, pk: int) -> MiningRun | None:
     return MiningRun.objects.filter(pk=pk, client__in=visible_clients(user)).select_related("client").first()
+
+
+def article_sources(article) -> list[dict]:
+    """The topics an article was drafted from, each with its source calls in the draft's order
+    (for the article page's "source calls" section, shown to the client's curators)."""
+    sources = []
+    for link in TopicArticle.objects.filter(article=article).order_by("created_at"):
+        calls = {
+            c.external_id: c
+            for c in CallRecord.objects.filter(
+                client_id=article.client_id, external_id__in=link.source_call_ids
+            ).only("pk", "external_id", "started_at", "inquiry")
+        }
+        ordered = [calls[ext] for ext in link.source_call_ids if ext in calls]
+        sources.append({"label": link.label, "calls": ordered})
+    return sources

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import re
 import uuid
 from collections import Counter
 from contextlib import contextmanager
@@ -15,17 +14,17 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import connection, transaction
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import ClientCompany, Role, User
 from accounts.permissions import can_manage_client
 from accounts.services import audit_record, notify
+from core.uploads import ImportRejected, RowError
 from knowledge import services as knowledge_services
 from knowledge.models import Article, ArticleStatus
 
-from . import mining
+from . import mining, privacy
 from .importers.fields import FIELDS, FIELDS_BY_KEY, KST, detect_mapping
 from .importers.files import FileInfo, FileRejected, check_size, inspect, preview
 from .importers.pipeline import Outcome, run_import
@@ -121,13 +120,13 @@ def import_upload(*, client: ClientCompany, by: User, upload: UploadedFile) -> I
         check_size(upload.size or 0)
     except FileRejected as exc:
         raise ValidationError({"file": str(exc)}) from None
-    suffix = Path(upload.name or "").suffix.lower()[:8]
-    path = _media("uploads", f"{uuid.uuid4().hex}{suffix}")
+    # The name on disk is ours alone: no part of the user's file name or extension reaches it.
+    path = _media("uploads", uuid.uuid4().hex)
     with path.open("wb") as out:
         for chunk in upload.chunks():
             out.write(chunk)
     try:
-        info = inspect(path)
+        info = inspect(path, name=upload.name or "")
     except FileRejected as exc:
         path.unlink(missing_ok=True)
         raise ValidationError({"file": str(exc)}) from None
@@ -242,9 +241,65 @@ def import_start(
     return job
 
 
+def import_submit(
+    *,
+    client: ClientCompany,
+    by: User,
+    upload: UploadedFile,
+    mapping: dict[str, str] | None = None,
+    valid_only: bool = False,
+) -> ImportJob:
+    """Upload, map and queue in one step (the API for telephony systems' nightly exports).
+
+    The same checks as the web flow, before anything is kept: size, type from the content, the
+    header row, the mapping (given, else the client's saved one, else the aliases). A file that
+    fails them raises ImportRejected listing each problem with its line, and leaves nothing behind
+    (no job, no stored file). Rows are checked by the task; their problems are on the job."""
+    from .tasks import import_calls_task
+
+    _require_manager(by, client)
+    path = _media("uploads", uuid.uuid4().hex)
+    try:
+        check_size(upload.size or 0)
+        with path.open("wb") as out:
+            for chunk in upload.chunks():
+                out.write(chunk)
+        info = inspect(path, name=upload.name or "")
+        # A given mapping wins; the fields it leaves out come from the saved mapping or the aliases.
+        chosen = suggest_mapping(client=client, headers=info.headers)
+        if mapping:
+            taken = set(mapping.values())
+            chosen = {k: h for k, h in chosen.items() if h not in taken} | mapping
+        try:
+            clean = validate_mapping(chosen, info.headers)
+        except ValidationError as exc:
+            raise ImportRejected(
+                [
+                    RowError(1, message, field=str(FIELDS_BY_KEY[key].label) if key in FIELDS_BY_KEY else key)
+                    for key, messages in exc.message_dict.items()
+                    for message in messages
+                ]
+            ) from None
+        with transaction.atomic():
+            job = _job_create(client=client, by=by, path=path, name=upload.name or path.name, info=info)
+            job.mapping, job.valid_only, job.status = clean, valid_only, ImportStatus.QUEUED
+            job.heartbeat_at = timezone.now()
+            job.save(update_fields=["mapping", "valid_only", "status", "heartbeat_at"])
+            import_calls_task.delay_on_commit(job.pk)
+    except FileRejected as exc:
+        path.unlink(missing_ok=True)
+        raise ImportRejected([RowError(exc.line, str(exc), field="file")]) from None
+    except BaseException:
+        path.unlink(missing_ok=True)
+        raise
+    return job
+
+
 def _record_errors(job: ImportJob, outcome: Outcome, path: Path) -> None:
     job.error_sample = [
-        {"line": e.line, "field": e.field, "message": e.message} for e in outcome.errors[:ERROR_SAMPLE]
+        # a message quotes the bad cell, which may be a phone number in a wrongly mapped column
+        {"line": e.line, "field": e.field, "message": privacy.mask(e.message)}
+        for e in outcome.errors[:ERROR_SAMPLE]
     ]
     job.errors_file = str(path) if outcome.bad and path.exists() else ""
 
@@ -443,6 +498,57 @@ def recover_stalled_work(*, now: datetime | None = None) -> dict[str, int]:
     if jobs or runs:
         log.warning("re-sent stalled call imports %s and mining runs %s", jobs, runs)
     return {"imports": len(jobs), "mining": len(runs)}
+
+
+# --- Personal data in rows stored before masking ---------------------------------------------------
+def personal_data_mask_stored(*, dry_run: bool = False, batch: int = 2000) -> dict[str, int]:
+    """Mask personal data in call records and topics stored before imports masked it (privacy.mask).
+
+    Idempotent: masked text masks to itself, so a second run changes nothing. Works in batches by
+    primary key, each in its own transaction, so a large table is not locked at once."""
+    counts = {"call_records": 0, "topics": 0}
+    last = 0
+    while True:
+        rows = list(
+            CallRecord.objects.filter(pk__gt=last)
+            .order_by("pk")
+            .values_list("pk", "inquiry", "resolution")[:batch]
+        )
+        if not rows:
+            break
+        last = rows[-1][0]
+        changed = [
+            CallRecord(pk=pk, inquiry=privacy.mask(inquiry), resolution=privacy.mask(resolution))
+            for pk, inquiry, resolution in rows
+            if privacy.mask(inquiry) != inquiry or privacy.mask(resolution) != resolution
+        ]
+        counts["call_records"] += len(changed)
+        if changed and not dry_run:
+            with transaction.atomic():
+                CallRecord.objects.bulk_update(changed, ["inquiry", "resolution"])
+    for topic in Topic.objects.only("pk", "label", "representative_inquiries", "common_resolutions").iterator(
+        chunk_size=batch
+    ):
+        label = privacy.mask(topic.label)
+        examples = [{**e, "text": privacy.mask(e.get("text", ""))} for e in topic.representative_inquiries]
+        resolutions = [{**r, "text": privacy.mask(r.get("text", ""))} for r in topic.common_resolutions]
+        if (label, examples, resolutions) == (
+            topic.label,
+            topic.representative_inquiries,
+            topic.common_resolutions,
+        ):
+            continue
+        counts["topics"] += 1
+        if not dry_run:
+            topic.label, topic.representative_inquiries, topic.common_resolutions = (
+                label,
+                examples,
+                resolutions,
+            )
+            topic.save(update_fields=["label", "representative_inquiries", "common_resolutions"])
+    if not dry_run and any(counts.values()):
+        audit_record(actor=None, action="calls.personal_data_masked", data=counts)
+    return counts
 
 
 # --- Topic mining -------------------------------------------------------------------------------
@@ -745,62 +851,98 @@ class Coverage:
 
 
 # --- Drafting a manual article from a topic -----------------------------------------------------
-_PHONE = re.compile(r"(?<!\d)\d{2,3}-\d{3,4}-\d{4}(?!\d)")
-_LONG_NUMBER = re.compile(r"\d{5,}")
+# Words mining keeps that say nothing as a tag (#얼마, #문의): a tag is for finding the article.
+TAG_FILLERS = frozenset(
+    [
+        "얼마",
+        "문의",
+        "방법",
+        "확인",
+        "가능",
+        "부탁",
+        "때문",
+        "정도",
+        "경우",
+        "어디",
+        "언제",
+        "무엇",
+        "뭐",
+        "거",
+        "것",
+        "수",
+        "좀",
+        "이거",
+        "그거",
+        "저거",
+        "여기",
+        "거기",
+        "하나",
+        "다음",
+        "이번",
+        "지금",
+        "오늘",
+        "어제",
+        "내일",
+        "요청",
+        "관련",
+        "처리",
+        "안내",
+        "말씀",
+        "고객",
+        "상담",
+        "전화",
+    ]
+)
 
 
-def mask_identifiers(text: str) -> str:
-    """Phone, order and customer numbers customers typed into an inquiry stay out of the manual."""
-    text = _PHONE.sub("•••-••••-••••", text)
-    return _LONG_NUMBER.sub(lambda m: "•" * len(m.group()), text)
+def _bullets(lines: list[str]) -> str:
+    """A Markdown list (a blank line before it, so every renderer sees a list, not a paragraph)."""
+    return "\n\n" + "\n".join(f"- {line}" for line in lines)
+
+
+def draft_tags(keywords: list[str], limit: int = 5) -> list[str]:
+    """Noun keywords worth searching for: no verbs (…다), fillers, one-letter words or numbers."""
+    tags = []
+    for word in keywords:
+        word = word.strip()
+        if word.endswith("다") or word in TAG_FILLERS or len(word) < 2 or word.isdigit():
+            continue
+        if word not in tags:
+            tags.append(word)
+    return tags[:limit]
 
 
 def topic_create_draft(*, topic: Topic, by: User) -> Article:
-    """A draft article prefilled from a topic; the same topic drafted twice gives the same draft."""
+    """A draft article prefilled from a topic; the same topic drafted twice gives the same draft.
+
+    The customer's situation holds what customers ask (masked again, in case), the answer what
+    agents answered; the source calls are not copied into the text agents read: they stay linked
+    (TopicArticle) and the article page lists them to curators under their own heading."""
     _require_manager(by, topic.client)
     with transaction.atomic():
         topic = Topic.objects.select_for_update().select_related("run", "client").get(pk=topic.pk)
         existing = TopicArticle.objects.filter(topic=topic).select_related("article").first()
         if existing is not None:
             return existing.article
-        examples = topic.representative_inquiries[:3]
-        question = mask_identifiers(examples[0]["text"]) if examples else topic.label
+        examples = [privacy.without_tags(e["text"]) for e in topic.representative_inquiries[:3]]
+        question = examples[0] if examples else topic.label
         if len(examples) > 1:
-            question += (
-                "\n\n"
-                + _("Other ways customers ask:")
-                + "\n"
-                + "\n".join(f"- {mask_identifiers(e['text'])}" for e in examples[1:])
-            )
-        resolutions = [r["text"] for r in topic.common_resolutions]
+            question += "\n\n**" + _("Other ways customers ask") + "**" + _bullets(examples[1:])
+        resolutions = [privacy.without_tags(r["text"]) for r in topic.common_resolutions]
         answer = resolutions[0] if resolutions else ""
         if len(resolutions) > 1:
-            answer += (
-                "\n\n"
-                + _("Other resolutions agents gave:")
-                + "\n"
-                + "\n".join(f"- {r}" for r in resolutions[1:])
-            )
+            answer += "\n\n**" + _("Other resolutions agents gave") + "**" + _bullets(resolutions[1:])
         source_ids = list(
             dict.fromkeys([r["id"] for r in topic.representative_inquiries] + topic.call_ids[:10])
         )[:10]
-        calls = CallRecord.objects.filter(pk__in=source_ids).values_list("pk", "external_id", "started_at")
+        calls = dict(CallRecord.objects.filter(pk__in=source_ids).values_list("pk", "external_id"))
+        ordered = [(pk, calls[pk]) for pk in source_ids if pk in calls]
         source = _("Drafted from the topic “%(label)s”: %(size)s calls, %(start)s – %(end)s.") % {
             "label": topic.label,
             "size": topic.size,
             "start": topic.run.period_start,
             "end": topic.run.period_end,
         }
-        by_pk = {pk: (ext, started) for pk, ext, started in calls}
-        ordered = [(pk, *by_pk[pk]) for pk in source_ids if pk in by_pk]
-        links = [
-            f"- [{ext}]({reverse('knowledge:calls_record', args=[pk])}) "
-            f"{timezone.localtime(started):%Y-%m-%d %H:%M}"
-            for pk, ext, started in ordered
-        ]
-        # The source calls go with the customer's situation, where the reviewer reads them.
-        question += "\n\n**" + _("Source calls") + "** — " + source + "\n" + "\n".join(links)
-        nouns = [k for k in topic.keywords if not k.endswith("다")]
         subject = " ".join(topic.label.split(" · ")[:2]) or topic.label
         title = _("%(topic)s inquiries") % {"topic": subject}
         article = knowledge_services.article_create_draft(
@@ -809,7 +951,7 @@ def topic_create_draft(*, topic: Topic, by: User) -> Article:
             question=question,
             answer=answer,
             by=by,
-            tags=", ".join(nouns[:5]),
+            tags=", ".join(draft_tags(topic.keywords)),
             source_note=source,
         )
         TopicArticle.objects.create(
@@ -817,7 +959,7 @@ def topic_create_draft(*, topic: Topic, by: User) -> Article:
             article=article,
             client=topic.client,
             label=topic.label,
-            source_call_ids=[ext for _pk, ext, _s in ordered],
+            source_call_ids=[ext for _pk, ext in ordered],
             created_by=by,
         )
         audit_record(

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
+from .privacy import strip_placeholders
+
 # Content-bearing parts of speech: common/proper nouns, verb and adjective stems, roots, foreign words.
 _KEEP = {"NNG", "NNP", "XR", "SL", "SH"}
 _STEMS = {"VV", "VA", "VV-R", "VA-R", "VV-I", "VA-I"}
@@ -126,11 +128,11 @@ def _content(tokens) -> list[str]:
 
 
 def tokenize(text: str) -> list[str]:
-    """Content words of one text: 환불해주세요 → ['환불']."""
-    return _content(_kiwi().tokenize(text))
+    """Content words of one text: 환불해주세요 → ['환불']. Masked personal data ([고객번호]) is no word."""
+    return _content(_kiwi().tokenize(strip_placeholders(text)))
 
 
 def tokenize_many(texts: Iterable[str]) -> Iterator[list[str]]:
     """Content words of many texts, in order, using Kiwi's worker threads."""
-    for tokens in _kiwi().tokenize(texts):
+    for tokens in _kiwi().tokenize(strip_placeholders(t) for t in texts):
         yield _content(tokens)

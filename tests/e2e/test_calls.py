@@ -119,7 +119,12 @@ def test_manager_imports_calls_finds_gaps_and_drafts_an_article(page, login, scr
     article = link.article
     page.wait_for_url(f"**{article.get_absolute_url()}")
     assert article.status == ArticleStatus.DRAFT and article.client == client
-    assert link.source_call_ids and all(ext in article.question for ext in link.source_call_ids)
+    # the source calls under their own heading, not in the customer situation agents copy
+    assert link.source_call_ids and not any(ext in article.question for ext in link.source_call_ids)
+    sources = page.get_by_test_id("source-calls")
+    expect(sources).to_contain_text("원본 상담")
+    for ext in link.source_call_ids:
+        expect(sources).to_contain_text(ext)
     expect(page.locator("body")).to_contain_text(article.title)
     screenshot(page, "calls-5-draft")
 

@@ -127,14 +127,15 @@ def test_file_level_problems(org):
     cases = [
         ("m.csv", b"client,title\nhanbit-card,x\n", "line 1: missing columns: answer"),
         ("m.csv", HEADER.encode(), "line 2: the file has no rows"),
-        ("m.csv", b"\xff\xfe\x00\x00garbage", "line 1: the file is neither UTF-8 nor CP949 text"),
+        ("m.csv", b"\xff\xfe\x00\x00garbage", "line 1: The text is neither UTF-8 nor CP949"),
         (
             "m.jsonl",
             b'{"client": "hanbit-card", "title": "a", "answer": "b"}\n{broken\n',
             "line 2: not valid JSON",
         ),
         ("m.jsonl", b"[1, 2]\n", "line 1: each line must be a JSON object"),
-        ("m.xlsx", b"not a workbook", "line 1: the file is not a readable XLSX workbook"),
+        ("m.xlsx", b"not a workbook", "line 1: The file is named .xlsx but holds plain text"),
+        ("m.csv", b"%PDF-1.7\n%binary", "line 1: This is a PDF document, not a spreadsheet"),
         ("m.pdf", b"%PDF-", "line 1: unknown file type: use .jsonl, .csv or .xlsx"),
     ]
     for name, data, expected in cases:

@@ -33,6 +33,13 @@ def pdf_upload():
     return SimpleUploadedFile("안내.pdf", b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")
 
 
+def call_export_upload():
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    data = "상담번호,상담일시,문의내용\nM-1,2026-10-03 10:00,카드 분실 신고\n".encode()
+    return SimpleUploadedFile("calls.csv", data, content_type="text/csv")
+
+
 def _no_args(w):
     return ()
 
@@ -116,6 +123,22 @@ ROUTES: dict[str, tuple] = {
         (401, 200, 404, 404, 200, 200),
         lambda w: {"client": w.client_a.slug},
     ),
+    # the import API for telephony systems: managers of the client and admins (agents of the
+    # client are told no, everyone else does not learn the client exists)
+    "api-calls-imports": (
+        POST,
+        _no_args,
+        (401, 403, 404, 404, 202, 202),
+        lambda w: {"client": w.client_a.slug, "file": call_export_upload()},
+    ),
+    "api-calls-import": (GET, pk("job"), (401, 404, 404, 404, 200, 200)),
+    "api-calls-mining-runs": (
+        POST,
+        _no_args,
+        (401, 403, 404, 404, 202, 202),
+        lambda w: {"client": w.client_a.slug},
+    ),
+    "api-calls-mining-run": (GET, pk("run"), (401, 404, 404, 404, 200, 200)),
     "api-knowledge-articles": (GET, _no_args, API_EVERYONE),
     "api-knowledge-article": (GET, pk("article"), (401, 200, 404, 404, 200, 200)),
     "api-knowledge-suggestion-create": (POST, pk("article"), (401, 400, 404, 404, 400, 400)),

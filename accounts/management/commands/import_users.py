@@ -3,6 +3,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from accounts import services
+from core.uploads import ImportRejected
 
 
 class Command(BaseCommand):
@@ -21,8 +22,8 @@ class Command(BaseCommand):
         except OSError as exc:
             raise CommandError(f"{file}: {exc.strerror}") from exc
         try:
-            users = services.users_import_csv(data=data)
-        except services.ImportRejected as exc:
+            users = services.users_import_csv(data=data, name=file.name)
+        except ImportRejected as exc:
             for error in exc.errors:
                 self.stderr.write(str(error))
             raise CommandError(f"{len(exc.errors)} problem(s); nothing was imported.") from exc

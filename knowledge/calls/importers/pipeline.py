@@ -27,9 +27,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import ClientCompany, User
+from core.uploads import RowError, decode_error_count
 
 from .. import models as m
-from . import files
+from ..privacy import mask
 from .fields import (
     FIELDS_BY_KEY,
     customer_key,
@@ -75,13 +76,6 @@ DATA_COLUMNS = [
 ]
 TABLE = m.CallRecord._meta.db_table
 UNDECODABLE = re.compile("[\udc80-\udcff]")
-
-
-@dataclass
-class RowError:
-    line: int
-    field: str
-    message: str
 
 
 @dataclass
@@ -146,7 +140,7 @@ class RowParser:
         self.last_started: datetime | None = None
         self.has_external_id = "external_id" in self.index
         self.client_names = {client.name.replace(" ", "").lower(), client.slug.lower()}
-        self.decode_errors = files.decode_error_count()
+        self.decode_errors = decode_error_count()
 
     def cell(self, cells: list, key: str):
         i = self.index.get(key)
@@ -164,19 +158,21 @@ class RowParser:
         def get(key: str):
             return cells[at[key]]
 
-        # Undecodable bytes became surrogates (files.iter_csv); look for them only once some were seen.
+        # Undecodable bytes became surrogates (core.uploads.iter_csv); look for them only once some were seen.
         if (
             self.encoding
-            and files.decode_error_count() != self.decode_errors
+            and decode_error_count() != self.decode_errors
             and UNDECODABLE.search("\x1f".join(c for c in cells if isinstance(c, str)))
         ):
             problems.append(
-                RowError(line, "—", _("the text is not valid %(encoding)s") % {"encoding": self.encoding})
+                RowError(
+                    line, _("the text is not valid %(encoding)s") % {"encoding": self.encoding}, field="—"
+                )
             )
             return None, problems
 
         def bad(key: str, message) -> None:
-            problems.append(RowError(line, str(FIELDS_BY_KEY[key].label), str(message)))
+            problems.append(RowError(line, str(message), field=str(FIELDS_BY_KEY[key].label)))
 
         started = None
         try:
@@ -239,8 +235,10 @@ class RowParser:
             agent_id,
             "" if agent_id else agent_label,
             _text(get("category"))[:200],
-            inquiry,
-            _text(get("resolution")),
+            # personal data in the free text is masked before anything is stored (privacy.mask);
+            # the hashed id above keeps using the text as exported, so re-imports stay idempotent
+            mask(inquiry),
+            mask(_text(get("resolution"))),
             bool(flags["transferred"]),
             bool(flags["escalated"]),
             repeat,
@@ -295,7 +293,7 @@ class Stage:
             found = cursor.fetchall()
             if not found:
                 return 0
-            self.write_errors([RowError(line, "", message(ext, first)) for line, ext, first in found])
+            self.write_errors([RowError(line, message(ext, first)) for line, ext, first in found])
             cursor.execute(
                 f"DELETE FROM {self.name} WHERE line IN (SELECT line FROM {self.errors} WHERE field = '')"
             )
@@ -307,7 +305,7 @@ class Stage:
             cursor.execute(f"SELECT count(DISTINCT line) FROM {self.errors}")
             bad = cursor.fetchone()[0]
             cursor.execute(f"SELECT line, field, message FROM {self.errors} ORDER BY line LIMIT %s", [sample])
-            return bad, [RowError(*row) for row in cursor.fetchall()]
+            return bad, [RowError(line, message, field=field) for line, field, message in cursor.fetchall()]
 
     def export_errors(self, path: Path, header: list[str], blank_field: str) -> int:
         """Every problem, by line, as CSV with a BOM (Excel opens Korean correctly). Streamed."""
@@ -323,7 +321,7 @@ class Stage:
             while batch := cursor.fetchmany(5000):
                 # The messages quote the bad cells: neutralise formulas (CSV injection) like every export.
                 writer.writerows(
-                    (line, field or blank_field, safe_cell(str(msg))) for line, field, msg in batch
+                    (line, field or blank_field, safe_cell(mask(str(msg)))) for line, field, msg in batch
                 )
                 count += len(batch)
         return count
@@ -652,7 +650,7 @@ def _overlapped(
     outcome.period_start, outcome.period_end = period_start, period_end
     outcome.valid -= result["duplicates"]
     outcome.bad = result["bad"]
-    outcome.errors = [RowError(e.line, e.field or label, e.message) for e in result["sample"]]
+    outcome.errors = [RowError(e.line, e.message, field=e.field or label) for e in result["sample"]]
     outcome.errors_written = result["written"]
     if result.get("stored"):
         outcome.created, outcome.updated, outcome.unchanged = writer.counts
@@ -743,7 +741,7 @@ def run_import(
         )
         outcome.valid -= duplicates
         outcome.bad, outcome.errors = stage.error_summary(ERROR_SAMPLE)
-        outcome.errors = [RowError(e.line, e.field or label, e.message) for e in outcome.errors]
+        outcome.errors = [RowError(e.line, e.message, field=e.field or label) for e in outcome.errors]
         if outcome.bad and errors_path is not None:
             outcome.errors_written = stage.export_errors(
                 errors_path, [_("line"), _("column"), _("problem")], label

@@ -4,8 +4,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from core.uploads import ImportRejected
 from knowledge import services
-from knowledge.importing import ImportRejected
 
 
 class Command(BaseCommand):

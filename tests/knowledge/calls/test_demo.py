@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from accounts import demo as accounts_demo
@@ -27,5 +29,14 @@ def test_demo_calls_are_imported_and_mined_and_seeding_twice_changes_nothing(mon
         run = MiningRun.objects.get(client__slug=slug)
         assert run.status == MiningStatus.DONE and run.topic_count >= 3 and 0 < run.coverage <= 1
     before = (CallRecord.objects.count(), MiningRun.objects.count())
-    demo.seed()
+    finished = dict(MiningRun.objects.values_list("pk", "finished_at"))
+    mined = []
+    monkeypatch.setattr(demo.services, "mining_run_now", lambda **kw: mined.append(kw))
+    demo.seed()  # what `make run` does at every start
     assert (CallRecord.objects.count(), MiningRun.objects.count()) == before
+    assert mined == []  # nothing mined again: every period already has its topics
+    assert dict(MiningRun.objects.values_list("pk", "finished_at")) == finished
+    # customer numbers the generated calls mention are masked like any import's
+    texts = " ".join(CallRecord.objects.values_list("inquiry", flat=True))
+    assert "[고객번호]" in texts and "[주문번호]" in texts
+    assert not re.search(r"고객번호 [0-9]", texts)

@@ -11,7 +11,8 @@ from accounts.models import AuditEvent
 from knowledge import services as knowledge_services
 from knowledge.calls import services
 from knowledge.calls.models import CallRecord, TopicArticle
-from knowledge.calls.services import mask_identifiers
+from knowledge.calls.privacy import without_tags
+from knowledge.markdown import render
 from knowledge.models import ArticleStatus
 
 
@@ -27,8 +28,8 @@ def test_a_manager_drafts_an_article_prefilled_from_the_topic(org, topic):
     assert article.status == ArticleStatus.DRAFT and article.client == topic.client
     assert article.created_by == manager
     # the representative question, other phrasings, the common resolutions
-    assert article.question.startswith(mask_identifiers(topic.representative_inquiries[0]["text"]))
-    assert mask_identifiers(topic.representative_inquiries[1]["text"]) in article.question
+    assert article.question.startswith(without_tags(topic.representative_inquiries[0]["text"]))
+    assert without_tags(topic.representative_inquiries[1]["text"]) in article.question
     assert article.answer.startswith(topic.common_resolutions[0]["text"])
     for resolution in topic.common_resolutions[1:]:
         assert resolution["text"] in article.answer
@@ -39,8 +40,9 @@ def test_a_manager_drafts_an_article_prefilled_from_the_topic(org, topic):
     assert link.topic == topic and 1 <= len(link.source_call_ids) <= 10
     calls = CallRecord.objects.filter(client=topic.client, external_id__in=link.source_call_ids)
     assert set(calls.values_list("pk", flat=True)) <= set(topic.call_ids)
+    # the source calls are not in the text agents read and copy
     for call in calls:
-        assert f"[{call.external_id}]({call.get_absolute_url()})" in article.question
+        assert call.external_id not in article.question + article.answer
     assert AuditEvent.objects.filter(action="calls.topic_drafted").exists()
 
 
@@ -78,7 +80,45 @@ def test_the_link_survives_mining_again(org, client_a, topic):
     assert link.topic is not None and link.topic.run == run and link.topic.label == topic.label
 
 
-def test_numbers_customers_typed_stay_out_of_the_draft():
-    assert mask_identifiers("환불해 주세요 주문번호 1234567") == "환불해 주세요 주문번호 •••••••"
-    assert mask_identifiers("010-1234-5678로 연락 주세요") == "•••-••••-••••로 연락 주세요"
-    assert mask_identifiers("412,000원 결제, 3개월 할부") == "412,000원 결제, 3개월 할부"
+def test_the_draft_is_real_markdown_with_lists_and_no_filler_tags(org, topic):
+    article = services.topic_create_draft(topic=topic, by=org["manager_a"])
+    question, answer = str(render(article.question)), str(render(article.answer))
+    assert question.count("<li>") == len(topic.representative_inquiries[1:3])
+    assert "<ul>" in question and "<ul>" in answer
+    assert answer.count("<li>") == len(topic.common_resolutions) - 1
+    assert "Source calls" not in article.question
+
+
+@pytest.mark.parametrize(
+    ("keywords", "tags"),
+    [
+        (["얼마", "연회비", "환불", "문의", "환불하다", "연회비"], ["연회비", "환불"]),
+        (
+            ["방법", "카드", "분실", "재발급", "해외", "정지", "신고"],
+            ["카드", "분실", "재발급", "해외", "정지"],
+        ),
+        (["뭐", "2026", "포인트"], ["포인트"]),
+    ],
+)
+def test_tags_are_nouns_worth_searching_for(keywords, tags):
+    assert services.draft_tags(keywords) == tags
+
+
+def test_the_article_page_lists_the_source_calls_to_curators_under_their_own_heading(as_user, org, topic):
+    article = services.topic_create_draft(topic=topic, by=org["manager_a"])
+    link = TopicArticle.objects.get(article=article)
+    page = as_user(org["manager_a"]).get(article.get_absolute_url()).content.decode()
+    section = page[page.index('data-testid="source-calls"') :]
+    assert "Source calls" in section[:200]
+    first = CallRecord.objects.get(client=topic.client, external_id=link.source_call_ids[0])
+    assert first.get_absolute_url() in section
+    # before the heading: the customer situation, without the calls
+    assert first.get_absolute_url() not in page[: page.index('data-testid="source-calls"')]
+
+
+def test_personal_data_stays_out_of_the_draft(org, topic):
+    topic.representative_inquiries[0]["text"] = "환불해 주세요 주문번호 1234567 연락처 010-1234-5678"
+    topic.save()
+    article = services.topic_create_draft(topic=topic, by=org["manager_a"])
+    # masked, and the tags left out: a manual describes the situation, not one customer's numbers
+    assert article.question.startswith("환불해 주세요 연락처 010-****-5678")
