@@ -18,6 +18,8 @@ admin.site.site_header = "Dasan"
 
 urlpatterns = [
     path("", account_views.home, name="home"),
+    # Before allauth's own: the e-mail page with the login identity guarded (accounts.views.EmailView).
+    path("accounts/email/", account_views.email, name="account_email"),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
