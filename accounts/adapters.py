@@ -11,6 +11,12 @@ class AccountAdapter(DefaultAccountAdapter):
     def is_open_for_signup(self, request) -> bool:
         return False
 
+    def get_client_ip(self, request) -> str:
+        """allauth's rate limits key on the same address as every other limit (config.clientip)."""
+        from config.clientip import client_ip
+
+        return client_ip(request)
+
 
 class SocialAccountAdapter(DefaultSocialAccountAdapter):
     """Company SSO logs in existing staff (matched by e-mail); it never creates accounts."""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.db.models import Q
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 from django.dispatch import receiver
 
 from .backends import forget_user
@@ -30,9 +30,34 @@ def _user_deleted(sender, instance, **kwargs) -> None:
     permissions_changed()
 
 
+_CREDENTIAL_FIELDS = frozenset({"password", "is_active"})
+
+
+@receiver(pre_save, sender=User)
+def _user_saving(sender, instance, update_fields=None, raw=False, **kwargs) -> None:
+    """Note whether this save changes the password or deactivates: API tokens end with either."""
+    instance._dasan_revoke_tokens = False
+    if (
+        raw
+        or instance.pk is None
+        or (update_fields is not None and not _CREDENTIAL_FIELDS & set(update_fields))
+    ):
+        return
+    old = User.objects.filter(pk=instance.pk).values("password", "is_active").first()
+    if old and (old["password"] != instance.password or (old["is_active"] and not instance.is_active)):
+        instance._dasan_revoke_tokens = True
+
+
 @receiver(post_save, sender=User)
 def _user_saved(sender, instance, created, update_fields=None, **kwargs) -> None:
     forget_user(instance.pk)  # the signed-in user is cached (accounts.backends)
+    if getattr(instance, "_dasan_revoke_tokens", False):
+        from .services import api_tokens_revoke_all
+
+        api_tokens_revoke_all(
+            user=instance, reason="password changed" if instance.is_active else "deactivated"
+        )
+        instance._dasan_revoke_tokens = False
     if update_fields is None or "email" in update_fields:
         _sync_identity_address(instance)
     if created or update_fields is None or not set(update_fields) <= _HARMLESS_USER_FIELDS:

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from allauth.account.models import EmailAddress
 from allauth.account.views import EmailView as AllauthEmailView
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -77,7 +78,11 @@ def api_tokens(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "accounts/api_tokens.html",
-        {"tokens": selectors.api_tokens_for(request.user), "new_key": new_key},
+        {
+            "tokens": selectors.api_tokens_for(request.user),
+            "new_key": new_key,
+            "token_days": settings.API_TOKEN_DAYS,
+        },
     )
 
 

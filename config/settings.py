@@ -207,6 +207,7 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = DEBUG
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+API_TOKEN_DAYS = env.int("API_TOKEN_DAYS", default=90)  # personal API tokens expire after this
 DASAN_UPLOAD_MAX_BYTES = env.int("DASAN_UPLOAD_MAX_BYTES", default=200 * 1024 * 1024)
 
 # --- E-mail ---------------------------------------------------------------------------------
@@ -250,10 +251,12 @@ CONTENT_SECURITY_POLICY = {
 }
 _BEHIND_PROXY = env.bool("BEHIND_PROXY", default=_SECURE)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if _BEHIND_PROXY else None
-# Behind the reverse proxy every request comes from the proxy's address: the login rate limits
-# must key on the client's address from X-Forwarded-For instead, or one attacker's failures would
-# use up the budget of the whole company.
-ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=1 if _BEHIND_PROXY else 0)
+# Behind the reverse proxy every request comes from the proxy's address: the rate limits (allauth's,
+# the API's, device registration) key on the client's address from X-Forwarded-For instead, or one
+# attacker's failures would use up the budget of the whole company — but only when the request
+# came from one of these proxies (addresses or networks); anyone else could write that header
+# themselves. config.clientip.client_ip is the one place that reads it.
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=["127.0.0.1", "::1"] if _BEHIND_PROXY else [])
 
 # --- REST API -------------------------------------------------------------------------------
 REST_FRAMEWORK = {
@@ -265,7 +268,13 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_THROTTLE_RATES": {"token": env.str("API_TOKEN_RATE", default="20/min")},
+    # API_TOKEN_RATE: per personal token on every API call made with it, and per client address
+    # for minting tokens. Sessions (the web pages' own calls) are not limited by it.
+    "DEFAULT_THROTTLE_CLASSES": ["accounts.api.throttling.ApiTokenRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {
+        "token": env.str("API_TOKEN_RATE", default="20/min"),
+        "token_mint": env.str("API_TOKEN_RATE", default="20/min"),
+    },
     "EXCEPTION_HANDLER": "rest_framework.views.exception_handler",
 }
 SPECTACULAR_SETTINGS = {
