@@ -59,13 +59,16 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "config.hardening.UploadSizeLimitMiddleware",  # before anything reads the body
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "config.middleware.IdleSessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
+    "config.hardening.HostileInputMiddleware",  # after CSRF: never parses a forged form's body
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "config.hardening.PrivateCacheMiddleware",  # Cache-Control: private, no-store when signed in
     "accounts.middleware.PermissionMemoMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -207,6 +210,11 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = DEBUG
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+# Dates in requests outside these years are refused (config.hardening): no date in Dasan needs them.
+DASAN_INPUT_YEARS = (
+    env.int("DASAN_INPUT_YEAR_MIN", default=1900),
+    env.int("DASAN_INPUT_YEAR_MAX", default=2200),
+)
 API_TOKEN_DAYS = env.int("API_TOKEN_DAYS", default=90)  # personal API tokens expire after this
 DASAN_UPLOAD_MAX_BYTES = env.int("DASAN_UPLOAD_MAX_BYTES", default=200 * 1024 * 1024)
 

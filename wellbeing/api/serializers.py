@@ -134,7 +134,7 @@ class EventSerializer(serializers.Serializer):
     at = serializers.CharField(
         help_text=_("ISO 8601 with a UTC offset (the server's clock as the agent knows it)")
     )
-    plan_version = serializers.IntegerField(required=False, allow_null=True)
+    plan_version = serializers.IntegerField(required=False, allow_null=True, min_value=0, max_value=2**31 - 1)
     data = serializers.DictField(required=False)
 
 
