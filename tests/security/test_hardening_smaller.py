@@ -105,3 +105,12 @@ def test_full_width_and_indented_formula_starts_are_kept_as_text(value):
 
 def test_ordinary_text_is_left_alone():
     assert safe_cell("카드 분실 = 재발급") == "카드 분실 = 재발급"
+
+
+@pytest.mark.django_db
+def test_another_managers_team_answers_like_a_team_that_does_not_exist(org):
+    c = Client()
+    c.force_login(org["manager_a"])
+    other = c.get(reverse("reports:team") + f"?team={org['team_b'].pk}")
+    missing = c.get(reverse("reports:team") + "?team=999999")
+    assert other.status_code == missing.status_code == HTTPStatus.NOT_FOUND
