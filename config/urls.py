@@ -31,3 +31,18 @@ urlpatterns = [
     path("reports/", include("reports.urls")),
     path("favicon.ico", RedirectView.as_view(url=f"{settings.STATIC_URL}img/favicon.svg", permanent=True)),
 ]
+
+
+def _not_found(request, exception=None):
+    """Under /api/ a 404 is JSON like every other API answer (unmatched ids included)."""
+    if request.path.startswith("/api/"):
+        from django.http import JsonResponse
+        from django.utils.translation import gettext as _
+
+        return JsonResponse({"detail": _("Not found.")}, status=404)
+    from django.views.defaults import page_not_found
+
+    return page_not_found(request, exception)
+
+
+handler404 = _not_found
