@@ -10,6 +10,7 @@ forget_user() (none in this code base updates users in bulk).
 from __future__ import annotations
 
 from allauth.account.auth_backends import AuthenticationBackend as AllauthBackend
+from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend as DjangoModelBackend
 from django.core.cache import cache
 from django.db import transaction
@@ -43,4 +44,11 @@ class ModelBackend(_CachedUser, DjangoModelBackend):
 
 
 class AuthenticationBackend(_CachedUser, AllauthBackend):
-    pass
+    def _authenticate_by_email(self, email, password):
+        """Only the login identity (User.email) signs in, never an added, unverified address."""
+        if not email:
+            return None
+        for user in get_user_model().objects.filter(email__iexact=email.strip()):
+            if self._check_password(user, password):
+                return user
+        return None

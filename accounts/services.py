@@ -297,3 +297,16 @@ def api_token_revoke(*, user: User, token_id: int) -> ApiToken:
         token.save(update_fields=["revoked_at"])
         audit_record(actor=user, action="api_token.revoke", target=token)
     return token
+
+
+@transaction.atomic
+def api_tokens_revoke_all(*, user: User, reason: str) -> int:
+    """End every live token of a person (a new password, a deactivation): integrations sign in again."""
+    now = timezone.now()
+    ids = list(ApiToken.objects.filter(user=user, revoked_at__isnull=True).values_list("pk", flat=True))
+    if ids:
+        ApiToken.objects.filter(pk__in=ids).update(revoked_at=now)
+        audit_record(
+            actor=None, action="api_token.revoke_all", target=user, reason=reason, data={"tokens": ids}
+        )
+    return len(ids)

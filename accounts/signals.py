@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db.models import Q
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 from django.dispatch import receiver
 
 from .backends import forget_user
@@ -29,9 +30,36 @@ def _user_deleted(sender, instance, **kwargs) -> None:
     permissions_changed()
 
 
+_CREDENTIAL_FIELDS = frozenset({"password", "is_active"})
+
+
+@receiver(pre_save, sender=User)
+def _user_saving(sender, instance, update_fields=None, raw=False, **kwargs) -> None:
+    """Note whether this save changes the password or deactivates: API tokens end with either."""
+    instance._dasan_revoke_tokens = False
+    if (
+        raw
+        or instance.pk is None
+        or (update_fields is not None and not _CREDENTIAL_FIELDS & set(update_fields))
+    ):
+        return
+    old = User.objects.filter(pk=instance.pk).values("password", "is_active").first()
+    if old and (old["password"] != instance.password or (old["is_active"] and not instance.is_active)):
+        instance._dasan_revoke_tokens = True
+
+
 @receiver(post_save, sender=User)
 def _user_saved(sender, instance, created, update_fields=None, **kwargs) -> None:
     forget_user(instance.pk)  # the signed-in user is cached (accounts.backends)
+    if getattr(instance, "_dasan_revoke_tokens", False):
+        from .services import api_tokens_revoke_all
+
+        api_tokens_revoke_all(
+            user=instance, reason="password changed" if instance.is_active else "deactivated"
+        )
+        instance._dasan_revoke_tokens = False
+    if update_fields is None or "email" in update_fields:
+        _sync_identity_address(instance)
     if created or update_fields is None or not set(update_fields) <= _HARMLESS_USER_FIELDS:
         permissions_changed()
 
@@ -40,3 +68,23 @@ def _user_saved(sender, instance, created, update_fields=None, **kwargs) -> None
 def _assignments_changed(sender, action, **kwargs) -> None:
     if action in ("post_add", "post_remove", "post_clear"):
         permissions_changed()
+
+
+def _sync_identity_address(user: User) -> None:
+    """User.email is the login identity; only trusted writes change it (admins, create_user, or allauth
+    after the new address was verified), so allauth's record of it is verified and primary, and the
+    addresses it replaced go. A pending, unverified change is left as it is."""
+    from allauth.account.models import EmailAddress
+
+    email = user.email.lower()
+    current = EmailAddress.objects.filter(user=user, primary=True, verified=True).values_list(
+        "email", flat=True
+    )
+    if list(current) == [email]:
+        return
+    EmailAddress.objects.filter(user=user).exclude(email__iexact=email).filter(
+        Q(verified=True) | Q(primary=True)
+    ).delete()
+    EmailAddress.objects.update_or_create(
+        user=user, email__iexact=email, defaults={"email": email, "verified": True, "primary": True}
+    )

@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+from allauth.account.models import EmailAddress
+from allauth.account.views import EmailView as AllauthEmailView
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -10,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from . import dashboard, selectors, services
+from .adapters import has_company_identity
 from .models import Team, User
 
 
@@ -74,7 +78,11 @@ def api_tokens(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "accounts/api_tokens.html",
-        {"tokens": selectors.api_tokens_for(request.user), "new_key": new_key},
+        {
+            "tokens": selectors.api_tokens_for(request.user),
+            "new_key": new_key,
+            "token_days": settings.API_TOKEN_DAYS,
+        },
     )
 
 
@@ -85,3 +93,33 @@ def api_token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     services.api_token_revoke(user=request.user, token_id=pk)
     messages.success(request, _("Token revoked."))
     return redirect("accounts:api_tokens")
+
+
+class EmailView(AllauthEmailView):
+    """allauth's e-mail page with the login identity guarded (issue 18).
+
+    With ACCOUNT_CHANGE_EMAIL a new address replaces the login only once its link is followed, and
+    ACCOUNT_REAUTHENTICATION_REQUIRED asks for the password first. allauth would still make an
+    unverified address primary on a hand-made POST when the current one is unverified (accounts
+    created by admins are), so that is refused here; people whose address comes from the company
+    IdP cannot change it at all (an admin does).
+    """
+
+    def post(self, request, *args, **kwargs):
+        if has_company_identity(request.user):
+            messages.error(
+                request,
+                _("Your e-mail address comes from the company sign-in; ask an administrator to change it."),
+            )
+            return redirect("account_email")
+        if "action_primary" in request.POST:
+            address = EmailAddress.objects.filter(
+                user=request.user, email__iexact=request.POST.get("email", "")
+            ).first()
+            if address is None or not address.verified:
+                messages.error(request, _("Only a verified address can become your sign-in address."))
+                return redirect("account_email")
+        return super().post(request, *args, **kwargs)
+
+
+email = EmailView.as_view()

@@ -1,13 +1,23 @@
 """gunicorn settings for the web process: `gunicorn -c config/gunicorn.py config.wsgi` (Procfile).
 
 The load test (bench/load/run.py) starts gunicorn with this file too, so what is measured is what
-runs. Environment: PORT, WEB_CONCURRENCY (processes), WEB_THREADS (threads per process).
+runs. Environment: PORT, WEB_BIND_ADDRESS (default 127.0.0.1: only the reverse proxy on this host
+reaches gunicorn), GUNICORN_BIND (a full bind, overrides both), WEB_CONCURRENCY (processes),
+WEB_THREADS (threads per process), TRUSTED_PROXIES (who may set X-Forwarded-*).
 """
 
 import multiprocessing
 import os
 
-bind = os.environ.get("GUNICORN_BIND") or f"0.0.0.0:{os.environ.get('PORT', '8000')}"
+bind = (
+    os.environ.get("GUNICORN_BIND")
+    or f"{os.environ.get('WEB_BIND_ADDRESS') or '127.0.0.1'}:{os.environ.get('PORT', '8000')}"
+)
+# X-Forwarded-Proto and friends are believed only from the trusted proxies, the same list Django
+# uses for X-Forwarded-For (config.clientip); by default the proxy on this host.
+forwarded_allow_ips = ",".join(
+    p.strip() for p in (os.environ.get("TRUSTED_PROXIES") or "127.0.0.1,::1").split(",") if p.strip()
+)
 # Threads overlap each request's database and Redis round trips; processes use the cores. On two
 # cores 3 × 4 served the load test best (4 × 2 and 6 × 1 did worse).
 workers = int(os.environ.get("WEB_CONCURRENCY") or multiprocessing.cpu_count() + 1)

@@ -64,13 +64,16 @@ MIDDLEWARE = [
     "ops.middleware.HealthCheckMiddleware",
     "ops.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "config.hardening.UploadSizeLimitMiddleware",  # before anything reads the body
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "config.middleware.IdleSessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
+    "config.hardening.HostileInputMiddleware",  # after CSRF: never parses a forged form's body
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "config.hardening.PrivateCacheMiddleware",  # Cache-Control: private, no-store when signed in
     "accounts.middleware.PermissionMemoMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -144,7 +147,11 @@ SOCIALACCOUNT_ADAPTER = "accounts.adapters.SocialAccountAdapter"
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
-ACCOUNT_EMAIL_VERIFICATION = "none"
+ACCOUNT_EMAIL_VERIFICATION = "none"  # accounts come from admins; a *change* of address is verified:
+# one address per person, a new one replaces the login only once its link is followed, and the
+# password is asked again first (accounts.views.EmailView guards the rest).
+ACCOUNT_CHANGE_EMAIL = True
+ACCOUNT_REAUTHENTICATION_REQUIRED = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_PRESERVE_USERNAME_CASING = False
@@ -208,6 +215,12 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = DEBUG
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+# Dates in requests outside these years are refused (config.hardening): no date in Dasan needs them.
+DASAN_INPUT_YEARS = (
+    env.int("DASAN_INPUT_YEAR_MIN", default=1900),
+    env.int("DASAN_INPUT_YEAR_MAX", default=2200),
+)
+API_TOKEN_DAYS = env.int("API_TOKEN_DAYS", default=90)  # personal API tokens expire after this
 DASAN_UPLOAD_MAX_BYTES = env.int("DASAN_UPLOAD_MAX_BYTES", default=200 * 1024 * 1024)
 
 # --- E-mail ---------------------------------------------------------------------------------
@@ -254,10 +267,12 @@ CONTENT_SECURITY_POLICY = {
 }
 _BEHIND_PROXY = env.bool("BEHIND_PROXY", default=_SECURE)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if _BEHIND_PROXY else None
-# Behind the reverse proxy every request comes from the proxy's address: the login rate limits
-# must key on the client's address from X-Forwarded-For instead, or one attacker's failures would
-# use up the budget of the whole company.
-ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=1 if _BEHIND_PROXY else 0)
+# Behind the reverse proxy every request comes from the proxy's address: the rate limits (allauth's,
+# the API's, device registration) key on the client's address from X-Forwarded-For instead, or one
+# attacker's failures would use up the budget of the whole company — but only when the request
+# came from one of these proxies (addresses or networks); anyone else could write that header
+# themselves. config.clientip.client_ip is the one place that reads it.
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=["127.0.0.1", "::1"] if _BEHIND_PROXY else [])
 
 # --- REST API -------------------------------------------------------------------------------
 REST_FRAMEWORK = {
@@ -267,9 +282,15 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["accounts.api.permissions.IsAuthenticatedWithMFA"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "DEFAULT_PAGINATION_CLASS": "config.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_THROTTLE_RATES": {"token": env.str("API_TOKEN_RATE", default="20/min")},
+    # API_TOKEN_RATE: per personal token on every API call made with it, and per client address
+    # for minting tokens. Sessions (the web pages' own calls) are not limited by it.
+    "DEFAULT_THROTTLE_CLASSES": ["accounts.api.throttling.ApiTokenRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {
+        "token": env.str("API_TOKEN_RATE", default="20/min"),
+        "token_mint": env.str("API_TOKEN_RATE", default="20/min"),
+    },
     "EXCEPTION_HANDLER": "rest_framework.views.exception_handler",
 }
 SPECTACULAR_SETTINGS = {
@@ -282,6 +303,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "config.openapi.document_errors",
+    ],
     # Several apps have a "status" field; name each choice set after its own class.
     "ENUM_NAME_OVERRIDES": {
         "ArticleStatusEnum": "knowledge.models.ArticleStatus",

@@ -23,9 +23,16 @@ HEADER = [
 ]
 
 
+# Characters that make a spreadsheet read a cell as a formula. Excel and LibreOffice also accept
+# the full-width forms a Korean IME types (＝＋－＠), and skip leading spaces before them.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n", "＝", "＋", "－", "＠")
+
+
 def safe_cell(value: str) -> str:
-    """Spreadsheet formula injection: a cell starting with = + - @ (or a tab/CR) is read as text."""
-    if value and value[0] in ("=", "+", "-", "@", "\t", "\r"):
+    """Spreadsheet formula injection: a cell that would start a formula is kept as text.
+
+    The one helper every export uses (manual export, reports, the call import's bad-rows file)."""
+    if value and (value[0] in FORMULA_STARTS or value.lstrip(" \u3000").startswith(FORMULA_STARTS)):
         return "'" + value
     return value
 

@@ -98,6 +98,8 @@ class Article(models.Model):
         related_name="created_articles",
     )
     related = models.ManyToManyField("self", blank=True, symmetrical=True, verbose_name=_("related articles"))
+    # Bumped by every edit: a reviewer publishes the version they saw (optimistic check).
+    edit_version = models.PositiveIntegerField(default=1, editable=False)
     verify_by = models.DateField(_("verify by"), null=True, blank=True)
     published_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

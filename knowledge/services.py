@@ -71,7 +71,13 @@ def _apply_content(article: Article, content: Mapping[str, str]) -> list[str]:
             if getattr(article, name) != value:
                 setattr(article, name, value)
                 changed.append(name)
+    if changed:
+        article.edit_version += 1
     return changed
+
+
+class ArticleChanged(ValidationError):
+    """The article changed after the reviewer opened it: nothing was published."""
 
 
 def _validate_content(article: Article) -> None:
@@ -274,6 +280,11 @@ def article_update(
         )
         if not curator and not (own_draft and can_see_client(by, article.client)):
             raise PermissionDenied(_("Propose a change instead: only managers edit this article."))
+        if not curator and article.status == ArticleStatus.REVIEW:
+            # Locked while in review: the reviewer publishes the text they read, not one swapped in.
+            raise ValidationError(
+                _("This article is in review: it cannot be changed until the reviewer sends it back.")
+            )
         if article.status == ArticleStatus.PUBLISHED:
             comment = _require_comment(comment)
         _apply_content(article, content)
@@ -282,6 +293,8 @@ def article_update(
             _apply_meta(article, meta)
         elif meta is not None and meta.category is not None:
             _apply_meta(article, ArticleMeta(category=meta.category))
+        if curator and meta is not None:
+            article.edit_version += 1  # the category or owner may have moved too
         if article.status == ArticleStatus.PUBLISHED:
             _publish_locked(article=article, by=by, comment=comment, kind=RevisionKind.PUBLISH)
         else:
@@ -306,14 +319,28 @@ def article_submit(*, article: Article, by: User) -> Article:
     return article
 
 
-def article_publish(*, article: Article, by: User, comment: str) -> ArticleRevision:
-    """Draft, in review or archived → published, as a new revision. Tells the author."""
+def article_publish(
+    *, article: Article, by: User, comment: str, seen_version: int | None = None
+) -> ArticleRevision:
+    """Draft, in review or archived → published, as a new revision. Tells the author.
+
+    People publish through the pages with ``seen_version``, the article's ``edit_version`` on the
+    page they reviewed: if it changed since, nothing is published (``ArticleChanged``). Code that
+    publishes what it just wrote (demo data, imports) passes none.
+    """
     _require_curator(by, article.client)
     comment = _require_comment(comment)
     with transaction.atomic():
         article = _locked(article)
         if article.status == ArticleStatus.PUBLISHED:
             raise ValidationError(_("This article is already published."))
+        if seen_version is not None and seen_version != article.edit_version:
+            raise ArticleChanged(
+                _(
+                    "This article has changed since you opened it: nothing was published. "
+                    "Read the current text, then publish again."
+                )
+            )
         revision = _publish_locked(article=article, by=by, comment=comment, kind=RevisionKind.PUBLISH)
         author = article.created_by
         if author is not None and author.pk != by.pk:

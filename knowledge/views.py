@@ -269,6 +269,10 @@ def article_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         raise Http404
     service, needs_comment, done = ACTIONS[action]
     kwargs = {"comment": request.POST.get("comment", "")} if needs_comment else {}
+    if action == "publish":
+        # The version of the text the reviewer read; a missing one counts as stale.
+        raw = request.POST.get("version", "")
+        kwargs["seen_version"] = int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 10 else 0
     try:
         service(article=article, by=request.user, **kwargs)
     except ValidationError as exc:

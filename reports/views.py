@@ -14,7 +14,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.models import Team
 from accounts.permissions import can_manage_client
 
 from . import charts, exports, selectors, services
@@ -222,10 +221,9 @@ def team(request: HttpRequest) -> HttpResponse:
     raw = request.GET.get("team", "")
     if raw.isdigit():
         chosen = next((t for t in teams if t.pk == int(raw)), None)
-        if chosen is None and not Team.objects.filter(pk=int(raw)).exists():
-            raise Http404(_("No such team."))
         if chosen is None:
-            raise PermissionDenied(_("You do not manage this team."))
+            # Another manager's team answers like one that does not exist: no existence oracle.
+            raise Http404(_("No such team among yours."))
     people = list(selectors.dashboard_people(request.user, team=chosen))
     rows = selectors.people_rows(people, month=month)
     context = {

@@ -17,7 +17,7 @@ from django.db.models import Count, Max, Q, QuerySet
 from django.utils import timezone
 
 from accounts.models import ClientCompany, Role, Team, User
-from accounts.permissions import managed_users, manages, visible_clients
+from accounts.permissions import has_mfa, managed_users, manages, visible_clients
 
 from . import timeutils as tu
 from .models import (
@@ -294,13 +294,34 @@ def plan_subjects() -> QuerySet[User]:
 
 
 # --- Who decides ------------------------------------------------------------------------------
+def meets_manager_mfa_rule(user: User) -> bool:
+    """A delegate acts as a manager, so they pass the manager's MFA rule (TOTP when managers need it)."""
+    from django.conf import settings
+
+    return Role.MANAGER not in settings.DASAN_MFA_REQUIRED_ROLES or has_mfa(user)
+
+
 def delegated_managers(user: User, on: date | None = None) -> list[int]:
+    """The managers whose decisions this user takes today: none unless they meet the manager's MFA rule."""
     on = on or tu.local_today()
-    return list(
+    managers = list(
         ManagerDelegation.objects.filter(delegate=user, start_date__lte=on, end_date__gte=on).values_list(
             "manager_id", flat=True
         )
     )
+    if managers and not meets_manager_mfa_rule(user):
+        return []
+    return managers
+
+
+def acting_for(user: User, agent: User) -> int | None:
+    """The manager a decision is taken for when ``user`` decides only by delegation (for the audit)."""
+    if manages(user, agent):
+        return None
+    team = agent.team
+    if team and team.manager_id and team.manager_id in delegated_managers(user):
+        return team.manager_id
+    return None
 
 
 def can_decide(user: User, agent: User) -> bool:
@@ -344,10 +365,17 @@ def decidable_users(user: User) -> QuerySet[User]:
 
 
 def delegation_candidates(manager: User) -> QuerySet[User]:
-    """Who a manager may hand decisions to: other managers and admins, or a member of their teams."""
+    """Who a manager may hand decisions to: other managers and admins, or a member of their teams who
+    meets the manager's MFA rule (a delegate decides as a manager, so signs in as one)."""
+    from allauth.mfa.models import Authenticator
+    from django.conf import settings
+
+    members = Q(team__manager=manager)
+    if Role.MANAGER in settings.DASAN_MFA_REQUIRED_ROLES:
+        members &= Q(pk__in=Authenticator.objects.filter(type=Authenticator.Type.TOTP).values("user_id"))
     return (
         User.objects.filter(is_active=True)
-        .filter(Q(role__in=[Role.MANAGER, Role.ADMIN]) | Q(team__manager=manager))
+        .filter(Q(role__in=[Role.MANAGER, Role.ADMIN]) | members)
         .exclude(pk=manager.pk)
         .order_by("name")
     )

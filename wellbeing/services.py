@@ -155,6 +155,10 @@ def delegation_create(
         raise PermissionDenied(_("Only managers delegate their decisions."))
     if delegate.pk == manager.pk or not delegate.is_active:
         errors["delegate"] = _("Choose someone else who is active.")
+    elif not selectors.delegation_candidates(manager).filter(pk=delegate.pk).exists():
+        errors["delegate"] = _(
+            "Delegate to a manager, or to a member of your team who has set up two-factor authentication (TOTP)."
+        )
     if end_date < start_date:
         errors["end_date"] = _("The last day must not be before the first.")
     if start_date < tu.local_today():
@@ -193,6 +197,12 @@ def delegation_end(*, by: User, delegation_id: int) -> None:
     else:
         delegation.end_date = today - timedelta(days=1)
         delegation.save(update_fields=["end_date"])
+
+
+def _delegation_data(by: User, agent: User) -> dict:
+    """Audit data naming the manager a delegate decided for (empty when deciding in one's own right)."""
+    manager_id = selectors.acting_for(by, agent)
+    return {"on_behalf_of": manager_id} if manager_id else {}
 
 
 # --- Overtime ---------------------------------------------------------------------------------
@@ -402,7 +412,8 @@ def overtime_approve(*, request_id: int, by: User, comment: str = "") -> Overtim
         action="wellbeing.overtime.approve",
         target=req,
         reason=comment,
-        data={"date": req.date.isoformat(), "end_time": _hm(req.end_time), "minutes": req.minutes},
+        data={"date": req.date.isoformat(), "end_time": _hm(req.end_time), "minutes": req.minutes}
+        | _delegation_data(by, req.user),
     )
     notify(
         req.user,
@@ -428,7 +439,13 @@ def overtime_reject(*, request_id: int, by: User, comment: str) -> OvertimeReque
     _transition(request=req, to=RequestState.REJECTED, by=by, comment=comment)
     req.decided_by, req.decided_at, req.decision_comment = by, timezone.now(), comment
     req.save(update_fields=["state", "decided_by", "decided_at", "decision_comment"])
-    audit_record(actor=by, action="wellbeing.overtime.reject", target=req, reason=comment)
+    audit_record(
+        actor=by,
+        action="wellbeing.overtime.reject",
+        target=req,
+        reason=comment,
+        data=_delegation_data(by, req.user),
+    )
     notify(
         req.user,
         _("Overtime on %(date)s was not approved: %(reason)s") % {"date": req.date, "reason": comment},
@@ -589,7 +606,13 @@ def flexible_approve(*, request_id: int, by: User, comment: str = "") -> Flexibl
     req.decided_by, req.decided_at, req.decision_comment = by, timezone.now(), comment
     req.save(update_fields=["state", "decided_by", "decided_at", "decision_comment"])
     _bump_range(user=req.user, start=req.start_date, end=req.end_date, reason="flexible approved")
-    audit_record(actor=by, action="wellbeing.flexible.approve", target=req, reason=comment)
+    audit_record(
+        actor=by,
+        action="wellbeing.flexible.approve",
+        target=req,
+        reason=comment,
+        data=_delegation_data(by, req.user),
+    )
     notify(
         req.user,
         _("Flexible schedule approved: %(start)s–%(end)s, %(from)s–%(to)s")
@@ -619,7 +642,13 @@ def flexible_reject(*, request_id: int, by: User, comment: str) -> FlexibleSched
     _transition(request=req, to=RequestState.REJECTED, by=by, comment=comment, field="flexible")
     req.decided_by, req.decided_at, req.decision_comment = by, timezone.now(), comment
     req.save(update_fields=["state", "decided_by", "decided_at", "decision_comment"])
-    audit_record(actor=by, action="wellbeing.flexible.reject", target=req, reason=comment)
+    audit_record(
+        actor=by,
+        action="wellbeing.flexible.reject",
+        target=req,
+        reason=comment,
+        data=_delegation_data(by, req.user),
+    )
     notify(
         req.user, _("Flexible schedule not approved: %(reason)s") % {"reason": comment}, actor=by, target=req
     )

@@ -18,6 +18,7 @@ from accounts.models import User
 from accounts.permissions import mfa_required
 
 from .serializers import MeSerializer, TokenRequestSerializer, TokenResponseSerializer
+from .throttling import TokenMintThrottle
 
 
 class TokenView(APIView):
@@ -25,6 +26,7 @@ class TokenView(APIView):
 
     authentication_classes: list = []
     permission_classes = [AllowAny]
+    throttle_classes = [TokenMintThrottle]
 
     @extend_schema(
         request=TokenRequestSerializer,
@@ -32,7 +34,7 @@ class TokenView(APIView):
             201: TokenResponseSerializer,
             400: OpenApiResponse(description="Bad credentials or missing/invalid code"),
             403: OpenApiResponse(description="MFA must be set up first"),
-            429: OpenApiResponse(description="Too many failed attempts for this account"),
+            429: OpenApiResponse(description="Too many failed attempts for this account, or too many tokens"),
         },
         tags=["auth"],
     )
@@ -72,8 +74,11 @@ class TokenView(APIView):
             if not TOTP(totp).validate_code(code):
                 ratelimit.consume(request._request, action="login_failed", key=key)
                 return Response({"otp": [_("The TOTP code is not valid.")]}, status=400)
-        _token, key = services.api_token_create(user=user, name=data.get("name") or _("API token"))
-        return Response({"token": key}, status=status.HTTP_201_CREATED)
+        token, key = services.api_token_create(user=user, name=data.get("name") or _("API token"))
+        return Response(
+            TokenResponseSerializer({"token": key, "expires_at": token.expires_at}).data,
+            status=status.HTTP_201_CREATED,
+        )
 
 
 class MeView(APIView):

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics, status
 from rest_framework.exceptions import NotFound
+from rest_framework.exceptions import ValidationError as ApiValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -66,7 +67,10 @@ class LoanList(APIView):
         responses=s.LoanSerializer(many=True),
     )
     def get(self, request: Request) -> Response:
-        if request.query_params.get("all") in ("1", "true") and is_librarian(request.user):
+        raw = request.query_params.get("all", "false").strip().lower()
+        if raw not in ("1", "true", "0", "false"):
+            raise ApiValidationError({"all": [_("Use true or false.")]})
+        if raw in ("1", "true") and is_librarian(request.user):
             loans = selectors.desk_loans()
         else:
             loans = selectors.loans_for(request.user).select_related("borrower")

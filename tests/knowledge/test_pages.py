@@ -239,7 +239,10 @@ def test_publish_without_comment_shows_an_error(as_user, org):
     assert "Say why" in response.content.decode()
     proposal.refresh_from_db()
     assert proposal.status == ArticleStatus.REVIEW
-    c.post(reverse("knowledge:action", args=[proposal.pk, "publish"]), {"comment": "확인"})
+    c.post(
+        reverse("knowledge:action", args=[proposal.pk, "publish"]),
+        {"comment": "확인", "version": proposal.edit_version},  # the version on the page (issue 18)
+    )
     proposal.refresh_from_db()
     assert proposal.status == ArticleStatus.PUBLISHED
 

@@ -139,7 +139,7 @@ def test_team_page_for_a_manager_shows_only_their_team(activity, org, as_user):
 def test_team_page_refuses_agents_and_other_teams(activity, org, as_user):
     assert as_user(org["agent_a"]).get(reverse("reports:team")).status_code == HTTPStatus.FORBIDDEN
     response = as_user(org["manager_a"]).get(reverse("reports:team"), {"team": org["team_b"].pk})
-    assert response.status_code == HTTPStatus.FORBIDDEN
+    assert response.status_code == HTTPStatus.NOT_FOUND  # like a team that does not exist (issue 18)
     assert (
         as_user(org["manager_a"]).get(reverse("reports:team"), {"team": 99999}).status_code
         == HTTPStatus.NOT_FOUND

@@ -79,7 +79,7 @@ def test_production_security_settings():
         "'SESSION_COOKIE_SECURE','CSRF_COOKIE_SECURE','SESSION_COOKIE_HTTPONLY','SECURE_SSL_REDIRECT',"
         "'SECURE_HSTS_SECONDS','SECURE_HSTS_INCLUDE_SUBDOMAINS','SECURE_CONTENT_TYPE_NOSNIFF',"
         "'X_FRAME_OPTIONS','SECURE_PROXY_SSL_HEADER','SESSION_COOKIE_AGE','SESSION_COOKIE_SAMESITE',"
-        "'CSRF_COOKIE_SAMESITE','DEBUG','SESSION_ENGINE','ALLAUTH_TRUSTED_PROXY_COUNT']}))"
+        "'CSRF_COOKIE_SAMESITE','DEBUG','SESSION_ENGINE','TRUSTED_PROXIES']}))"
     )
     result = subprocess.run(
         [sys.executable, "-c", code], cwd=ROOT, env=_production_env(), capture_output=True, text=True
@@ -94,7 +94,8 @@ def test_production_security_settings():
     assert values["SESSION_COOKIE_SAMESITE"] == "Lax" and values["DEBUG"] is False
     assert values["SESSION_COOKIE_AGE"] <= 12 * 3600
     assert values["SESSION_ENGINE"] == "django.contrib.sessions.backends.cached_db"  # Redis, then PG
-    assert values["ALLAUTH_TRUSTED_PROXY_COUNT"] == 1  # limits key on the client, not the proxy
+    # Limits key on the client behind the local proxy, and X-Forwarded-For is believed from it only.
+    assert values["TRUSTED_PROXIES"] == ["127.0.0.1", "::1"]
 
 
 # --- Content-Security-Policy and no inline script ------------------------------------------------

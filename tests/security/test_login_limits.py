@@ -74,7 +74,7 @@ def test_the_token_endpoint_shares_the_per_account_budget():
 def test_behind_the_proxy_limits_key_on_the_client_address(settings):
     """All requests come from the proxy: the client's own address (X-Forwarded-For) is what counts,
     so a flood of failures from one outside address does not lock out the office."""
-    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 1
+    settings.TRUSTED_PROXIES = ["10.0.0.2"]
     proxy = {"REMOTE_ADDR": "10.0.0.2"}
     attacker = Client(HTTP_X_FORWARDED_FOR="198.51.100.66", **proxy)
     targets = UserFactory.create_batch(30)

@@ -229,3 +229,79 @@ def test_the_agent_stays_runnable_on_python_3_8():
     }
     assert imported & newer == set()
     assert ".removeprefix(" not in source and ".removesuffix(" not in source  # 3.9
+
+
+HOSTILE = '연장근무 신청: https://dasan.example/"; $(Start-Process calc) `" \\" $env:USERNAME'
+
+
+def _captured_popen(monkeypatch, agent_module, platform_name: str) -> list[dict]:
+    import types
+
+    calls: list[dict] = []
+    monkeypatch.setattr(agent_module, "sys", types.SimpleNamespace(platform=platform_name, stderr=sys.stderr))
+    monkeypatch.setattr(
+        agent_module.subprocess, "Popen", lambda argv, **kw: calls.append({"argv": argv, **kw})
+    )
+    return calls
+
+
+def test_the_windows_popup_runs_a_fixed_script_with_the_message_as_data(tmp_path, monkeypatch):
+    """A message from the server (or from whoever altered the traffic) never becomes PowerShell code."""
+    from wellbeing.pc_agent import dasan_pc_agent as agent_module
+
+    args = agent_module.build_parser().parse_args(
+        ["--server", "http://127.0.0.1:9", "--state", str(tmp_path / "s.json")]
+    )
+    agent = agent_module.Agent(args)
+    calls = _captured_popen(monkeypatch, agent_module, "win32")
+    agent.notify("PC 종료 예고", HOSTILE)
+
+    (call,) = calls
+    script = call["argv"][call["argv"].index("-Command") + 1]
+    assert script == agent_module.WINDOWS_POPUP_SCRIPT  # the same text whatever the message
+    assert all("calc" not in part and "연장근무" not in part for part in call["argv"])
+    assert call["env"]["DASAN_NOTICE_MESSAGE"] == HOSTILE  # Korean as Korean, not \uXXXX
+    assert call["env"]["DASAN_NOTICE_TITLE"] == "PC 종료 예고"
+
+
+def test_the_macos_notification_passes_the_message_as_arguments(tmp_path, monkeypatch):
+    from wellbeing.pc_agent import dasan_pc_agent as agent_module
+
+    args = agent_module.build_parser().parse_args(
+        ["--server", "http://127.0.0.1:9", "--state", str(tmp_path / "s.json")]
+    )
+    agent = agent_module.Agent(args)
+    calls = _captured_popen(monkeypatch, agent_module, "darwin")
+    agent.notify("PC 종료 예고", HOSTILE)
+
+    (call,) = calls
+    argv = call["argv"]
+    assert argv[-3:] == ["--", HOSTILE, "PC 종료 예고"]
+    assert all("calc" not in part for part in argv[:-3])
+
+
+@pytest.mark.parametrize(
+    ("server", "flag", "accepted"),
+    [
+        ("https://dasan.example", False, True),
+        ("http://127.0.0.1:8000", False, True),
+        ("http://localhost:8000", False, True),
+        ("http://[::1]:8000", False, True),
+        ("http://dasan.example", False, False),
+        ("http://10.0.0.5", False, False),
+        ("http://dasan.example", True, True),
+        ("ftp://dasan.example", True, False),
+    ],
+)
+def test_the_agent_refuses_plain_http_servers_except_this_pc_unless_told(tmp_path, server, flag, accepted):
+    from wellbeing.pc_agent import dasan_pc_agent as agent_module
+
+    argv = ["--server", server, "--state", str(tmp_path / "s.json")] + (
+        ["--allow-insecure-http"] if flag else []
+    )
+    args = agent_module.build_parser().parse_args(argv)
+    if accepted:
+        assert agent_module.Agent(args).server == server
+    else:
+        with pytest.raises(SystemExit, match="https://"):
+            agent_module.Agent(args)

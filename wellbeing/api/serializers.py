@@ -2,22 +2,34 @@ from __future__ import annotations
 
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from wellbeing.models import OvertimeRequest, Transition
 from wellbeing.selectors import ShutdownPlan
 
 
+@extend_schema_field(
+    {"type": "string", "pattern": r"^([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9])?$", "example": "20:00"}
+)
+class HourMinuteField(serializers.TimeField):
+    """A wall-clock time as it is shown and returned: "HH:MM" (the schema says so, not format: time)."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("format", "%H:%M")
+        super().__init__(**kwargs)
+
+
 class OvertimeCreateSerializer(serializers.Serializer):
     date = serializers.DateField()
-    end_time = serializers.TimeField(format="%H:%M")
+    end_time = HourMinuteField()
     reason = serializers.CharField(max_length=1000)
-    start_time = serializers.TimeField(required=False, allow_null=True, help_text=_("Only for holiday work."))
+    start_time = HourMinuteField(required=False, allow_null=True, help_text=_("Only for holiday work."))
     consent_night_holiday = serializers.BooleanField(required=False, default=False)
 
 
 class TransitionSerializer(serializers.ModelSerializer):
-    by = serializers.CharField(source="by.name", default=None)
+    by = serializers.CharField(source="by.name", default=None, allow_null=True)
     to_state = serializers.CharField(help_text=_("submitted, approved, rejected, cancelled or expired"))
 
     class Meta:
@@ -27,10 +39,10 @@ class TransitionSerializer(serializers.ModelSerializer):
 
 class OvertimeSerializer(serializers.ModelSerializer):
     user = serializers.CharField(source="user.name")
-    end_time = serializers.TimeField(format="%H:%M")
-    start_time = serializers.TimeField(format="%H:%M", allow_null=True)
+    end_time = HourMinuteField()
+    start_time = HourMinuteField(allow_null=True)
     hours = serializers.FloatField()
-    decided_by = serializers.CharField(source="decided_by.name", default=None)
+    decided_by = serializers.CharField(source="decided_by.name", default=None, allow_null=True)
     state = serializers.CharField(help_text=_("submitted, approved, rejected, cancelled or expired"))
     transitions = TransitionSerializer(many=True, read_only=True)
 
@@ -64,7 +76,7 @@ class DecisionSerializer(serializers.Serializer):
 class PlanOvertimeSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     state = serializers.CharField()
-    end_time = serializers.CharField()
+    end_time = HourMinuteField()
     hours = serializers.FloatField()
 
 
@@ -134,7 +146,7 @@ class EventSerializer(serializers.Serializer):
     at = serializers.CharField(
         help_text=_("ISO 8601 with a UTC offset (the server's clock as the agent knows it)")
     )
-    plan_version = serializers.IntegerField(required=False, allow_null=True)
+    plan_version = serializers.IntegerField(required=False, allow_null=True, min_value=0, max_value=2**31 - 1)
     data = serializers.DictField(required=False)
 
 

@@ -16,9 +16,9 @@ from rest_framework.exceptions import ValidationError as DRFValidationError
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
+from accounts.api.throttling import ClientAddressAnonThrottle
 from wellbeing import selectors, services
 from wellbeing import timeutils as tu
 
@@ -149,7 +149,7 @@ class ShutdownPlanView(APIView):
         return Response(ShutdownPlanSerializer(plan_payload(plan)).data)
 
 
-class DeviceRegisterThrottle(AnonRateThrottle):
+class DeviceRegisterThrottle(ClientAddressAnonThrottle):
     rate = "30/hour"
 
 

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import email.utils
+import ipaddress
 import json
 import os
 import platform
@@ -31,6 +32,7 @@ import subprocess
 import sys
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 import uuid
 from datetime import datetime, timedelta, timezone
@@ -43,6 +45,65 @@ REGISTER_PATH = "/api/v1/wellbeing/devices/register/"
 TAMPER_THRESHOLD = 120.0  # seconds the PC clock may drift from the monotonic clock between checks
 HEARTBEAT_EVERY = 300.0
 LATE_START = 60.0  # seconds past shutdown_at at which a plan counts as "already late" when first seen
+
+# The pop-ups' scripts are fixed text: the title and message travel as data (environment variables on
+# Windows, argv on macOS), so nothing the server or the network sends is ever parsed as code.
+WINDOWS_POPUP_SCRIPT = (
+    "$w = New-Object -ComObject WScript.Shell; "
+    "$w.Popup($env:DASAN_NOTICE_MESSAGE, 60, $env:DASAN_NOTICE_TITLE, 48) | Out-Null"
+)
+MAC_NOTIFY_SCRIPT = [
+    "on run argv",
+    "display notification (item 1 of argv) with title (item 2 of argv)",
+    "end run",
+]
+
+
+def windows_popup_command(title: str, message: str) -> tuple[list[str], dict[str, str]]:
+    """PowerShell pop-up: a fixed script, the text in environment variables (never interpolated)."""
+    env = dict(os.environ)
+    env["DASAN_NOTICE_TITLE"] = title
+    env["DASAN_NOTICE_MESSAGE"] = message
+    return [
+        "powershell",
+        "-NoProfile",
+        "-NonInteractive",
+        "-WindowStyle",
+        "Hidden",
+        "-Command",
+        WINDOWS_POPUP_SCRIPT,
+    ], env
+
+
+def mac_notify_command(title: str, message: str) -> list[str]:
+    argv = ["osascript"]
+    for line in MAC_NOTIFY_SCRIPT:
+        argv += ["-e", line]
+    return [*argv, "--", message, title]
+
+
+def is_loopback_host(host: str | None) -> bool:
+    if not host:
+        return False
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def check_server_url(url: str, *, allow_insecure_http: bool = False) -> str:
+    """The server address, or SystemExit: https://, or http:// only to this PC (or with the flag)."""
+    parts = urllib.parse.urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise SystemExit("--server must be an https:// address")
+    if parts.scheme == "http" and not allow_insecure_http and not is_loopback_host(parts.hostname):
+        raise SystemExit(
+            "--server must be an https:// address: over plain http:// anyone on the network could change "
+            "the plan. Use --allow-insecure-http only on a network you trust."
+        )
+    return url.rstrip("/")
 
 
 def default_state_path() -> Path:
@@ -113,9 +174,7 @@ class Clock:
 class Agent:
     def __init__(self, args: argparse.Namespace) -> None:
         self.args = args
-        self.server = args.server.rstrip("/")
-        if not self.server.startswith(("http://", "https://")):
-            raise SystemExit("--server must be an http:// or https:// address")
+        self.server = check_server_url(args.server, allow_insecure_http=args.allow_insecure_http)
         self.state_path = Path(args.state) if args.state else default_state_path()
         self.state = self._load()
         self.clock = Clock()
@@ -271,14 +330,10 @@ class Agent:
             return
         try:
             if sys.platform.startswith("win"):
-                script = (
-                    "$w = New-Object -ComObject WScript.Shell; "
-                    f"$w.Popup({json.dumps(message)}, 60, {json.dumps(title)}, 48) | Out-Null"
-                )
-                subprocess.Popen(["powershell", "-NoProfile", "-WindowStyle", "Hidden", "-Command", script])
+                argv, env = windows_popup_command(title, message)
+                subprocess.Popen(argv, env=env)
             elif sys.platform == "darwin":
-                script = f"display notification {json.dumps(message)} with title {json.dumps(title)}"
-                subprocess.Popen(["osascript", "-e", script])
+                subprocess.Popen(mac_notify_command(title, message))
             else:
                 subprocess.Popen(["notify-send", "-u", "critical", "-a", "Dasan", title, message])
         except OSError:
@@ -402,6 +457,11 @@ def build_parser() -> argparse.ArgumentParser:
         description="Dasan PC agent: shutdown warnings and the end-of-day PC shutdown."
     )
     p.add_argument("--server", required=True, help="Dasan address, e.g. https://dasan.example")
+    p.add_argument(
+        "--allow-insecure-http",
+        action="store_true",
+        help="accept a plain http:// server that is not this PC (only on a network you trust)",
+    )
     p.add_argument("--register", metavar="TOKEN", help="one-time device token from the web page 'My PC'")
     p.add_argument("--state", help="state file (default: per-user application data folder)")
     p.add_argument("--poll", type=float, default=60.0, help="seconds between plan polls (default 60)")

@@ -89,11 +89,15 @@ def test_limit_bounds_the_results(as_user, manual):
 
 
 @pytest.mark.parametrize("who", ["agent_a", "manager_b"])
-def test_a_client_the_caller_cannot_see_is_403_without_results(as_user, manual, who):
+def test_a_client_the_caller_cannot_see_answers_like_one_that_does_not_exist(as_user, manual, who):
+    """No existence oracle (issue 18): another team's client and a made-up slug get the same 400."""
     slug = "nuri-telecom" if who == "agent_a" else "hanbit-card"
-    response = as_user(manual[who]).get(URL, {"q": "요금제 분실", "client": slug})
-    assert response.status_code == HTTPStatus.FORBIDDEN
-    assert "results" not in response.json()
+    c = as_user(manual[who])
+    hidden = c.get(URL, {"q": "요금제 분실", "client": slug})
+    unknown = c.get(URL, {"q": "요금제 분실", "client": "no-such-client"})
+    assert hidden.status_code == unknown.status_code == HTTPStatus.BAD_REQUEST
+    assert hidden.json()["client"] == [m.replace("no-such-client", slug) for m in unknown.json()["client"]]
+    assert "results" not in hidden.json()
     assert not SearchLog.objects.exists()
 
 
