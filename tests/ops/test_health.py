@@ -131,11 +131,12 @@ def test_ready_names_the_cache_down(client, clock, monkeypatch):
 @pytest.mark.django_db
 def test_ready_names_the_broker_down_and_remembers_the_check_for_a_few_seconds(client, clock, settings):
     all_up(seoul(MONDAY, 17, 0))
+    working = settings.CELERY_BROKER_URL  # the suite's own broker (filesystem, or Redis in CI)
     settings.CELERY_BROKER_URL = "redis://127.0.0.1:1/0"  # nothing listens on port 1
     response = client.get("/health/ready")
     assert response.status_code == HTTPStatus.SERVICE_UNAVAILABLE
     assert response.json()["broker"] == "down"
-    settings.CELERY_BROKER_URL = "filesystem://"
+    settings.CELERY_BROKER_URL = working
     assert client.get("/health/ready").json()["broker"] == "down"  # remembered: no new probe yet
     selectors.forget_broker_state()
     assert client.get("/health/ready").json()["broker"] == "ok"
