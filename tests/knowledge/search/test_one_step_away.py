@@ -50,7 +50,9 @@ def test_the_header_search_opens_results_for_the_users_client(as_user, manual):
     response = as_user(manual["agent_a"]).get(reverse("knowledge:search"), {"q": "카드 분실"})
     assert response.status_code == HTTPStatus.OK
     assert response.context["client"] == manual["client_a"]
-    assert [h.title for h in response.context["result"].hits][:1] == ["카드 분실 신고"]
+    # the articles holding both words come first (their order is the backend's to decide)
+    top = {h.title for h in response.context["result"].hits[:3]}
+    assert top == {"카드 분실 신고", "해외에서 카드 분실", "분실 카드 재발급"}
 
 
 def test_call_mode_is_active_in_the_navigation_on_its_page_only(as_user, manual):
