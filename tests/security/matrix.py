@@ -108,7 +108,7 @@ ROUTES: dict[str, tuple] = {
     "api-knowledge-search": (
         GET,
         _no_args,
-        (401, 200, 403, 403, 200, 200),
+        (401, 200, 400, 400, 200, 200),  # another team's client: the same 400 as an unknown slug
         lambda w: {"client": w.client_a.slug, "q": "분실"},
     ),
     "api-calls-records": (
@@ -246,7 +246,7 @@ ROUTES: dict[str, tuple] = {
         POST,
         lambda w: (w.draft.pk, "publish"),
         (LOGIN, 403, 404, 404, DONE, DONE),
-        lambda w: {"comment": "검토 완료"},
+        lambda w: {"comment": "검토 완료", "version": w.draft.edit_version},  # the version reviewed
     ),
     "knowledge:attachment": (GET, pk("attachment"), CLIENT_A),
     "knowledge:attachment_delete": (POST, pk("attachment"), (LOGIN, 403, 404, 404, DONE, DONE)),
