@@ -48,6 +48,8 @@ KINDS: dict[str, tuple[int, set[str]]] = {
             "knowledge:attachment_delete",
             "reports:build",
             "reports:regenerate",
+            "api-calls-imports",
+            "api-calls-mining-runs",
         },
     ),
     # Deciding a request, one's own included: nobody decides their own.
@@ -77,6 +79,8 @@ KINDS: dict[str, tuple[int, set[str]]] = {
             "wellbeing:days_off",
             "wellbeing:day_off_delete",
             "reports:company",
+            "ops:status",
+            "ops:status_panel",
         },
     ),
     # Objects agents never see: call-data import jobs (with customers' raw numbers), others' delegations.
@@ -86,6 +90,8 @@ KINDS: dict[str, tuple[int, set[str]]] = {
             "knowledge:calls_job",
             "knowledge:calls_job_progress",
             "knowledge:calls_job_errors",
+            "api-calls-import",
+            "api-calls-mining-run",
             "wellbeing:delegation_end",
         },
     ),
