@@ -154,6 +154,7 @@ ACCOUNT_RATE_LIMITS = {
 }
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Dasan"
+MFA_ADAPTER = "accounts.adapters.MFAAdapter"
 # Roles that must have TOTP before they can use anything but the MFA set-up pages.
 DASAN_MFA_REQUIRED_ROLES = env.list("DASAN_MFA_REQUIRED_ROLES", default=["manager", "admin"])
 SOCIALACCOUNT_ONLY = False

@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from accounts import mfa_views
 from accounts import views as account_views
 
 # The admin site signs in through allauth (MFA, rate limits) and is for admins only.
@@ -18,6 +19,14 @@ admin.site.site_header = "Dasan"
 
 urlpatterns = [
     path("", account_views.home, name="home"),
+    # allauth's MFA pages that the first sign-in walks through, with the way back to where one was going.
+    path("accounts/2fa/totp/activate/", mfa_views.activate_totp, name="mfa_activate_totp"),
+    path("accounts/2fa/recovery-codes/", mfa_views.view_recovery_codes, name="mfa_view_recovery_codes"),
+    path(
+        "accounts/2fa/recovery-codes/download/",
+        mfa_views.download_recovery_codes,
+        name="mfa_download_recovery_codes",
+    ),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -35,6 +35,11 @@
     });
   });
 
+  // <button data-print> prints the page (recovery codes).
+  document.addEventListener("click", function (event) {
+    if (event.target.closest("[data-print]")) window.print();
+  });
+
   // <form data-confirm="..."> asks before submitting.
   document.addEventListener("submit", function (event) {
     var message = event.target.getAttribute("data-confirm");

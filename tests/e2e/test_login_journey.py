@@ -49,5 +49,5 @@ def test_login_page_with_company_sso_configured(page, settings, screenshot, db):
 
     settings.SOCIALACCOUNT_PROVIDERS = OIDC
     page.goto("/accounts/login/")
-    expect(page.get_by_role("button", name="사내 SSO(으)로 로그인")).to_be_visible()
+    expect(page.get_by_role("button", name="사내 SSO 계정으로 로그인")).to_be_visible()
     screenshot(page, "login-with-sso")
