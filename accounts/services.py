@@ -15,6 +15,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.korean import resolve_particles
+
 from .models import ApiToken, AuditEvent, ClientAssignment, ClientCompany, Notification, Role, Team, User
 from .permissions import permissions_changed
 
@@ -225,6 +227,8 @@ def notify(
 
     if isinstance(recipients, User):
         recipients = [recipients]
+    # Stored (and e-mailed) as finished Korean: {을/를} pairs picked now.
+    verb, body = resolve_particles(verb), resolve_particles(body)
     target_type = ContentType.objects.get_for_model(target) if target is not None else None
     target_id = str(target.pk) if target is not None else ""
     if not url and target is not None and hasattr(target, "get_absolute_url"):

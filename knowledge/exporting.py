@@ -6,6 +6,8 @@ import csv
 import io
 from collections.abc import Iterable
 
+from core.korean import resolve_particles
+
 from .models import Article
 
 HEADER = [
@@ -24,7 +26,11 @@ HEADER = [
 
 
 def safe_cell(value: str) -> str:
-    """Spreadsheet formula injection: a cell starting with = + - @ (or a tab/CR) is read as text."""
+    """Spreadsheet formula injection: a cell starting with = + - @ (or a tab/CR) is read as text.
+
+    Translated text also gets its Korean particles picked here ({을/를} → 을 or 를).
+    """
+    value = resolve_particles(value) if value else value
     if value and value[0] in ("=", "+", "-", "@", "\t", "\r"):
         return "'" + value
     return value
