@@ -86,8 +86,11 @@ def test_borrow_review_rate_close_and_award(new_page, login, org, screenshot):
     expect(page).to_have_url(re.compile(rf"/bookclub/results/{month:%Y-%m}/$"))
     expect(page.get_by_test_id("awards")).to_contain_text("온실을 지킨 사람들")
     expect(page.get_by_test_id("awards")).to_contain_text("도서상품권 5만 원")
-    expect(page.get_by_test_id("formula")).to_contain_text("WR")
-    expect(page.get_by_test_id("ranking")).to_contain_text("5.0000")
+    expect(page.get_by_test_id("ranking-rule")).to_contain_text("별점 5개 한 표")
+    expect(page.get_by_test_id("ranking")).to_contain_text("5.0")
+    expect(page.get_by_test_id("ranking")).not_to_contain_text("WR")
+    page.get_by_test_id("formula").locator("summary").click()
+    expect(page.get_by_test_id("scores")).to_contain_text("5.0000")
     expect(page.get_by_test_id("unread-count")).to_be_visible()
     screenshot(page, "bookclub-results")
 
