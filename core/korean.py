@@ -189,3 +189,17 @@ def format_day(value: dt.date | dt.datetime | None) -> str:
 
         value = timezone.localtime(value) if timezone.is_aware(value) else value
     return formats.date_format(value, pgettext("a day people read", "M j (D)"))
+
+
+_INITIALS = "ㄱㄲㄴㄷㄸㄹㅁㅂㅃㅅㅆㅇㅈㅉㅊㅋㅌㅍㅎ"
+
+
+def initials(text: str) -> str:
+    """The initial consonants of the Hangul syllables in `text` (김민지 → ㄱㅁㅈ); other letters are dropped."""
+    return "".join(_INITIALS[(ord(ch) - 0xAC00) // 588] for ch in text if "가" <= ch <= "힣")
+
+
+def is_initials_query(text: str) -> bool:
+    """Whether someone typed initial consonants only (ㄱㅁㅈ), the way Korean directories are searched."""
+    text = text.replace(" ", "")
+    return bool(text) and all(ch in _INITIALS for ch in text)
