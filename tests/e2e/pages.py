@@ -51,6 +51,7 @@ def pages_for(role: str, world: dict) -> list[tuple[str, str]]:
         ("my-loans", "/bookclub/loans/"),
         ("reviews", "/bookclub/reviews/"),
         ("review", f"/bookclub/reviews/{world['review'].pk}/"),
+        ("review-new", "/bookclub/reviews/new/"),
         ("wellbeing", "/wellbeing/"),
         ("overtime-new", "/wellbeing/overtime/new/"),
         ("overtime-list", "/wellbeing/overtime/"),
