@@ -7,10 +7,9 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.editor import editor_for, fill_markdown
-
 from knowledge import services
 from knowledge.models import Article, SuggestionStatus
+from tests.e2e.editor import editor_for, fill_markdown
 from tests.knowledge.factories import CategoryFactory, published_article
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -161,7 +160,9 @@ def test_manager_turns_a_search_gap_into_a_draft_and_adds_synonyms(new_page, log
     screenshot(page, "search-gaps")
     gap.get_by_role("link", name="문서 작성").click()
     expect(page.get_by_label("제목", exact=True)).to_have_value("포인트 기부")
-    fill_markdown(page, "id_answer", "고객님, 포인트는 앱의 기부 메뉴에서 1포인트 단위로 기부하실 수 있습니다.")
+    fill_markdown(
+        page, "id_answer", "고객님, 포인트는 앱의 기부 메뉴에서 1포인트 단위로 기부하실 수 있습니다."
+    )
     page.get_by_role("button", name="초안 저장").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("포인트 기부")
     assert Article.objects.get(title="포인트 기부").status == ArticleStatus.DRAFT
