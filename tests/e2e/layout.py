@@ -4,8 +4,10 @@ no tab out of reach. Returns the problems found (empty when the page is fine).""
 from __future__ import annotations
 
 LAYOUT_PROBLEMS = r"""
-() => {
-  const vw = window.innerWidth;
+(screenWidth) => {
+  // The phone's width, not innerWidth: on a mobile viewport a too-wide page widens the layout
+  // viewport and is zoomed out, so innerWidth grows with the overflow.
+  const vw = screenWidth || window.innerWidth;
   const problems = [];
   const describe = (el) => {
     const text = (el.innerText || el.value || el.getAttribute("aria-label") || "").trim().replace(/\s+/g, " ").slice(0, 40);
@@ -51,5 +53,5 @@ LAYOUT_PROBLEMS = r"""
 """
 
 
-def layout_problems(page) -> list[str]:
-    return page.evaluate(LAYOUT_PROBLEMS)
+def layout_problems(page, width: int | None = None) -> list[str]:
+    return page.evaluate(LAYOUT_PROBLEMS, width)

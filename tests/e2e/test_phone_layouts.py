@@ -28,7 +28,7 @@ def test_main_pages_fit_a_phone(new_page, login, org, screenshot, role, who):
         assert response.status == 200, (name, path, response.status)
         page.wait_for_load_state("networkidle")
         screenshot(page, f"phone-{role}-{name}")
-        problems = layout_problems(page)
+        problems = layout_problems(page, PHONE["width"])
         if problems:
             found[name] = problems
     assert not found, "\n".join(f"{name}: {p}" for name, ps in found.items() for p in ps)
