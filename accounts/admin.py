@@ -21,7 +21,7 @@ class UserAdmin(DjangoUserAdmin):
     fieldsets = (
         (None, {"fields": ("email", "password")}),
         (_("Person"), {"fields": ("name", "employee_number", "phone", "hire_date")}),
-        (_("Work"), {"fields": ("role", "team")}),
+        (_("Work"), {"fields": ("role", "team", "position", "job_title", "extension")}),
         (
             _("Permissions"),
             {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")},

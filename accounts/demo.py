@@ -84,6 +84,9 @@ def seed(stdout=None) -> list[tuple[str, str]]:
                 password=DEMO_PASSWORD,
                 employee_number=f"D{i:04d}",
                 hire_date=date(2019, 3, 2),
+                position="과장",
+                job_title="팀장",
+                extension=f"40{i:02d}",
             )
         )
         for team_name in team_names:
@@ -106,6 +109,8 @@ def seed(stdout=None) -> list[tuple[str, str]]:
                 employee_number=f"A{i:04d}",
                 phone=f"010-{1000 + i:04d}-{2000 + i:04d}",
                 hire_date=date(2021 + i % 4, 1 + i % 12, 1 + i % 27),
+                position=("사원", "주임", "대리")[i % 3],
+                extension=f"4{i:03d}",
                 clients=team_clients[team_name],
             )
         )

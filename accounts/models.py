@@ -72,6 +72,15 @@ class Team(models.Model):
         on_delete=models.SET_NULL,
         related_name="managed_teams",
     )
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("part of"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="children",
+        help_text=_("The centre or division this team belongs to, for the directory's team tree."),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -92,6 +101,15 @@ class User(AbstractBaseUser, PermissionsMixin):
         _("employee number"), max_length=20, unique=True, null=True, blank=True
     )
     phone = models.CharField(_("phone"), max_length=30, blank=True)
+    # The directory: 직급 (rank), 직책 (post), 내선번호 (desk extension), a photo.
+    position = models.CharField(
+        _("rank"), max_length=30, blank=True, help_text=_("e.g. 사원, 주임, 대리, 과장")
+    )
+    job_title = models.CharField(_("post"), max_length=30, blank=True, help_text=_("e.g. 팀장, 파트장, QA"))
+    extension = models.CharField(_("extension"), max_length=10, blank=True, db_index=True)
+    photo = models.CharField(_("photo"), max_length=100, blank=True, editable=False)
+    # The name's initial consonants (김민지 → ㄱㅁㅈ), kept in step by save() for the directory search.
+    name_initials = models.CharField(max_length=60, blank=True, editable=False, db_index=True)
     hire_date = models.DateField(_("hire date"), null=True, blank=True)
     role = models.CharField(_("role"), max_length=16, choices=Role.choices, default=Role.AGENT)
     team = models.ForeignKey(
@@ -122,6 +140,16 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def __str__(self) -> str:
         return f"{self.name} <{self.email}>"
+
+    def save(self, *args, **kwargs):
+        from core.korean import initials
+
+        initials_now = initials(self.name)
+        if initials_now != self.name_initials:
+            self.name_initials = initials_now
+            if kwargs.get("update_fields") is not None and "name" in kwargs["update_fields"]:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "name_initials"}
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("accounts:profile", args=[self.pk])

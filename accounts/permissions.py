@@ -114,6 +114,31 @@ def manages(manager, user: User) -> bool:
     return managed_users(manager).filter(pk=user.pk).exists()
 
 
+def personal_details_rule(viewer):
+    """Who sees a colleague's mobile number and today's status (재택, 휴가…): the person, their own
+    team, the people who manage them, and admins. Returns a test for one person, so a page of
+    people costs one query.
+
+    Name, photo, 직급/직책, team, e-mail and desk extension are for every member of staff.
+    """
+    if not getattr(viewer, "is_authenticated", False):
+        return lambda person: False
+    if viewer.is_admin:
+        return lambda person: True
+    managed = (
+        set(managed_users(viewer).values_list("pk", flat=True)) if viewer.role == Role.MANAGER else set()
+    )
+
+    def visible(person) -> bool:
+        return (
+            person.pk == viewer.pk
+            or (person.team_id is not None and person.team_id == viewer.team_id)
+            or person.pk in managed
+        )
+
+    return visible
+
+
 def can_manage_client(user, client: ClientCompany) -> bool:
     """Managers and admins who can see a client may curate its content (manuals, imports)."""
     return (user.is_admin or user.role == Role.MANAGER) and can_see_client(user, client)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.db import connection
-from django.db.models import IntegerField, Q, QuerySet, Subquery
+from django.db.models import Count, IntegerField, Q, QuerySet, Subquery
 from django.db.models.expressions import RawSQL
 
 from .models import ApiToken, ClientCompany, Notification, Team, User
@@ -11,21 +11,65 @@ from .permissions import visible_clients  # noqa: F401  (re-exported: the one vi
 
 
 def directory_search(*, query: str = "", team_id: int | None = None) -> QuerySet[User]:
-    """Colleagues by name, e-mail, employee number or team. Every staff member may use the directory.
-    A team's manager is found with the team, though managers are not its members."""
-    qs = User.objects.filter(is_active=True).select_related("team").prefetch_related("managed_teams")
+    """Colleagues by name, initial consonants (ㄱㅁㅈ), e-mail, employee number, team, client or
+    extension. Every staff member may use the directory. A team's manager is found with the team,
+    though managers are not its members."""
+    from core.korean import initials, is_initials_query
+
+    qs = (
+        User.objects.filter(is_active=True)
+        .select_related("team")
+        .prefetch_related("managed_teams", "clients")
+    )
     query = query.strip()
     if query:
-        qs = qs.filter(
-            Q(name__icontains=query)
-            | Q(email__icontains=query)
-            | Q(employee_number__iexact=query)
-            | Q(team__name__icontains=query)
-            | Q(managed_teams__name__icontains=query)
-        )
+        if is_initials_query(query):
+            qs = qs.filter(name_initials__contains=query.replace(" ", ""))
+        else:
+            found = (
+                Q(name__icontains=query)
+                | Q(email__icontains=query)
+                | Q(employee_number__iexact=query)
+                | Q(extension=query)
+                | Q(team__name__icontains=query)
+                | Q(managed_teams__name__icontains=query)
+                | Q(clients__name__icontains=query)
+                | Q(position__icontains=query)
+                | Q(job_title__icontains=query)
+            )
+            # Initials typed after a whole syllable (김ㅁㅈ) still find 김민지.
+            if any("ㄱ" <= ch <= "ㅎ" for ch in query):
+                found |= Q(
+                    name_initials__contains=initials(query) + "".join(c for c in query if "ㄱ" <= c <= "ㅎ")
+                )
+            qs = qs.filter(found)
     if team_id:
         qs = qs.filter(Q(team_id=team_id) | Q(managed_teams__id=team_id))
     return qs.distinct().order_by("name")
+
+
+def team_tree() -> list[dict]:
+    """Teams as a tree (centre → teams), each with its manager and number of members."""
+    teams = list(
+        Team.objects.select_related("manager").annotate(
+            size=Count("members", filter=Q(members__is_active=True))
+        )
+    )
+    children: dict[int | None, list[Team]] = {}
+    for team in teams:
+        children.setdefault(team.parent_id, []).append(team)
+
+    def branch(parent_id, seen: frozenset) -> list[dict]:
+        return [
+            {"team": t, "children": branch(t.pk, seen | {t.pk}) if t.pk not in seen else []}
+            for t in sorted(children.get(parent_id, []), key=lambda t: t.name)
+        ]
+
+    ids = {t.pk for t in teams}
+    roots = [t for t in teams if t.parent_id is None or t.parent_id not in ids]
+    return [
+        {"team": t, "children": branch(t.pk, frozenset({t.pk}))} for t in sorted(roots, key=lambda t: t.name)
+    ]
 
 
 def notifications_for(user: User) -> QuerySet[Notification]:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
+from pathlib import Path
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
@@ -14,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core import uploads
+from core.korean import resolve_particles
 from core.uploads import FileRejected, ImportRejected, RowError, RowLimit
 
 from .models import ApiToken, AuditEvent, ClientAssignment, ClientCompany, Notification, Role, Team, User
@@ -45,6 +48,9 @@ class UserSpec:
     employee_number: str | None = None
     phone: str = ""
     hire_date: date | None = None
+    position: str = ""
+    job_title: str = ""
+    extension: str = ""
 
 
 def _validate_spec(
@@ -71,6 +77,14 @@ def _validate_spec(
     unknown = sorted(set(spec.clients) - known_clients)
     if unknown:
         errors.append(_("clients: unknown client %(slugs)s") % {"slugs": ", ".join(unknown)})
+    if spec.extension and not (spec.extension.replace("-", "").isdigit() and len(spec.extension) <= 10):
+        errors.append(
+            _("extension: '%(value)s' is not an extension number (digits, up to 10)")
+            % {"value": spec.extension}
+        )
+    for label, value in (("position", spec.position), ("job_title", spec.job_title)):
+        if len(value) > 30:
+            errors.append(_("%(field)s: longer than 30 characters") % {"field": label})
     if spec.employee_number and User.objects.filter(employee_number=spec.employee_number).exists():
         errors.append(_("employee_number: %(value)s is already in use") % {"value": spec.employee_number})
     return errors
@@ -100,6 +114,9 @@ def _create_user_unchecked(spec: UserSpec) -> User:
         employee_number=spec.employee_number or None,
         phone=spec.phone,
         hire_date=spec.hire_date,
+        position=spec.position,
+        job_title=spec.job_title,
+        extension=spec.extension,
         is_staff=is_admin,
         is_superuser=is_admin,
     )
@@ -198,6 +215,9 @@ def users_import_csv(*, data: bytes, name: str = "users.csv") -> list[User]:
             employee_number=row.get("employee_number") or None,
             phone=row.get("phone", ""),
             hire_date=hire,
+            position=row.get("position", ""),
+            job_title=row.get("job_title", ""),
+            extension=row.get("extension", ""),
         )
         problems += _validate_spec(spec, known_clients=known, seen_emails=seen)
         seen.add(spec.email.lower())
@@ -226,6 +246,8 @@ def notify(
 
     if isinstance(recipients, User):
         recipients = [recipients]
+    # Stored (and e-mailed) as finished Korean: {을/를} pairs picked now.
+    verb, body = resolve_particles(verb), resolve_particles(body)
     target_type = ContentType.objects.get_for_model(target) if target is not None else None
     target_id = str(target.pk) if target is not None else ""
     if not url and target is not None and hasattr(target, "get_absolute_url"):
@@ -310,3 +332,54 @@ def api_tokens_revoke_all(*, user: User, reason: str) -> int:
             actor=None, action="api_token.revoke_all", target=user, reason=reason, data={"tokens": ids}
         )
     return len(ids)
+
+
+# --- Directory photo ----------------------------------------------------------------------------
+PHOTO_SIZE = 256  # pixels, square: the directory shows 48 px, the profile 96 px (sharp on 2× screens)
+PHOTO_MAX_BYTES = 8 * 1024 * 1024
+PHOTO_MAX_PIXELS = 40_000_000
+
+
+def user_photo_set(*, user: User, by: User, upload) -> User:
+    """Store a directory photo: any JPEG, PNG or WebP, cropped to a square and resized with Pillow.
+
+    Only the person or an admin may change it. Bad files raise ValidationError naming the field;
+    the stored photo stays as it was.
+    """
+    from django.conf import settings
+    from django.core.exceptions import PermissionDenied
+    from PIL import Image, ImageOps, UnidentifiedImageError
+
+    if by.pk != user.pk and not by.is_admin:
+        raise PermissionDenied(_("Only the person or an administrator can change this photo."))
+    if upload.size > PHOTO_MAX_BYTES:
+        raise ValidationError({"photo": _("The photo is larger than 8 MB.")})
+    try:
+        with Image.open(upload) as image:
+            if image.format not in {"JPEG", "PNG", "WEBP"}:
+                raise ValidationError({"photo": _("Use a JPEG, PNG or WebP photo.")})
+            if image.width * image.height > PHOTO_MAX_PIXELS:
+                raise ValidationError({"photo": _("The photo has too many pixels.")})
+            image = ImageOps.exif_transpose(image).convert("RGB")
+            square = ImageOps.fit(image, (PHOTO_SIZE, PHOTO_SIZE), Image.Resampling.LANCZOS)
+    except (UnidentifiedImageError, OSError, Image.DecompressionBombError) as exc:
+        raise ValidationError({"photo": _("This file is not a photo we can read.")}) from exc
+    folder = Path(settings.MEDIA_ROOT) / "accounts" / "photos"
+    folder.mkdir(parents=True, exist_ok=True)
+    name = f"{uuid.uuid4().hex}.jpg"
+    square.save(folder / name, "JPEG", quality=85, optimize=True)
+    old = user.photo
+    user.photo = name
+    user.save(update_fields=["photo"])
+    if old:
+        (folder / Path(old).name).unlink(missing_ok=True)
+    return user
+
+
+def user_photo_path(user: User) -> Path | None:
+    from django.conf import settings
+
+    if not user.photo:
+        return None
+    path = Path(settings.MEDIA_ROOT) / "accounts" / "photos" / Path(user.photo).name
+    return path if path.exists() else None

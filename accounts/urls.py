@@ -6,7 +6,9 @@ app_name = "accounts"
 
 urlpatterns = [
     path("directory/", views.directory, name="directory"),
+    path("teams/", views.team_tree, name="teams"),
     path("people/<int:pk>/", views.profile, name="profile"),
+    path("people/<int:pk>/photo/", views.photo, name="photo"),
     path("notifications/", views.notifications, name="notifications"),
     path("notifications/bell/", views.notifications_bell, name="notifications_bell"),
     path("notifications/read/", views.notifications_read, name="notifications_read"),

@@ -5,9 +5,11 @@ from allauth.account.views import EmailView as AllauthEmailView
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -15,11 +17,25 @@ from django.views.decorators.http import require_POST
 from . import dashboard, selectors, services
 from .adapters import has_company_identity
 from .models import Team, User
+from .permissions import personal_details_rule
 
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "home.html", {"widgets": dashboard.collect(request)})
+    return render(
+        request, "home.html", {"widgets": dashboard.collect(request), "today": timezone.localdate()}
+    )
+
+
+def _people_rows(request: HttpRequest, people) -> list[dict]:
+    """Each person with what this viewer may see of them: mobile number and today's status."""
+    from wellbeing.selectors import day_statuses  # the directory shows wellbeing's "today"
+
+    people = list(people)
+    rule = personal_details_rule(request.user)
+    allowed = [p for p in people if rule(p)]
+    statuses = day_statuses(users=allowed) if allowed else {}
+    return [{"person": p, "personal": p in allowed, "status": statuses.get(p.pk)} for p in people]
 
 
 @login_required
@@ -32,17 +48,60 @@ def directory(request: HttpRequest) -> HttpResponse:
     page = Paginator(selectors.directory_search(query=query, team_id=team_id), 30).get_page(
         request.GET.get("page")
     )
-    context = {"page": page, "query": query, "team_id": team_id, "teams": Team.objects.all()}
+    context = {
+        "page": page,
+        "rows": _people_rows(request, page.object_list),
+        "query": query,
+        "team_id": team_id,
+        "teams": Team.objects.all(),
+    }
     template = "accounts/_directory_results.html" if request.htmx else "accounts/directory.html"
     return render(request, template, context)
 
 
 @login_required
+def team_tree(request: HttpRequest) -> HttpResponse:
+    return render(request, "accounts/teams.html", {"tree": selectors.team_tree()})
+
+
+@login_required
 def profile(request: HttpRequest, pk: int) -> HttpResponse:
     person = get_object_or_404(User.objects.select_related("team", "team__manager"), pk=pk, is_active=True)
+    if request.method == "POST":
+        try:
+            services.user_photo_set(user=person, by=request.user, upload=request.FILES["photo"])
+        except KeyError:
+            messages.error(request, _("Choose a photo to upload."))
+        except ValidationError as exc:
+            for error in exc.message_dict.get("photo", exc.messages):
+                messages.error(request, error)
+        else:
+            messages.success(request, _("Photo updated."))
+        return redirect("accounts:profile", pk=person.pk)
+    row = _people_rows(request, [person])[0]
     return render(
-        request, "accounts/profile.html", {"person": person, "clients": person.clients.order_by("name")}
+        request,
+        "accounts/profile.html",
+        {
+            "person": person,
+            "row": row,
+            "clients": person.clients.order_by("name"),
+            "can_change_photo": request.user.pk == person.pk or request.user.is_admin,
+        },
     )
+
+
+@login_required
+def photo(request: HttpRequest, pk: int) -> HttpResponse:
+    """Directory photos live under MEDIA_ROOT, outside the web root; only signed-in staff get them."""
+    person = get_object_or_404(User, pk=pk, is_active=True)
+    path = services.user_photo_path(person)
+    if path is None:
+        raise Http404
+    response = FileResponse(path.open("rb"), content_type="image/jpeg")
+    response["Cache-Control"] = "private, max-age=86400"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 @login_required

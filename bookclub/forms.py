@@ -116,7 +116,7 @@ class ReviewForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
     body = forms.CharField(
         label=_("Review"),
-        widget=forms.Textarea(attrs={"rows": 16, "data-counter": "#review-body-count"}),
+        widget=forms.Textarea(attrs={"rows": 16, "data-counter": "#review-body-count", "data-editor": ""}),
         help_text=_("Markdown: **bold**, *italic*, > quote, - lists. HTML is removed."),
     )
 

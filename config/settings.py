@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_htmx",
     "csp",
+    "core",  # template tags only (no models): {% load korean %}
     "accounts",
     "knowledge",
     "bookclub",
@@ -65,6 +66,7 @@ MIDDLEWARE = [
     "ops.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "config.hardening.UploadSizeLimitMiddleware",  # before anything reads the body
+    "core.middleware.KoreanParticlesMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "config.middleware.IdleSessionMiddleware",
@@ -84,6 +86,7 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "config.urls"
+CSRF_FAILURE_VIEW = "config.views.csrf_failure"
 WSGI_APPLICATION = "config.wsgi.application"
 ASGI_APPLICATION = "config.asgi.application"
 
@@ -166,6 +169,7 @@ ACCOUNT_RATE_LIMITS = {
 }
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Dasan"
+MFA_ADAPTER = "accounts.adapters.MFAAdapter"
 # Roles that must have TOTP before they can use anything but the MFA set-up pages.
 DASAN_MFA_REQUIRED_ROLES = env.list("DASAN_MFA_REQUIRED_ROLES", default=["manager", "admin"])
 SOCIALACCOUNT_ONLY = False

@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from accounts import mfa_views
 from accounts import views as account_views
 
 # The admin site signs in through allauth (MFA, rate limits) and is for admins only.
@@ -20,6 +21,14 @@ urlpatterns = [
     path("", account_views.home, name="home"),
     # Before allauth's own: the e-mail page with the login identity guarded (accounts.views.EmailView).
     path("accounts/email/", account_views.email, name="account_email"),
+    # allauth's MFA pages that the first sign-in walks through, with the way back to where one was going.
+    path("accounts/2fa/totp/activate/", mfa_views.activate_totp, name="mfa_activate_totp"),
+    path("accounts/2fa/recovery-codes/", mfa_views.view_recovery_codes, name="mfa_view_recovery_codes"),
+    path(
+        "accounts/2fa/recovery-codes/download/",
+        mfa_views.download_recovery_codes,
+        name="mfa_download_recovery_codes",
+    ),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
@@ -34,16 +43,7 @@ urlpatterns = [
 ]
 
 
-def _not_found(request, exception=None):
-    """Under /api/ a 404 is JSON like every other API answer (unmatched ids included)."""
-    if request.path.startswith("/api/"):
-        from django.http import JsonResponse
-        from django.utils.translation import gettext as _
-
-        return JsonResponse({"detail": _("Not found.")}, status=404)
-    from django.views.defaults import page_not_found
-
-    return page_not_found(request, exception)
-
-
-handler404 = _not_found
+handler400 = "config.views.bad_request"
+handler403 = "config.views.permission_denied"
+handler404 = "config.views.page_not_found"
+handler500 = "config.views.server_error"

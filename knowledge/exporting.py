@@ -6,6 +6,8 @@ import csv
 import io
 from collections.abc import Iterable
 
+from core.korean import resolve_particles
+
 from .models import Article
 
 HEADER = [
@@ -31,7 +33,9 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n", "＝", "＋", "－", "�
 def safe_cell(value: str) -> str:
     """Spreadsheet formula injection: a cell that would start a formula is kept as text.
 
-    The one helper every export uses (manual export, reports, the call import's bad-rows file)."""
+    The one helper every export uses (manual export, reports, the call import's bad-rows file).
+    Translated text also gets its Korean particles picked here ({을/를} → 을 or 를)."""
+    value = resolve_particles(value) if value else value
     if value and (value[0] in FORMULA_STARTS or value.lstrip(" \u3000").startswith(FORMULA_STARTS)):
         return "'" + value
     return value

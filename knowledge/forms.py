@@ -19,7 +19,7 @@ class ArticleForm(forms.Form):
     )
     answer = forms.CharField(
         label=_("Answer script"),
-        widget=forms.Textarea(attrs={"rows": 7}),
+        widget=forms.Textarea(attrs={"rows": 7, "data-editor": ""}),
         help_text=_("What the agent says, in polite spoken Korean. Markdown is allowed."),
     )
     steps = forms.CharField(
@@ -97,7 +97,9 @@ class SuggestionForm(forms.Form):
     question = forms.CharField(
         label=_("Customer situation / question"), widget=forms.Textarea(attrs={"rows": 3}), required=False
     )
-    answer = forms.CharField(label=_("Answer script"), widget=forms.Textarea(attrs={"rows": 7}))
+    answer = forms.CharField(
+        label=_("Answer script"), widget=forms.Textarea(attrs={"rows": 7, "data-editor": ""})
+    )
     steps = forms.CharField(label=_("Steps"), widget=forms.Textarea(attrs={"rows": 5}), required=False)
     cautions = forms.CharField(
         label=_("Cautions / escalation"), widget=forms.Textarea(attrs={"rows": 3}), required=False

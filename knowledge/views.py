@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _l
 from django.views.decorators.http import require_POST
 
 from accounts.permissions import can_manage_client
+from core.http import attachment_disposition
 from core.uploads import ImportRejected
 
 from . import exporting, selectors, services
@@ -555,5 +556,8 @@ def export(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
         )
     else:
         raise Http404
-    response["Content-Disposition"] = f'attachment; filename="manual-{client.slug}-{stamp}.{fmt}"'
+    response["Content-Disposition"] = attachment_disposition(
+        _("Manual_%(client)s_%(stamp)s") % {"client": client.name, "stamp": stamp} + f".{fmt}",
+        ascii_name=f"manual-{client.slug}-{stamp}.{fmt}",
+    )
     return response

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from knowledge.exporting import safe_cell
 
-from .findings import describe, weekday_name
+from .findings import describe, section_label, weekday_name
 
 TEXT, INT, PCT, SEC, NUM = "text", "int", "pct", "sec", "num"
 
@@ -65,7 +65,7 @@ def tables(figures: dict) -> list[Table]:
             "findings",
             _("Findings"),
             [(_("Finding"), TEXT), (_("Section"), TEXT)],
-            [[describe(f), f["section"]] for f in figures["findings"]],
+            [[describe(f), section_label(f["section"])] for f in figures["findings"]],
         ),
         Table(
             "daily",

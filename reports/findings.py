@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
+from core.korean import format_duration
+
 RISING_MIN_TREND = 0.2  # +20 % against the previous period
 LONG_AHT_RATIO = 1.25  # 25 % above the client's average handle time
 RATE_CHANGE_POINTS = 0.02  # 2 percentage points
@@ -170,6 +172,22 @@ def metric_name(metric: str) -> str:
     }.get(metric, metric)
 
 
+def section_label(code: str) -> str:
+    """A finding's section in words (exports show this, never the code)."""
+    labels = {
+        "volume": _("Call volume"),
+        "rhythm": _("Days and hours"),
+        "categories": _("Categories"),
+        "topics": _("Topics"),
+        "coverage": _("Manual coverage"),
+        "quality": _("Repeat calls and transfers"),
+        "search": _("Manual searches"),
+        "feedback": _("Article feedback"),
+        "care": _("Abusive calls"),
+    }
+    return str(labels.get(code, code))
+
+
 def describe(finding: dict) -> str:
     """The sentence for one finding, in the active language."""
     p = finding["params"]
@@ -243,11 +261,5 @@ def describe(finding: dict) -> str:
 
 
 def duration(seconds: float | int) -> str:
-    """4분 35초 / 4m 35s."""
-    seconds = round(seconds or 0)
-    minutes, rest = divmod(seconds, 60)
-    if minutes and rest:
-        return _("%(m)sm %(s)ss") % {"m": minutes, "s": rest}
-    if minutes:
-        return _("%(m)sm") % {"m": minutes}
-    return _("%(s)ss") % {"s": rest}
+    """4분 35초 / 4 min 35 s (core.korean: one way of writing durations everywhere)."""
+    return format_duration(seconds)

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.permissions import can_manage_client
+from core.http import attachment_disposition
 
 from . import charts, exports, selectors, services
 from .findings import describe, weekday_name
@@ -164,8 +165,19 @@ def regenerate(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(snapshot)
 
 
-def _export_name(snapshot, ext: str) -> str:
-    return f"diagnosis-{snapshot.client.slug}-{snapshot.period_start:%Y%m%d}-{snapshot.period_end:%Y%m%d}-v{snapshot.version}.{ext}"
+def _export_disposition(snapshot, ext: str) -> str:
+    """운영진단_한빛카드_2026-11-01~2026-11-30_v2.xlsx, with an ASCII name for old clients."""
+    period = f"{snapshot.period_start:%Y-%m-%d}~{snapshot.period_end:%Y-%m-%d}"
+    name = _("Operations diagnosis_%(client)s_%(period)s_v%(version)s") % {
+        "client": snapshot.client.name,
+        "period": period,
+        "version": snapshot.version,
+    }
+    ascii_name = (
+        f"diagnosis-{snapshot.client.slug}-{snapshot.period_start:%Y%m%d}-{snapshot.period_end:%Y%m%d}"
+        f"-v{snapshot.version}.{ext}"
+    )
+    return attachment_disposition(f"{name}.{ext}", ascii_name=ascii_name)
 
 
 def _ready_or_404(request: HttpRequest, pk: int):
@@ -182,7 +194,7 @@ def export_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
         exports.to_xlsx(snapshot.figures),
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
-    response["Content-Disposition"] = f'attachment; filename="{_export_name(snapshot, "xlsx")}"'
+    response["Content-Disposition"] = _export_disposition(snapshot, "xlsx")
     return response
 
 
@@ -190,7 +202,7 @@ def export_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
 def export_csv(request: HttpRequest, pk: int) -> HttpResponse:
     snapshot = _ready_or_404(request, pk)
     response = HttpResponse(exports.to_csv(snapshot.figures), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{_export_name(snapshot, "csv")}"'
+    response["Content-Disposition"] = _export_disposition(snapshot, "csv")
     return response
 
 

@@ -3,6 +3,7 @@ from django.contrib import admin
 from . import services
 from .models import (
     AbusiveCallReport,
+    AwayDay,
     DayOff,
     Device,
     DeviceEvent,
@@ -153,3 +154,14 @@ class OvertimeReminderAdmin(admin.ModelAdmin):
 
     list_display = ["request", "sent_at"]
     list_select_related = ["request__user"]
+
+
+@admin.register(AwayDay)
+class AwayDayAdmin(admin.ModelAdmin):
+    """휴가 / 재택 days, shown as today's status in the directory."""
+
+    list_display = ["date", "user", "kind"]
+    list_filter = ["kind", "date"]
+    search_fields = ["user__name", "user__email"]
+    autocomplete_fields = ["user"]
+    date_hierarchy = "date"

@@ -527,3 +527,29 @@ class AbusiveCallReport(models.Model):
         from datetime import timedelta
 
         return self.break_started_at + timedelta(minutes=self.break_minutes)
+
+
+class AwayKind(models.TextChoices):
+    LEAVE = "leave", _("On leave")
+    REMOTE = "remote", _("Working from home")
+
+
+class AwayDay(models.Model):
+    """A day someone is on leave or works from home: the directory's 휴가 / 재택.
+
+    Only the fact is kept (no reason): the directory shows it to colleagues who may see it.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="away_days")
+    date = models.DateField(_("date"))
+    kind = models.CharField(_("kind"), max_length=16, choices=AwayKind.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-date"]
+        verbose_name = _("day away")
+        verbose_name_plural = _("days away")
+        constraints = [models.UniqueConstraint(fields=["user", "date"], name="wellbeing_away_one_per_day")]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.date} {self.get_kind_display()}"

@@ -633,3 +633,43 @@ def abusive_call_counts(
 def abuse_clients_for(user: User) -> QuerySet[ClientCompany]:
     """The clients an agent may file a report about: the ones they serve."""
     return visible_clients(user).order_by("name")
+
+
+# --- The directory's "today" ------------------------------------------------------------------
+class DayStatus:
+    WORKING = "working"
+    REMOTE = "remote"
+    LEAVE = "leave"
+    OVERTIME = "overtime"
+    OFF = "off"
+
+
+def day_statuses(*, users: Iterable[User], now: datetime | None = None) -> dict[int, str]:
+    """Where each person is now: on leave, working from home, working, on approved overtime, or off.
+
+    From days away (휴가 / 재택) and the shutdown plan (work hours and approved overtime).
+    """
+    from .models import AwayDay, AwayKind
+
+    now = timezone.localtime(now or timezone.now())
+    today = now.date()
+    users = list(users)
+    if not users:
+        return {}
+    away = dict(AwayDay.objects.filter(user__in=users, date=today).values_list("user_id", "kind"))
+    plans = shutdown_plans(users=users, dates=[today])
+    out: dict[int, str] = {}
+    for user in users:
+        plan = plans.get((user.pk, today))
+        if away.get(user.pk) == AwayKind.LEAVE:
+            out[user.pk] = DayStatus.LEAVE
+            continue
+        in_hours = bool(plan and plan.working_day and plan.start_at and plan.start_at <= now)
+        overtime = plan and plan.overtime and plan.overtime.state == RequestState.APPROVED
+        if in_hours and overtime and plan.work_end_at and plan.work_end_at <= now < plan.end_at:
+            out[user.pk] = DayStatus.OVERTIME
+        elif in_hours and plan.work_end_at and now < plan.work_end_at:
+            out[user.pk] = DayStatus.REMOTE if away.get(user.pk) == AwayKind.REMOTE else DayStatus.WORKING
+        else:
+            out[user.pk] = DayStatus.OFF
+    return out

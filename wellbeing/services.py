@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from accounts.models import ClientCompany, User
 from accounts.permissions import can_see_client
 from accounts.services import audit_record, notify
+from core.korean import format_day
 from ops import services as ops_services
 
 from . import selectors
@@ -271,7 +272,7 @@ def _check_overtime(
                     "requested + %(new)s h now); the limit is 12 h a week (52 h in all)."
                 )
                 % {
-                    "week": week[0].isoformat(),
+                    "week": format_day(week[0]),
                     "total": _hours(used + minutes),
                     "used": _hours(used),
                     "new": _hours(minutes),
@@ -285,7 +286,7 @@ def _check_overtime(
                 "end_time": _(
                     "Work in the week of %(week)s would reach %(total)s h; the limit is 52 h a week."
                 )
-                % {"week": week[0].isoformat(), "total": _hours(scheduled + used + minutes)}
+                % {"week": format_day(week[0]), "total": _hours(scheduled + used + minutes)}
             }
         )
     return {"minutes": minutes, "is_night": night, "is_holiday": holiday, "plan": plan}

@@ -35,6 +35,17 @@
     });
   });
 
+  // <button data-print> prints the page (recovery codes).
+  document.addEventListener("click", function (event) {
+    if (event.target.closest("[data-print]")) window.print();
+  });
+
+  // <button data-back> goes back one page (error pages); with no history, home.
+  document.addEventListener("click", function (event) {
+    if (!event.target.closest("[data-back]")) return;
+    if (window.history.length > 1) window.history.back(); else window.location.href = "/";
+  });
+
   // <form data-confirm="..."> asks before submitting.
   document.addEventListener("submit", function (event) {
     var message = event.target.getAttribute("data-confirm");

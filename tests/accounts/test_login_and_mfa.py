@@ -155,7 +155,7 @@ def test_login_page_offers_company_sso_only_when_configured(client, settings, db
     settings.SOCIALACCOUNT_PROVIDERS = OIDC
     settings.LANGUAGE_CODE = "ko"
     page = client.get("/accounts/login/").content.decode()
-    assert 'data-testid="sso"' in page and "사내 SSO(으)로 로그인" in page
+    assert 'data-testid="sso"' in page and "사내 SSO 계정으로 로그인" in page
     assert 'action="/accounts/oidc/company/login/?process=login"' in page
 
 

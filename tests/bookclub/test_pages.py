@@ -330,8 +330,14 @@ def test_results_page_shows_the_formula_and_numbers_after_close(as_user, club, o
     month = previous_month(current_month())
     services.month_close(month=month, now=timezone.now() + timedelta(days=40))
     page = as_user(org["agent_a"]).get(reverse("bookclub:results", args=[f"{month:%Y-%m}"])).content.decode()
-    assert "WR</var> = <var>v</var>/(<var>v</var>+<var>m</var>)" in page
-    assert "지난달 독후감" in page and "5.0000" in page
+    # The ranking in one plain sentence; the formula and its numbers folded away in <details>.
+    assert "one 5-star vote does not beat many good ones" in page
+    assert 'data-testid="formula"' in page and "<details" in page
+    folded = page.split("<details", 1)[1]
+    assert "WR</var> = <var>v</var>/(<var>v</var>+<var>m</var>)" in folded and "5.0000" in folded
+    assert "지난달 독후감" in page
+    visible = page.split("<details", 1)[0]
+    assert "WR" not in visible and "C=" not in visible
     before = as_user(org["agent_a"]).get(reverse("bookclub:results", args=[f"{current_month():%Y-%m}"]))
     assert "Not announced yet" in before.content.decode()
 

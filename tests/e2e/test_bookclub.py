@@ -13,6 +13,7 @@ from bookclub import services
 from bookclub.models import Loan, Rating
 from bookclub.months import current_month, voting_window
 from tests.bookclub.factories import MeetingFactory, PickFactory, book_with_copies
+from tests.e2e.editor import fill_markdown
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -53,8 +54,8 @@ def test_borrow_review_rate_close_and_award(new_page, login, org, screenshot):
     screenshot(page, "bookclub-home-after-borrow")
 
     page.get_by_role("link", name="독후감 쓰기").first.click()
-    page.get_by_label("제목").fill("온실을 지킨 사람들")
-    page.get_by_label("독후감", exact=True).fill(REVIEW_BODY)
+    page.get_by_label("제목", exact=True).fill("온실을 지킨 사람들")
+    fill_markdown(page, "id_body", REVIEW_BODY)  # the editor's Markdown tab: the stored format
     screenshot(page, "bookclub-write-review")
     page.get_by_role("button", name="게시하기").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("온실을 지킨 사람들")
@@ -86,8 +87,11 @@ def test_borrow_review_rate_close_and_award(new_page, login, org, screenshot):
     expect(page).to_have_url(re.compile(rf"/bookclub/results/{month:%Y-%m}/$"))
     expect(page.get_by_test_id("awards")).to_contain_text("온실을 지킨 사람들")
     expect(page.get_by_test_id("awards")).to_contain_text("도서상품권 5만 원")
-    expect(page.get_by_test_id("formula")).to_contain_text("WR")
-    expect(page.get_by_test_id("ranking")).to_contain_text("5.0000")
+    expect(page.get_by_test_id("ranking-rule")).to_contain_text("별점 5개 한 표")
+    expect(page.get_by_test_id("ranking")).to_contain_text("5.0")
+    expect(page.get_by_test_id("ranking")).not_to_contain_text("WR")
+    page.get_by_test_id("formula").locator("summary").click()
+    expect(page.get_by_test_id("scores")).to_contain_text("5.0000")
     expect(page.get_by_test_id("unread-count")).to_be_visible()
     screenshot(page, "bookclub-results")
 

@@ -21,7 +21,7 @@ def test_agent_signs_in_sees_korean_dashboard_and_switches_to_english(page, logi
     expect(page.get_by_test_id("dashboard")).to_contain_text("한빛카드")
     screenshot(page, "dashboard-ko")
 
-    page.get_by_label("계정 메뉴").click()
+    page.locator("summary.user-chip", has_text="계정 메뉴").click()
     page.get_by_role("button", name="English").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text(f"Hello, {agent.name}")
     expect(page.locator("html")).to_have_attribute("lang", "en")
@@ -49,5 +49,5 @@ def test_login_page_with_company_sso_configured(page, settings, screenshot, db):
 
     settings.SOCIALACCOUNT_PROVIDERS = OIDC
     page.goto("/accounts/login/")
-    expect(page.get_by_role("button", name="사내 SSO(으)로 로그인")).to_be_visible()
+    expect(page.get_by_role("button", name="사내 SSO 계정으로 로그인")).to_be_visible()
     screenshot(page, "login-with-sso")

@@ -9,6 +9,7 @@ from playwright.sync_api import expect
 
 from knowledge import services
 from knowledge.models import Article, SuggestionStatus
+from tests.e2e.editor import editor_for, fill_markdown
 from tests.knowledge.factories import CategoryFactory, published_article
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -52,8 +53,11 @@ def test_manager_publishes_an_agents_suggestion(new_page, login, org, manual, sc
     expect(page.locator("#answer-script")).to_contain_text("지금 바로 분실 신고를 접수해 드리겠습니다")
     screenshot(page, "manuals-article-agent")
     page.get_by_role("link", name="수정 제안").click()
-    answer = page.get_by_label("응대 스크립트")
-    answer.fill(answer.input_value() + " 귀국 후에는 가까운 지점에서 당일 재발급도 가능합니다.")
+    # The answer is edited in the WYSIWYG editor: append a sentence at the end of its text.
+    answer = editor_for(page, "id_answer").locator(".toastui-editor-ww-container [contenteditable=true]")
+    answer.click()
+    page.keyboard.press("Control+End")
+    answer.press_sequentially(" 귀국 후에는 가까운 지점에서 당일 재발급도 가능합니다.")
     page.get_by_label("변경 사유").fill("고객들이 귀국 후 당일 발급 여부를 자주 물어봅니다.")
     page.get_by_role("button", name="제안 보내기").click()
     expect(page.locator(".messages")).to_contain_text("수정 제안을 매니저에게 보냈습니다")
@@ -155,9 +159,9 @@ def test_manager_turns_a_search_gap_into_a_draft_and_adds_synonyms(new_page, log
     expect(gap).to_contain_text("3")
     screenshot(page, "search-gaps")
     gap.get_by_role("link", name="문서 작성").click()
-    expect(page.get_by_label("제목")).to_have_value("포인트 기부")
-    page.get_by_label("응대 스크립트").fill(
-        "고객님, 포인트는 앱의 기부 메뉴에서 1포인트 단위로 기부하실 수 있습니다."
+    expect(page.get_by_label("제목", exact=True)).to_have_value("포인트 기부")
+    fill_markdown(
+        page, "id_answer", "고객님, 포인트는 앱의 기부 메뉴에서 1포인트 단위로 기부하실 수 있습니다."
     )
     page.get_by_role("button", name="초안 저장").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("포인트 기부")

@@ -61,7 +61,7 @@ def test_manager_reads_and_exports_the_diagnosis(new_page, login, org, demo_repo
     with page.expect_download() as info:
         page.get_by_test_id("export-xlsx").click()
     download = info.value
-    assert download.suggested_filename.startswith("diagnosis-nuri-telecom-")
+    assert download.suggested_filename.startswith("운영진단_누리텔레콤_")  # Korean name (RFC 6266 filename*)
     book = load_workbook(io.BytesIO(Path(download.path()).read_bytes()))
     summary = {row[0]: row[1] for row in book["요약"].iter_rows(min_row=2, values_only=True)}
     assert summary["상담 건수"] == calls

@@ -148,7 +148,7 @@ def test_sentences_carry_the_numbers():
         )
         == "The manual does not cover “해외 결제”: 2 calls (33.3% of all) had no article."
     )
-    assert "7m 30s" in describe(
+    assert "7 min 30 s" in describe(
         {
             "kind": "long_topic",
             "section": "topics",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 from http import HTTPStatus
+from urllib.parse import quote
 
 import pytest
 from django.urls import reverse
@@ -183,6 +184,16 @@ def test_the_report_page_shows_charts_and_figures(snap, org, as_user, django_ass
     assert "Regenerate this report" in as_user(org["manager_a"]).get(snap.get_absolute_url()).content.decode()
 
 
+def test_exports_carry_a_korean_file_name_for_korean_readers(snap, org, as_user):
+    response = as_user(org["manager_a"]).get(
+        reverse("reports:export_csv", args=[snap.pk]), HTTP_ACCEPT_LANGUAGE="ko"
+    )
+    disposition = response["Content-Disposition"]
+    assert 'filename="diagnosis-hanbit-card-20261101-20261130-v1.csv"' in disposition  # the ASCII fallback
+    name = "운영진단_한빛카드_2026-11-01~2026-11-30_v1.csv"
+    assert "filename*=UTF-8''" + quote(name, safe="") in disposition
+
+
 def test_the_report_page_escapes_stored_text(month_data, org, as_user):
     from .factories import CallRecordFactory, kst
 
@@ -204,6 +215,8 @@ def test_xlsx_export_has_the_same_numbers(snap, org, as_user):
     assert summary["Average handle time (seconds)"] == (435.0, 233.3)
     assert summary["Repeat-contact rate"] == (0.3333, 0.0)
     assert summary["Abusive calls"] == (2, 1)
+    sections = {row[1] for row in book["Findings"].iter_rows(min_row=2, values_only=True)}
+    assert sections and not sections & {"volume", "topics", "categories", "coverage", "rhythm", "search"}
     daily = dict(book["Calls per day"].iter_rows(min_row=2, values_only=True))
     assert daily["2026-11-02"] == 3 and sum(daily.values()) == 6
     cats = {r[0]: r for r in book["Top categories"].iter_rows(min_row=2, values_only=True)}

@@ -165,6 +165,9 @@ ROUTES: dict[str, tuple] = {
     "wellbeing-device-events": (POST, _no_args, DEVICE_ONLY),
     "accounts:directory": (GET, _no_args, EVERYONE),
     "accounts:profile": (GET, pk("colleague"), EVERYONE),
+    "accounts:teams": (GET, _no_args, EVERYONE),
+    # the colleague has no photo: signed-in staff get 404, never a file
+    "accounts:photo": (GET, pk("colleague"), (LOGIN, 404, 404, 404, 404, 404)),
     "accounts:notifications": (GET, _no_args, EVERYONE),
     "accounts:notifications_bell": (GET, _no_args, EVERYONE),
     "accounts:notifications_read": (POST, _no_args, (LOGIN, DONE, DONE, DONE, DONE, DONE)),

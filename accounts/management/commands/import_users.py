@@ -9,7 +9,7 @@ from core.uploads import ImportRejected
 class Command(BaseCommand):
     help = (
         "Create users from a CSV file with columns "
-        "email,name,role[,team,clients,password,employee_number,phone,hire_date]. "
+        "email,name,role[,team,clients,password,employee_number,phone,hire_date,position,job_title,extension]. "
         "Any bad row: nothing is created."
     )
 
