@@ -89,7 +89,9 @@ def server_error(request: HttpRequest) -> HttpResponse:
     from accounts.navigation import SECTIONS
 
     sections = []
-    for _key, label, name in SECTIONS:
+    for _key, label, name, audience, _shortcut in SECTIONS:
+        if audience:  # who is signed in is unknown here (no database): only the sections for everyone
+            continue
         try:
             sections.append({"label": label, "url": reverse(name)})
         except NoReverseMatch:
