@@ -14,6 +14,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.caching import VersionedQuerySet
+
+from .caches import PERMISSIONS, USERS
+
 
 class Role(models.TextChoices):
     AGENT = "agent", _("Agent")
@@ -21,7 +25,19 @@ class Role(models.TextChoices):
     ADMIN = "admin", _("Administrator")
 
 
-class UserManager(DjangoUserManager):
+class PermissionQuerySet(VersionedQuerySet):
+    """Rows that decide who may see which client: bulk writes drop every cached answer."""
+
+    cache_versions = (PERMISSIONS,)
+
+
+class UserQuerySet(VersionedQuerySet):
+    """Bulk writes to users drop the cached signed-in users and every cached permission answer."""
+
+    cache_versions = (USERS, PERMISSIONS)
+
+
+class UserManager(DjangoUserManager.from_queryset(UserQuerySet)):
     use_in_migrations = True
 
     def _create_user(self, email, password, **extra_fields):
@@ -52,6 +68,8 @@ class ClientCompany(models.Model):
     active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
+    objects = PermissionQuerySet.as_manager()
+
     class Meta:
         ordering = ["name"]
         verbose_name = _("client company")
@@ -72,6 +90,8 @@ class Team(models.Model):
         related_name="managed_teams",
     )
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = PermissionQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -151,6 +171,8 @@ class ClientAssignment(models.Model):
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="assignments")
     client = models.ForeignKey(ClientCompany, on_delete=models.CASCADE, related_name="assignments")
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = PermissionQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("client assignment")

@@ -16,7 +16,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .models import ApiToken, AuditEvent, ClientAssignment, ClientCompany, Notification, Role, Team, User
-from .permissions import permissions_changed
 
 
 # --- Client companies and users ---------------------------------------------------------------
@@ -110,7 +109,6 @@ def _create_user_unchecked(spec: UserSpec) -> User:
         team.save(update_fields=["manager"])
     clients = ClientCompany.objects.filter(slug__in=spec.clients)
     ClientAssignment.objects.bulk_create([ClientAssignment(user=user, client=c) for c in clients])
-    permissions_changed()  # bulk_create sends no signals
     return user
 
 
@@ -120,7 +118,6 @@ def user_assign_clients(*, user: User, slugs: Iterable[str]) -> None:
     ClientAssignment.objects.bulk_create(
         [ClientAssignment(user=user, client=c) for c in clients], ignore_conflicts=True
     )
-    permissions_changed()  # bulk_create sends no signals
 
 
 @dataclass
