@@ -53,7 +53,7 @@ def test_a_bump_changes_the_version_now_and_again_on_commit(django_capture_on_co
 def test_a_cleared_cache_never_revives_an_old_entry():
     version = Version("test:v")
     answers = VersionedCache("test:answers", versions=(version,), timeout=60)
-    compute, calls = counting(["first", "second"])
+    compute, _calls = counting(["first", "second"])
     answers.get_or_compute("k", compute=compute)
     cache.delete(version.key)  # a restarted cache loses the version but, say, not the entry
     assert answers.get_or_compute("k", compute=compute) == "second"
