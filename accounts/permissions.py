@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db.models import Q, QuerySet
+from django.http import Http404
 
 from core.caching import VersionedCache
 
@@ -69,6 +70,22 @@ def visible_client_map(user) -> dict[int, ClientCompany]:
 def can_see_client(user, client: ClientCompany | int) -> bool:
     client_id = client if isinstance(client, int) else client.pk
     return client_id in visible_client_map(user)
+
+
+def visible_client_or_none(user, slug: str) -> ClientCompany | None:
+    """The client with this slug if `user` may see it, else None: for pages that offer a choice."""
+    return next((c for c in visible_client_map(user).values() if c.slug == slug), None)
+
+
+def visible_client_or_404(user, slug: str) -> ClientCompany:
+    """The client with this slug if `user` may see it, else Http404: for pages about one client.
+
+    A client the user may not see answers exactly as one that does not exist.
+    """
+    client = visible_client_or_none(user, slug)
+    if client is None:
+        raise Http404("No such client.")
+    return client
 
 
 def permissions_changed() -> None:

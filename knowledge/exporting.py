@@ -6,6 +6,8 @@ import csv
 import io
 from collections.abc import Iterable
 
+from core.exports import safe_cell
+
 from .models import Article
 
 HEADER = [
@@ -21,13 +23,6 @@ HEADER = [
     "status",
     "updated_at",
 ]
-
-
-def safe_cell(value: str) -> str:
-    """Spreadsheet formula injection: a cell starting with = + - @ (or a tab/CR) is read as text."""
-    if value and value[0] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
 
 
 def _rows(articles: Iterable[Article]):

@@ -230,3 +230,20 @@ def test_a_deleted_user_is_signed_out(org, as_user):
     org["agent_b"].delete()
     response = browser.get("/knowledge/call/")
     assert response.status_code == 302
+
+
+# --- One client-visibility helper, two named contracts -----------------------------------------
+
+
+def test_a_client_out_of_sight_is_none_or_404_by_the_helper_s_name(org):
+    from django.http import Http404
+
+    from accounts.permissions import visible_client_or_404, visible_client_or_none
+
+    agent = org["agent_a"]
+    assert visible_client_or_none(agent, org["client_a"].slug) == org["client_a"]
+    assert visible_client_or_404(agent, org["client_a"].slug) == org["client_a"]
+    for slug in (org["client_b"].slug, "no-such-client"):
+        assert visible_client_or_none(agent, slug) is None
+        with pytest.raises(Http404):
+            visible_client_or_404(agent, slug)
