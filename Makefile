@@ -45,6 +45,7 @@ test-fast: install
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/djlint templates --lint
 
 ## messages: refresh the .po files from the code, fill Korean from locale/ko/*.json, compile (needs gettext)
 messages: install

@@ -1,10 +1,11 @@
 """Authentication backends that read the signed-in user from the shared cache.
 
 Django loads the session's user from the database on every request. Here the row is kept in the
-cache for a few minutes and dropped whenever the user is saved or deleted (accounts/signals.py),
-so a deactivation, a role change or a new password (which ends other sessions through the
-session hash) counts from the next request, as before. Writes that send no signal must call
-forget_user() (none in this code base updates users in bulk).
+cache for a few minutes (core.caching) and dropped whenever the user is saved or deleted
+(accounts/signals.py), so a deactivation, a role change or a new password (which ends other
+sessions through the session hash) counts from the next request, as before. Writes that send no
+signal (User.objects...update(), bulk_update(), delete()) bump the users version instead
+(accounts.models.UserQuerySet): no caller has to remember anything.
 """
 
 from __future__ import annotations
@@ -12,30 +13,26 @@ from __future__ import annotations
 from allauth.account.auth_backends import AuthenticationBackend as AllauthBackend
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend as DjangoModelBackend
-from django.core.cache import cache
-from django.db import transaction
+
+from core.caching import VersionedCache
+
+from .caches import USERS
 
 USER_CACHE_SECONDS = 300
-
-
-def _key(user_id) -> str:
-    return f"accounts:user:{user_id}"
+_users = VersionedCache("accounts:user", versions=(USERS,), timeout=USER_CACHE_SECONDS)
 
 
 def forget_user(user_id) -> None:
-    cache.delete(_key(user_id))
-    # Once more after commit: a request that read the old row meanwhile may have cached it.
-    transaction.on_commit(lambda: cache.delete(_key(user_id)))
+    """Drop one cached user (a single row changed: cheaper than bumping everyone's)."""
+    _users.forget(user_id)
 
 
 class _CachedUser:
     def get_user(self, user_id):
-        user = cache.get(_key(user_id))
+        # super().get_user gives None when missing or inactive: nothing is stored then.
+        user = _users.get_or_compute(user_id, compute=lambda: super(_CachedUser, self).get_user(user_id))
         if user is None:
-            user = super().get_user(user_id)  # None when missing or inactive
-            if user is None:
-                return None
-            cache.set(_key(user_id), user, USER_CACHE_SECONDS)
+            return None
         return user if self.user_can_authenticate(user) else None
 
 

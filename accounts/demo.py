@@ -8,7 +8,6 @@ from django.db import transaction
 
 from . import services
 from .models import ClientCompany, Role, Team, User
-from .permissions import permissions_changed
 
 DEMO_PASSWORD = "dasan-demo-2026"  # noqa: S105 (printed for the demo on purpose)
 
@@ -91,7 +90,6 @@ def seed(stdout=None) -> list[tuple[str, str]]:
         )
         for team_name in team_names:
             Team.objects.filter(pk=teams[team_name].pk).update(manager=manager)
-            permissions_changed()  # update() sends no signals
         logins.append((email, "manager"))
     team_names = list(teams)
     for i, name in enumerate(AGENT_NAMES, start=1):

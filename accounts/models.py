@@ -15,6 +15,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.caching import VersionedQuerySet
+
+from .caches import PERMISSIONS, USERS
+
 
 class Role(models.TextChoices):
     AGENT = "agent", _("Agent")
@@ -22,7 +26,19 @@ class Role(models.TextChoices):
     ADMIN = "admin", _("Administrator")
 
 
-class UserManager(DjangoUserManager):
+class PermissionQuerySet(VersionedQuerySet):
+    """Rows that decide who may see which client: bulk writes drop every cached answer."""
+
+    cache_versions = (PERMISSIONS,)
+
+
+class UserQuerySet(VersionedQuerySet):
+    """Bulk writes to users drop the cached signed-in users and every cached permission answer."""
+
+    cache_versions = (USERS, PERMISSIONS)
+
+
+class UserManager(DjangoUserManager.from_queryset(UserQuerySet)):
     use_in_migrations = True
 
     def _create_user(self, email, password, **extra_fields):
@@ -53,6 +69,8 @@ class ClientCompany(models.Model):
     active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
+    objects = PermissionQuerySet.as_manager()
+
     class Meta:
         ordering = ["name"]
         verbose_name = _("client company")
@@ -82,6 +100,8 @@ class Team(models.Model):
         help_text=_("The centre or division this team belongs to, for the directory's team tree."),
     )
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = PermissionQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -180,6 +200,8 @@ class ClientAssignment(models.Model):
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="assignments")
     client = models.ForeignKey(ClientCompany, on_delete=models.CASCADE, related_name="assignments")
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = PermissionQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("client assignment")

@@ -8,13 +8,13 @@ Inactive clients are visible to admins only.
 
 from __future__ import annotations
 
-import uuid
-
 from django.conf import settings
-from django.core.cache import cache
-from django.db import transaction
 from django.db.models import Q, QuerySet
+from django.http import Http404
 
+from core.caching import VersionedCache
+
+from .caches import PERMISSIONS
 from .models import ClientCompany, Role, User
 
 
@@ -35,15 +35,16 @@ def _visible_from_database(user) -> QuerySet[ClientCompany]:
 
 # --- The shared answer ------------------------------------------------------------------------
 # Every request asks which clients its user may see (the search box, every page's data). The
-# answer is kept in the shared cache per user under a permission version; any change that can
-# alter anyone's answer (an assignment, a team's manager or members, a client's active flag, a
-# person's role) sets a new version before and after its transaction commits: see
-# permissions_changed() and the receivers in accounts/signals.py. The key also holds the user's
-# own role and flags, so a demoted or deactivated user never reads their old answer. Within one
-# read-only request the answer is memoised on the user (PermissionMemoMiddleware).
+# answer is kept in the shared cache per user under the permission version (core.caching), which
+# the model layer bumps on any change that can alter anyone's answer: saves and deletes of an
+# assignment, a team, a client or a person through the receivers in accounts/signals.py, and
+# update()/bulk_create()/delete() on their querysets (accounts.models.PermissionQuerySet,
+# UserQuerySet). The key also holds the user's own role and flags, so a demoted or deactivated
+# user never reads their old answer. Within one read-only request the answer is memoised on the
+# user (PermissionMemoMiddleware).
 MEMO_ATTR = "_dasan_can_see_client"
-_VERSION_KEY = "accounts:permissions:version"
 PERMISSION_CACHE_SECONDS = 600
+_answers = VersionedCache("accounts:visible", versions=(PERMISSIONS,), timeout=PERMISSION_CACHE_SECONDS)
 
 
 def visible_client_map(user) -> dict[int, ClientCompany]:
@@ -53,14 +54,14 @@ def visible_client_map(user) -> dict[int, ClientCompany]:
     memo = getattr(user, MEMO_ATTR, None)
     if memo is not None and "visible" in memo:
         return memo["visible"]
-    key = (
-        f"accounts:visible:{_version()}:{user.pk}:{user.role}:{int(user.is_superuser)}:{int(user.is_active)}"
-    )
-    clients = cache.get(key)
-    if clients is None:
+
+    def compute() -> dict[int, ClientCompany]:
         rows = ClientCompany.objects.all() if user.is_admin else _visible_from_database(user)
-        clients = {c.pk: c for c in rows.order_by("name", "pk")}
-        cache.set(key, clients, PERMISSION_CACHE_SECONDS)
+        return {c.pk: c for c in rows.order_by("name", "pk")}
+
+    clients = _answers.get_or_compute(
+        user.pk, user.role, int(user.is_superuser), int(user.is_active), compute=compute
+    )
     if memo is not None:
         memo["visible"] = clients
     return clients
@@ -71,30 +72,28 @@ def can_see_client(user, client: ClientCompany | int) -> bool:
     return client_id in visible_client_map(user)
 
 
-def permissions_changed() -> None:
-    """Who may see which client may have changed: every cached answer is dropped.
+def visible_client_or_none(user, slug: str) -> ClientCompany | None:
+    """The client with this slug if `user` may see it, else None: for pages that offer a choice."""
+    return next((c for c in visible_client_map(user).values() if c.slug == slug), None)
 
-    Called by the signal receivers for ordinary saves and deletes, and by hand after writes that
-    send no signals (bulk_create, QuerySet.update). The version changes at once (this
-    transaction's own later reads see the change) and again after commit (a request that read the
-    old rows meanwhile cached them under a version nobody asks for any more).
+
+def visible_client_or_404(user, slug: str) -> ClientCompany:
+    """The client with this slug if `user` may see it, else Http404: for pages about one client.
+
+    A client the user may not see answers exactly as one that does not exist.
     """
-    _new_version()
-    transaction.on_commit(_new_version)
+    client = visible_client_or_none(user, slug)
+    if client is None:
+        raise Http404("No such client.")
+    return client
 
 
-def _new_version() -> str:
-    version = uuid.uuid4().hex
-    cache.set(_VERSION_KEY, version, None)
-    return version
+def permissions_changed() -> None:
+    """Who may see which client may have changed, by a write the model layer cannot see (raw SQL).
 
-
-def _version() -> str:
-    version = cache.get(_VERSION_KEY)
-    if version is None:
-        cache.add(_VERSION_KEY, uuid.uuid4().hex, None)
-        version = cache.get(_VERSION_KEY)
-    return version
+    Ordinary saves, deletes and queryset writes bump the version by themselves.
+    """
+    PERMISSIONS.bump()
 
 
 def managed_users(manager) -> QuerySet[User]:

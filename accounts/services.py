@@ -20,7 +20,6 @@ from core.korean import resolve_particles
 from core.uploads import FileRejected, ImportRejected, RowError, RowLimit
 
 from .models import ApiToken, AuditEvent, ClientAssignment, ClientCompany, Notification, Role, Team, User
-from .permissions import permissions_changed
 
 
 # --- Client companies and users ---------------------------------------------------------------
@@ -128,7 +127,6 @@ def _create_user_unchecked(spec: UserSpec) -> User:
         team.save(update_fields=["manager"])
     clients = ClientCompany.objects.filter(slug__in=spec.clients)
     ClientAssignment.objects.bulk_create([ClientAssignment(user=user, client=c) for c in clients])
-    permissions_changed()  # bulk_create sends no signals
     return user
 
 
@@ -138,7 +136,6 @@ def user_assign_clients(*, user: User, slugs: Iterable[str]) -> None:
     ClientAssignment.objects.bulk_create(
         [ClientAssignment(user=user, client=c) for c in clients], ignore_conflicts=True
     )
-    permissions_changed()  # bulk_create sends no signals
 
 
 USER_COLUMNS = [

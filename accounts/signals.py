@@ -1,36 +1,28 @@
-"""Writes that can change who may see which client drop the cached answers (accounts.permissions)."""
+"""Saves and deletes that can change who may see which client, or a cached signed-in user, bump the
+cache versions (core.caching). Queryset writes that send no signal bump them in accounts.models.
+
+A user's save also ends their API tokens when it changes the password or deactivates them, and keeps
+allauth's record of the login address in step with User.email."""
 
 from __future__ import annotations
 
 from django.db.models import Q
-from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
+from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
 
+from core.caching import bump_on_save_and_delete
+
 from .backends import forget_user
+from .caches import PERMISSIONS
 from .models import ClientAssignment, ClientCompany, Team, User
-from .permissions import permissions_changed
 
 # A User save that only records a sign-in changes nobody's clients (it happens at every login).
 _HARMLESS_USER_FIELDS = frozenset({"last_login"})
-
-
-@receiver(post_save, sender=ClientAssignment)
-@receiver(post_delete, sender=ClientAssignment)
-@receiver(post_save, sender=ClientCompany)
-@receiver(post_delete, sender=ClientCompany)
-@receiver(post_save, sender=Team)
-@receiver(post_delete, sender=Team)
-def _changed(sender, **kwargs) -> None:
-    permissions_changed()
-
-
-@receiver(post_delete, sender=User)
-def _user_deleted(sender, instance, **kwargs) -> None:
-    forget_user(instance.pk)
-    permissions_changed()
-
-
 _CREDENTIAL_FIELDS = frozenset({"password", "is_active"})
+
+# Assignments also cover user.clients.add()/remove()/clear(): the through model's manager does those.
+for _model in (ClientAssignment, ClientCompany, Team):
+    bump_on_save_and_delete(_model, PERMISSIONS)
 
 
 @receiver(pre_save, sender=User)
@@ -48,6 +40,12 @@ def _user_saving(sender, instance, update_fields=None, raw=False, **kwargs) -> N
         instance._dasan_revoke_tokens = True
 
 
+@receiver(post_delete, sender=User)
+def _user_deleted(sender, instance, **kwargs) -> None:
+    forget_user(instance.pk)
+    PERMISSIONS.bump()
+
+
 @receiver(post_save, sender=User)
 def _user_saved(sender, instance, created, update_fields=None, **kwargs) -> None:
     forget_user(instance.pk)  # the signed-in user is cached (accounts.backends)
@@ -61,13 +59,7 @@ def _user_saved(sender, instance, created, update_fields=None, **kwargs) -> None
     if update_fields is None or "email" in update_fields:
         _sync_identity_address(instance)
     if created or update_fields is None or not set(update_fields) <= _HARMLESS_USER_FIELDS:
-        permissions_changed()
-
-
-@receiver(m2m_changed, sender=User.clients.through)
-def _assignments_changed(sender, action, **kwargs) -> None:
-    if action in ("post_add", "post_remove", "post_clear"):
-        permissions_changed()
+        PERMISSIONS.bump()
 
 
 def _sync_identity_address(user: User) -> None:

@@ -46,9 +46,9 @@ def _load(client, rows: int, agents) -> float:
     """COPY the generated calls in (PostgreSQL); bulk_create elsewhere. Returns seconds."""
     from django.db import connection
 
+    from core.dates import SEOUL
     from knowledge.calls.models import CallRecord
     from knowledge.calls.samples import generate
-    from reports.periods import KST
 
     started = time.perf_counter()
     labels = [a.email for a in agents]
@@ -73,13 +73,13 @@ def _load(client, rows: int, agents) -> float:
         "created_at",
         "updated_at",
     ]
-    now = datetime.now(tz=KST)
+    now = datetime.now(tz=SEOUL)
     for (since, until), count, prefix in plan:
         calls = generate(
             kind="card",
             count=count,
-            start=datetime.combine(since, clock_time(), tzinfo=KST),
-            end=datetime.combine(until, clock_time(23, 59), tzinfo=KST),
+            start=datetime.combine(since, clock_time(), tzinfo=SEOUL),
+            end=datetime.combine(until, clock_time(23, 59), tzinfo=SEOUL),
             agents=labels,
             seed=7 if prefix == "M" else 8,
             prefix=f"BR{prefix}-",

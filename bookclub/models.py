@@ -14,10 +14,9 @@ from pathlib import Path
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
-
-from accounts.reversing import reverse
 
 from .isbn import format_isbn13
 

@@ -7,37 +7,17 @@ MonthlyPick may move either end.
 
 from __future__ import annotations
 
-import re
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.utils import timezone
 
-_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
-
-
-def month_start(day: date) -> date:
-    return day.replace(day=1)
-
-
-def next_month(month: date) -> date:
-    return date(month.year + month.month // 12, month.month % 12 + 1, 1)
-
-
-def previous_month(month: date) -> date:
-    return date(month.year - (month.month == 1), (month.month - 2) % 12 + 1, 1)
-
-
-def parse_month(value: str | None) -> date | None:
-    """'2026-11' → date(2026, 11, 1); anything else → None."""
-    match = _MONTH.match((value or "").strip())
-    if not match:
-        return None
-    year, month = int(match[1]), int(match[2])
-    if not (1 <= month <= 12 and 2000 <= year <= 2100):
-        return None
-    return date(year, month, 1)
+# Month arithmetic lives in core.dates; these names stay for the book club's own modules.
+from core.dates import month_start as month_start
+from core.dates import next_month as next_month
+from core.dates import parse_month as parse_month
+from core.dates import previous_month as previous_month
 
 
 def current_month(now: datetime | None = None) -> date:

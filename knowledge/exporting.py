@@ -6,7 +6,7 @@ import csv
 import io
 from collections.abc import Iterable
 
-from core.korean import resolve_particles
+from core.exports import safe_cell
 
 from .models import Article
 
@@ -23,22 +23,6 @@ HEADER = [
     "status",
     "updated_at",
 ]
-
-
-# Characters that make a spreadsheet read a cell as a formula. Excel and LibreOffice also accept
-# the full-width forms a Korean IME types (＝＋－＠), and skip leading spaces before them.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n", "＝", "＋", "－", "＠")
-
-
-def safe_cell(value: str) -> str:
-    """Spreadsheet formula injection: a cell that would start a formula is kept as text.
-
-    The one helper every export uses (manual export, reports, the call import's bad-rows file).
-    Translated text also gets its Korean particles picked here ({을/를} → 을 or 를)."""
-    value = resolve_particles(value) if value else value
-    if value and (value[0] in FORMULA_STARTS or value.lstrip(" \u3000").startswith(FORMULA_STARTS)):
-        return "'" + value
-    return value
 
 
 def _rows(articles: Iterable[Article]):

@@ -4,11 +4,11 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import ClientCompany
-from accounts.reversing import reverse
 
 
 class Category(models.Model):

@@ -18,7 +18,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from accounts.models import ClientCompany
-from accounts.permissions import can_manage_client, visible_clients
+from accounts.permissions import can_manage_client, visible_client_or_404, visible_clients
 
 from .models import (
     Article,
@@ -42,10 +42,7 @@ def clients_for(user) -> QuerySet[ClientCompany]:
 
 
 def client_for(user, slug: str) -> ClientCompany:
-    client = visible_clients(user).filter(slug=slug).first()
-    if client is None:
-        raise Http404
-    return client
+    return visible_client_or_404(user, slug)
 
 
 def managed_clients(user) -> QuerySet[ClientCompany]:

@@ -3,10 +3,10 @@ from __future__ import annotations
 from django.utils import timezone
 
 from accounts.dashboard import Widget
+from core.dates import month_bounds, previous_month
 
 from . import selectors
 from .models import SnapshotStatus
-from .periods import previous_month
 
 
 def widgets(request) -> list[Widget]:
@@ -14,7 +14,7 @@ def widgets(request) -> list[Widget]:
     user = request.user
     if not selectors.can_see_dashboards(user):
         return []
-    since, until = previous_month(timezone.localdate())
+    since, until = month_bounds(previous_month(timezone.localdate()))
     clients = selectors.clients_for(user)
     month = list(
         selectors.snapshots_for(user)

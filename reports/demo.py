@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import ClientCompany, User
+from core.dates import SEOUL, month_bounds, previous_month
 from knowledge.calls.importers.fields import customer_key
 from knowledge.calls.models import CallRecord, MiningRun, MiningStatus
 from knowledge.calls.samples import KIND_BY_CLIENT, generate
@@ -24,7 +25,7 @@ from knowledge.models import Article, ArticleFeedback, ArticleStatus
 from knowledge.search.models import SearchLog
 
 from .models import ReportSnapshot, SnapshotStatus
-from .periods import KST, bounds, previous_month
+from .periods import bounds
 from .services import snapshot_build_now
 
 CALLS_LAST_MONTH = 2400
@@ -40,8 +41,8 @@ ZERO_RESULT_TERMS = {
 def _records(client: ClientCompany, kind: str, since, until, count: int, seed: int, agents: list[User]):
     salt = settings.CALLS_CUSTOMER_KEY_SALT.encode()
     rng = random.Random(seed)
-    start = datetime.combine(since, time(), tzinfo=KST)
-    end = datetime.combine(until, time(23, 59), tzinfo=KST)
+    start = datetime.combine(since, time(), tzinfo=SEOUL)
+    end = datetime.combine(until, time(23, 59), tzinfo=SEOUL)
     by_label = {a.employee_number or a.email: a for a in agents}
     labels = list(by_label) or None
     for call in generate(
@@ -128,8 +129,8 @@ def seed(stdout=None, slugs: list[str] | None = None) -> None:
     from knowledge.calls.services import mining_run_now
 
     today = timezone.localdate()
-    last = previous_month(today)
-    before = previous_month(last[0])
+    last = month_bounds(previous_month(today))
+    before = month_bounds(previous_month(last[0]))
     for slug, kind in KIND_BY_CLIENT.items():
         if slugs is not None and slug not in slugs:
             continue

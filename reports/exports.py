@@ -2,7 +2,7 @@
 
 Both read only the stored figures, so an export always says what the page says. Text that came
 from customers or agents (categories, topic labels, search terms, comments) goes through
-`knowledge.exporting.safe_cell`, so a cell such as "=HYPERLINK(...)" stays text in Excel.
+`core.exports.safe_cell`, so a cell such as "=HYPERLINK(...)" stays text in Excel.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
-from knowledge.exporting import safe_cell
+from core.exports import safe_cell
 
 from .findings import describe, section_label, weekday_name
 

@@ -16,13 +16,14 @@ from django.db.models import Avg, Count, F, Max, Q, QuerySet, Sum
 from django.db.models.functions import ExtractHour, Lower, Trim, TruncDate
 
 from accounts.models import ClientCompany
+from core.dates import SEOUL
 from knowledge.calls.models import CallRecord, MiningRun, MiningStatus, Topic
 from knowledge.models import ArticleFeedback
 from knowledge.search.models import SearchLog
 from wellbeing.models import AbusiveCallReport
 
 from .models import FIGURES_SCHEMA
-from .periods import KST, bounds, days, previous_period
+from .periods import bounds, days, previous_period
 
 # Handle-time buckets in seconds: [low, high), the last one open.
 AHT_BUCKETS = [(0, 60), (60, 180), (180, 300), (300, 600), (600, 1200), (1200, None)]
@@ -88,7 +89,7 @@ def _rhythm(qs: QuerySet[CallRecord], since: date, until: date) -> tuple[list[di
     per_day = dict.fromkeys(days(since, until), 0)
     grid = [[0] * 24 for _ in range(7)]
     rows = (
-        qs.annotate(day=TruncDate("started_at", tzinfo=KST), hour=ExtractHour("started_at", tzinfo=KST))
+        qs.annotate(day=TruncDate("started_at", tzinfo=SEOUL), hour=ExtractHour("started_at", tzinfo=SEOUL))
         .values("day", "hour")
         .annotate(n=Count("id"))
     )

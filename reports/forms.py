@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .periods import month_bounds, parse_month
+from core.dates import month_bounds, parse_month
 
 
 class BuildForm(forms.Form):

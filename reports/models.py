@@ -100,6 +100,6 @@ class ReportSnapshot(models.Model):
 
     @property
     def is_month(self) -> bool:
-        from .periods import month_bounds
+        from core.dates import month_bounds
 
         return month_bounds(self.period_start) == (self.period_start, self.period_end)

@@ -16,13 +16,13 @@ from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from accounts.models import ClientCompany, Role, Team, User
-from accounts.permissions import visible_clients
+from accounts.permissions import visible_client_or_none, visible_clients
 from bookclub.models import Loan, Meeting, ProposalVote, Rating, Review, ReviewStatus, Rsvp, RsvpStatus
+from core.dates import SEOUL, local_today, week_days
 from knowledge.calls import selectors as calls_selectors
 from knowledge.calls.models import CallRecord, ImportJob, ImportStatus, MiningRun, MiningStatus
 from knowledge.models import Article, ArticleSuggestion, SuggestionStatus
 from wellbeing import selectors as wb
-from wellbeing import timeutils as tu
 from wellbeing.models import (
     AbusiveCallReport,
     DeviceEvent,
@@ -31,9 +31,10 @@ from wellbeing.models import (
     OvertimeRequest,
     RequestState,
 )
+from wellbeing.timeutils import WEEK_TOTAL_CAP_MINUTES  # the 52-hour rule's cap
 
 from .models import ReportSnapshot, SnapshotStatus
-from .periods import KST, bounds
+from .periods import bounds
 
 
 # --- Diagnosis ------------------------------------------------------------------------------------
@@ -42,7 +43,7 @@ def clients_for(user) -> QuerySet[ClientCompany]:
 
 
 def client_for(user, slug: str) -> ClientCompany | None:
-    return calls_selectors.client_for(user, slug)
+    return visible_client_or_none(user, slug)
 
 
 def snapshots_for(user, *, client: ClientCompany | None = None) -> QuerySet[ReportSnapshot]:
@@ -94,7 +95,7 @@ def call_months(client: ClientCompany) -> list[date]:
     if rows["first"] is None:
         return []
 
-    first = rows["first"].astimezone(KST).date().replace(day=1)
+    first = rows["first"].astimezone(SEOUL).date().replace(day=1)
     month = timezone.localdate().replace(day=1)
     months = []
     while month >= first and len(months) < 24:
@@ -143,14 +144,14 @@ class PersonRow:
 
     @property
     def limit_ratio(self) -> int:
-        return min(100, round(100 * self.week_minutes / tu.WEEK_TOTAL_CAP_MINUTES))
+        return min(100, round(100 * self.week_minutes / WEEK_TOTAL_CAP_MINUTES))
 
     @property
     def limit_state(self) -> str:
         """ok under 48 h, warn up to 52 h, over above it."""
-        if self.week_minutes > tu.WEEK_TOTAL_CAP_MINUTES:
+        if self.week_minutes > WEEK_TOTAL_CAP_MINUTES:
             return "over"
-        if self.week_minutes >= tu.WEEK_TOTAL_CAP_MINUTES - 4 * 60:
+        if self.week_minutes >= WEEK_TOTAL_CAP_MINUTES - 4 * 60:
             return "warn"
         return "ok"
 
@@ -217,7 +218,7 @@ def dashboard_people(user: User, *, team: Team | None = None) -> QuerySet[User]:
 
 def _compliance(people: list[User], days: list[date]) -> dict[int, dict[str, int]]:
     """Shutdown compliance per person over past working days: on time, late, no report from the PC."""
-    today = tu.local_today()
+    today = local_today()
     days = [d for d in days if d < today]
     out: dict[int, dict[str, int]] = defaultdict(lambda: {"on_time": 0, "late": 0, "unreported": 0})
     if not days or not people:
@@ -235,7 +236,7 @@ def _compliance(people: list[User], days: list[date]) -> dict[int, dict[str, int
             occurred_at__lt=end,
         )
         .order_by()
-        .annotate(day=TruncDate("occurred_at", tzinfo=KST))
+        .annotate(day=TruncDate("occurred_at", tzinfo=SEOUL))
         .values("device__user_id", "day")
         .annotate(first=Min("occurred_at"))
     }
@@ -266,7 +267,7 @@ def people_rows(people: list[User], *, month: date, today: date | None = None) -
     """One row per person: hours, shutdown, requests, care, book club and knowledge for a month.
 
     A fixed number of grouped queries whatever the number of people."""
-    today = today or tu.local_today()
+    today = today or local_today()
     month_start, month_end = month, (month + timedelta(days=32)).replace(day=1) - timedelta(days=1)
     start, end = bounds(month_start, month_end)
     ids = [p.pk for p in people]
@@ -275,7 +276,7 @@ def people_rows(people: list[User], *, month: date, today: date | None = None) -
         return []
 
     # The week: the current one, or the month's last week for a past month.
-    week = tu.week_days(min(today, month_end))
+    week = week_days(min(today, month_end))
     plans = wb.shutdown_plans(users=people, dates=week)
     for (uid, _day), plan in plans.items():
         row = rows[uid]

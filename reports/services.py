@@ -15,11 +15,12 @@ from django.utils.translation import gettext as _
 from accounts.models import ClientCompany, Role, User
 from accounts.permissions import can_manage_client
 from accounts.services import audit_record, notify
+from core.dates import month_bounds, previous_month
 from knowledge.calls.models import CallRecord
 
 from . import figures as figures_module
 from .models import FIGURES_SCHEMA, ReportSnapshot, SnapshotStatus, SnapshotTrigger
-from .periods import MAX_DAYS, bounds, previous_month
+from .periods import MAX_DAYS, bounds
 
 log = logging.getLogger(__name__)
 
@@ -251,7 +252,7 @@ def monthly_reports_build(*, today: date | None = None) -> list[ReportSnapshot]:
     Idempotent: the snapshot row (unique per client and period) is claimed first, so a second or late
     run queues nothing twice; a run after downtime still builds the month that was missed."""
     today = today or timezone.localdate()
-    since, until = previous_month(today)
+    since, until = month_bounds(previous_month(today))
     start, end = bounds(since, until)
     with_calls = CallRecord.objects.filter(started_at__gte=start, started_at__lt=end).values("client_id")
     queued = []

@@ -15,12 +15,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.permissions import can_manage_client
+from core.dates import month_bounds, parse_month, previous_month
 from core.http import attachment_disposition
 
 from . import charts, exports, selectors, services
 from .findings import describe, weekday_name
 from .forms import BuildForm, RegenerateForm
-from .periods import month_bounds, parse_month, previous_month
 
 
 def _client_or_404(request: HttpRequest, slug: str):
@@ -41,7 +41,7 @@ def _snapshot_or_404(request: HttpRequest, pk: int):
 def home(request: HttpRequest) -> HttpResponse:
     clients = list(selectors.clients_for(request.user))
     latest = selectors.latest_snapshots(request.user)
-    last_month = previous_month(timezone.localdate())
+    last_month = month_bounds(previous_month(timezone.localdate()))
     context = {
         "rows": [(c, latest.get(c.pk)) for c in clients],
         "last_month": last_month[0],
@@ -58,7 +58,7 @@ def client(request: HttpRequest, slug: str) -> HttpResponse:
     snapshots = list(selectors.snapshots_for(request.user, client=client).defer("figures"))
     built = {(s.period_start, s.period_end): s for s in snapshots}
     months = [(m, built.get(month_bounds(m))) for m in selectors.call_months(client)]
-    last = previous_month(timezone.localdate())[0]
+    last = previous_month(timezone.localdate())
     form = BuildForm(initial={"month": f"{last:%Y-%m}"})
     context = {
         "client": client,
@@ -217,7 +217,7 @@ def _require_dashboards(request: HttpRequest) -> None:
 
 
 def _months_around(month: date) -> dict:
-    prev = previous_month(month)[0]
+    prev = previous_month(month)
     nxt = month_bounds(month)[1].toordinal() + 1
     nxt = date.fromordinal(nxt)
     this = timezone.localdate().replace(day=1)

@@ -17,11 +17,11 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Coalesce
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import ClientCompany, Team
-from accounts.reversing import reverse
 
 DEFAULT_WEEKDAYS = [0, 1, 2, 3, 4]  # Monday..Friday
 DEFAULT_OFFSETS = [30, 10, 5, 1]

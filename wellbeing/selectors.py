@@ -1,7 +1,8 @@
 """Reads for wellbeing, already filtered by what the asking user may see.
 
-`shutdown_plans` is the one place that computes shutdown plans: the pages, the API, the notice
-dispatcher, the compliance view and the PC agent endpoint all call it.
+`shutdown_plans` is the one place that reads the inputs of shutdown plans (the rule itself is the
+pure `plans.plan_for_day`): the pages, the API, the notice dispatcher, the compliance view and the
+PC agent endpoint all call it.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 
 from django.db import connection
-from django.db.models import Count, Max, Q, QuerySet
+from django.db.models import Count, Exists, Max, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from accounts.models import ClientCompany, Role, Team, User
@@ -36,56 +37,14 @@ from .models import (
     WellbeingProfile,
     WorkSchedule,
 )
+from .plans import ShutdownPlan, plan_for_day
 
 SILENT_AFTER = timedelta(minutes=10)
 
 
 # --- Shutdown plans ---------------------------------------------------------------------------
-@dataclass(frozen=True)
-class ShutdownPlan:
-    user_id: int
-    date: date
-    working_day: bool
-    day_kind: str  # "workday" | "weekend" | "holiday" | "day_off"
-    day_name: str
-    start_at: datetime | None
-    end_at: datetime | None  # end of work, approved overtime included
-    work_end_at: datetime | None  # the scheduled end, without overtime
-    base_shutdown_at: datetime | None  # the shutdown without overtime
-    shutdown_at: datetime | None  # None: no shutdown enforced on this day
-    notice_offsets: tuple[int, ...]
-    grace_minutes: int
-    version: int
-    source: str  # "policy" | "schedule" | "flexible" | "overtime"
-    scheduled_minutes: int  # net work time without overtime
-    break_minutes: int
-    overtime: OvertimeRequest | None = None  # the active (submitted or approved) request, if any
-    flexible: FlexibleScheduleRequest | None = None
-
-    @property
-    def notices_at(self) -> list[tuple[int, datetime]]:
-        """(minutes before, when) for each notice, earliest first."""
-        if self.shutdown_at is None:
-            return []
-        return [(m, self.shutdown_at - timedelta(minutes=m)) for m in self.notice_offsets]
-
-    @property
-    def approved_overtime(self) -> OvertimeRequest | None:
-        if self.overtime is not None and self.overtime.state == RequestState.APPROVED:
-            return self.overtime
-        return None
-
-
 def default_policy() -> ShutdownPolicy:
     return ShutdownPolicy()
-
-
-def _offsets(raw) -> tuple[int, ...]:
-    try:
-        values = {int(v) for v in raw or [] if int(v) > 0}
-    except (TypeError, ValueError):
-        values = set()
-    return tuple(sorted(values, reverse=True))
 
 
 def shutdown_plans(*, users: Iterable[User], dates: Iterable[date]) -> dict[tuple[int, date], ShutdownPlan]:
@@ -105,7 +64,7 @@ def shutdown_plans(*, users: Iterable[User], dates: Iterable[date]) -> dict[tupl
     if found is not None and first == last:
         days_off = {first: found["day_off"]} if found["day_off"] is not None else {}
     elif found is None or found["has_day_off"]:
-        days_off = dict(DayOff.objects.filter(date__range=(first, last)).values_list("date", "name"))
+        days_off = dict(_days_off(first, last).values_list("date", "name"))
     else:
         days_off = {}
     schedules = {}
@@ -123,7 +82,8 @@ def shutdown_plans(*, users: Iterable[User], dates: Iterable[date]) -> dict[tupl
     elif found is None or found["has_version"]:
         versions = {
             (row["user_id"], row["date"]): row["v"]
-            for row in PlanVersion.objects.filter(user_id__in=ids, date__range=(first, last))
+            for row in _plan_versions(first, last)
+            .filter(user_id__in=ids)
             .values("user_id", "date")
             .annotate(v=Max("version"))
         }
@@ -134,7 +94,7 @@ def shutdown_plans(*, users: Iterable[User], dates: Iterable[date]) -> dict[tupl
     for user in users:
         policy = policies.get(user.team_id) or fallback
         for day in dates:
-            plans[(user.pk, day)] = _plan(
+            plans[(user.pk, day)] = plan_for_day(
                 user=user,
                 day=day,
                 policy=policy,
@@ -157,123 +117,78 @@ def _active_overtime(first: date, last: date) -> QuerySet[OvertimeRequest]:
     return OvertimeRequest.objects.filter(date__range=(first, last), state__in=ACTIVE_STATES)
 
 
+def _days_off(first: date, last: date) -> QuerySet[DayOff]:
+    return DayOff.objects.filter(date__range=(first, last))
+
+
+def _plan_versions(first: date, last: date) -> QuerySet[PlanVersion]:
+    return PlanVersion.objects.filter(date__range=(first, last))
+
+
 def _probe_person(user_id: int, first: date, last: date) -> dict:
     """Which plan inputs one person has between two dates, in one query: whether they have a
     personal schedule, an approved flexible schedule, active overtime and stored plan versions,
     whether there is a company day off, and for the first day the day off's name and the plan
-    version themselves.
+    version themselves. Tests compare one person's plans with their plans among many.
 
-    Plain SQL on purpose: the same probe through the ORM (five correlated subqueries) cost more
-    Python time to build than the four queries it saves. The conditions are those of
-    `_approved_flexible`, `_active_overtime` and the version and day-off reads in shutdown_plans;
-    tests compare one person's plans with their plans among many."""
-    ops = connection.ops
-    day, since, until = (ops.adapt_datefield_value(d) for d in (first, first, last))
-    uid = user_id
-    params = [
-        uid,
-        *(uid, RequestState.APPROVED.value, until, since),
-        *(uid, since, until, *(state.value for state in ACTIVE_STATES)),
-        *(uid, since, until),
-        *(uid, day),
-        day,
-        *(since, until),
-    ]
+    The query is the ORM's, built from the querysets shutdown_plans reads (the conditions are
+    stated once), but compiled once per process: building seven subqueries through the ORM cost
+    about 3 ms of Python per call, against 0.04 ms for running the remembered SQL."""
+    sql, slots = _probe_sql()
+    adapt = connection.ops.adapt_datefield_value
+    values = {"user": user_id, "first": adapt(first), "last": adapt(last)}
+    params = [values.get(slot, constant) for slot, constant in slots]
     with connection.cursor() as cursor:
-        cursor.execute(_probe_sql(), params)
-        schedule, flexible, overtime, versions, version, day_off, days_off = cursor.fetchone()
-    return {
-        "has_schedule": bool(schedule),
-        "has_flexible": bool(flexible),
-        "has_overtime": bool(overtime),
-        "has_version": bool(versions),
-        "version": version,
-        "day_off": day_off,
-        "has_day_off": bool(days_off),
-    }
+        cursor.execute(sql, params)
+        row = dict(zip((c[0] for c in cursor.description), cursor.fetchone(), strict=True))
+    return {name: bool(value) if name.startswith("has_") else value for name, value in row.items()}
+
+
+# Stand-ins compiled into the remembered SQL, then swapped for the caller's values by position.
+_PROBE_USER, _PROBE_FIRST, _PROBE_LAST = -914_207_331, date(1901, 2, 3), date(1902, 3, 4)
+
+
+def _probe_queryset(user_id: int, first: date, last: date) -> QuerySet:
+    return (
+        User.objects.filter(pk=user_id)
+        .annotate(
+            has_schedule=Exists(WorkSchedule.objects.filter(user_id=user_id)),
+            has_flexible=Exists(_approved_flexible(first, last).filter(user_id=user_id)),
+            has_overtime=Exists(_active_overtime(first, last).filter(user_id=user_id)),
+            has_version=Exists(_plan_versions(first, last).filter(user_id=user_id)),
+            version=Subquery(
+                _plan_versions(first, first)
+                .filter(user_id=user_id)
+                .order_by("-version")
+                .values("version")[:1]
+            ),
+            day_off=Subquery(_days_off(first, first).values("name")[:1]),
+            has_day_off=Exists(_days_off(first, last)),
+        )
+        .values(
+            "has_schedule",
+            "has_flexible",
+            "has_overtime",
+            "has_version",
+            "version",
+            "day_off",
+            "has_day_off",
+        )
+    )
 
 
 @lru_cache(maxsize=1)
-def _probe_sql() -> str:
-    q = connection.ops.quote_name
-
-    def table(model) -> str:
-        return q(model._meta.db_table)
-
-    def col(model, name: str) -> str:
-        return q(model._meta.get_field(name).column)
-
-    ws, fx, ot, pv, off = WorkSchedule, FlexibleScheduleRequest, OvertimeRequest, PlanVersion, DayOff
-    states = ", ".join(["%s"] * len(ACTIVE_STATES))
-    # Only quoted table and column names from the models go into the text; values are parameters.
-    return (
-        f"SELECT EXISTS(SELECT 1 FROM {table(ws)} WHERE {col(ws, 'user')} = %s), "  # noqa: S608
-        f"EXISTS(SELECT 1 FROM {table(fx)} WHERE {col(fx, 'user')} = %s AND {col(fx, 'state')} = %s"
-        f" AND {col(fx, 'start_date')} <= %s AND {col(fx, 'end_date')} >= %s), "
-        f"EXISTS(SELECT 1 FROM {table(ot)} WHERE {col(ot, 'user')} = %s AND {col(ot, 'date')} >= %s"
-        f" AND {col(ot, 'date')} <= %s AND {col(ot, 'state')} IN ({states})), "
-        f"EXISTS(SELECT 1 FROM {table(pv)} WHERE {col(pv, 'user')} = %s AND {col(pv, 'date')} >= %s"
-        f" AND {col(pv, 'date')} <= %s), "
-        f"(SELECT MAX({col(pv, 'version')}) FROM {table(pv)} WHERE {col(pv, 'user')} = %s"
-        f" AND {col(pv, 'date')} = %s), "
-        f"(SELECT {col(off, 'name')} FROM {table(off)} WHERE {col(off, 'date')} = %s), "
-        f"EXISTS(SELECT 1 FROM {table(off)} WHERE {col(off, 'date')} >= %s AND {col(off, 'date')} <= %s)"
-    )
-
-
-def _plan(*, user, day, policy, schedule, flexible, overtime, day_off, version) -> ShutdownPlan:
-    weekdays = schedule.weekdays if schedule else policy.weekdays
-    start, end, brk, source = policy.work_start, policy.work_end, policy.break_minutes, "policy"
-    if schedule:
-        start, end, brk, source = schedule.start_time, schedule.end_time, schedule.break_minutes, "schedule"
-    if flexible:
-        start, end, source = flexible.start_time, flexible.end_time, "flexible"
-        weekdays = flexible.weekdays
-    holiday = tu.holiday_name(day)
-    if day_off:
-        kind, name = "day_off", day_off
-    elif holiday:
-        kind, name = "holiday", holiday
-    elif day.weekday() not in weekdays:
-        kind, name = "weekend", ""
-    else:
-        kind, name = "workday", ""
-    working = kind == "workday"
-    # The slack between the end of work and the shutdown follows the schedule: a 16:00 end
-    # under an 18:00/18:30 policy shuts down at 16:30.
-    slack = timedelta(minutes=tu.minutes_between(policy.work_end, policy.shutdown_time))
-    base_shutdown = tu.at(day, end) + slack if working else None
-    shutdown, end_at, start_at = (
-        base_shutdown,
-        tu.at(day, end) if working else None,
-        tu.at(day, start) if working else None,
-    )
-    if overtime is not None and overtime.state == RequestState.APPROVED:
-        shutdown = end_at = tu.at(day, overtime.end_time)
-        if not working and overtime.start_time:
-            start_at = tu.at(day, overtime.start_time)
-        source = "overtime"
-    scheduled = tu.net_work_minutes(tu.minutes_between(start, end), planned_break=brk) if working else 0
-    return ShutdownPlan(
-        user_id=user.pk,
-        date=day,
-        working_day=working,
-        day_kind=kind,
-        day_name=name,
-        start_at=start_at,
-        end_at=end_at,
-        work_end_at=tu.at(day, end) if working else None,
-        base_shutdown_at=base_shutdown,
-        shutdown_at=shutdown,
-        notice_offsets=_offsets(policy.notice_offsets),
-        grace_minutes=policy.grace_minutes,
-        version=version,
-        source=source,
-        scheduled_minutes=scheduled,
-        break_minutes=brk,
-        overtime=overtime,
-        flexible=flexible,
-    )
+def _probe_sql() -> tuple[str, tuple[tuple[str, object], ...]]:
+    """The probe's SQL and, per parameter, which caller value goes there ("user", "first",
+    "last") or the constant the ORM put there (a request state)."""
+    sql, params = _probe_queryset(_PROBE_USER, _PROBE_FIRST, _PROBE_LAST).query.sql_with_params()
+    adapt = connection.ops.adapt_datefield_value
+    stand_ins = {"user": _PROBE_USER, "first": adapt(_PROBE_FIRST), "last": adapt(_PROBE_LAST)}
+    slots = []
+    for value in params:
+        slot = next((name for name, stand_in in stand_ins.items() if value == stand_in), "")
+        slots.append((slot, value))
+    return sql, tuple(slots)
 
 
 def shutdown_plan(*, user: User, on: date | None = None) -> ShutdownPlan:

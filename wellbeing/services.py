@@ -44,8 +44,8 @@ from .models import (
     ShutdownPolicy,
     Transition,
 )
+from .plans import ShutdownPlan, due_offset
 
-LATE_SHUTDOWN_LIMIT = timedelta(minutes=15)
 REMINDER_BEFORE = timedelta(minutes=10)
 MAX_DAYS_AHEAD = 31
 MAX_DAYS_POST_HOC = 7
@@ -673,18 +673,7 @@ def flexible_cancel(*, request_id: int, by: User) -> FlexibleScheduleRequest:
 
 
 # --- Notices (the beat task calls this every minute) ------------------------------------------
-def due_offset(plan: selectors.ShutdownPlan, now: datetime) -> int | None:
-    """The one notice due now: the latest whose time has come (never an older one after downtime),
-    or the shutdown itself (offset 0) up to 15 minutes late; None when nothing is due."""
-    if plan.shutdown_at is None:
-        return None
-    if now >= plan.shutdown_at:
-        return 0 if now - plan.shutdown_at <= LATE_SHUTDOWN_LIMIT else None
-    due = [m for m, when in plan.notices_at if when <= now]
-    return min(due) if due else None
-
-
-def _claim(plan: selectors.ShutdownPlan, offset: int) -> bool:
+def _claim(plan: ShutdownPlan, offset: int) -> bool:
     try:
         with transaction.atomic():
             ShutdownNotice.objects.create(

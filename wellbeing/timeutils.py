@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import date, time
 from functools import lru_cache
-from zoneinfo import ZoneInfo
 
 import holidays
-from django.utils import timezone
 
-SEOUL = ZoneInfo("Asia/Seoul")
+# Seoul time and weeks live in core.dates; these names stay for wellbeing's own modules.
+from core.dates import SEOUL as SEOUL
+from core.dates import at as at
+from core.dates import local_now as local_now
+from core.dates import local_today as local_today
+from core.dates import week_days as week_days
+from core.dates import week_start as week_start
+
 NIGHT_START = time(22, 0)
 NIGHT_END = time(6, 0)
 WEEK_STANDARD_MINUTES = 40 * 60
@@ -25,28 +30,6 @@ def korean_holidays(year: int) -> dict[date, str]:
 
 def holiday_name(day: date) -> str:
     return korean_holidays(day.year).get(day, "")
-
-
-def at(day: date, clock: time) -> datetime:
-    """An aware Seoul datetime for a date and a wall-clock time."""
-    return datetime.combine(day, clock, tzinfo=SEOUL)
-
-
-def local_now() -> datetime:
-    return timezone.now().astimezone(SEOUL)
-
-
-def local_today() -> date:
-    return local_now().date()
-
-
-def week_start(day: date) -> date:
-    return day - timedelta(days=day.weekday())
-
-
-def week_days(day: date) -> list[date]:
-    monday = week_start(day)
-    return [monday + timedelta(days=i) for i in range(7)]
 
 
 def minutes_between(start: time, end: time) -> int:

@@ -27,7 +27,6 @@ def main(out: str, agents: int) -> None:
     from django.core.management import call_command
 
     from accounts.models import ClientAssignment, ClientCompany, Role, Team, User
-    from accounts.permissions import permissions_changed
     from bookclub.models import Review, ReviewStatus
     from knowledge.models import Article, ArticleStatus
 
@@ -59,7 +58,6 @@ def main(out: str, agents: int) -> None:
         ],
         ignore_conflicts=True,
     )
-    permissions_changed()  # bulk_create sends no signals
     # Queries agents type: words of the client's article titles, run together as typed in a hurry.
     queries: dict[str, list[str]] = {}
     for client in clients:

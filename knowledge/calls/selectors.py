@@ -7,7 +7,7 @@ from datetime import date
 from django.db.models import QuerySet
 
 from accounts.models import ClientCompany
-from accounts.permissions import can_manage_client, visible_clients
+from accounts.permissions import can_manage_client, visible_client_or_none, visible_clients
 
 from .importers.fields import KST
 from .models import CallRecord, ImportJob, MiningRun, MiningStatus, Topic, TopicArticle
@@ -18,7 +18,7 @@ def clients_for(user) -> QuerySet[ClientCompany]:
 
 
 def client_for(user, slug: str) -> ClientCompany | None:
-    return visible_clients(user).filter(slug=slug).first()
+    return visible_client_or_none(user, slug)
 
 
 def call_records(

@@ -9,7 +9,6 @@ from contextlib import contextmanager
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
-import numpy as np
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -24,7 +23,7 @@ from core.uploads import ImportRejected, RowError
 from knowledge import services as knowledge_services
 from knowledge.models import Article, ArticleStatus
 
-from . import mining, privacy
+from . import mining, privacy, topic_stats
 from .importers.fields import FIELDS, FIELDS_BY_KEY, KST, detect_mapping
 from .importers.files import FileInfo, FileRejected, check_size, inspect, preview
 from .importers.pipeline import Outcome, run_import
@@ -716,25 +715,27 @@ def _mine(run: MiningRun) -> tuple[list[Topic], dict]:
     )
     if prev_total and earliest.first() > prev_start + timedelta(days=1):
         prev_total = 0  # the data begins inside the previous period: a trend would mislead
-    prev_counts = np.zeros(max(len(model.clusters), 1))
+    predicted = []
     if prev_total and model.clusters:
         sample = list(
             previous.order_by("?").values_list("inquiry", flat=True)[: settings.CALLS_MINING_TREND_SAMPLE]
         )
-        predicted = np.array(model.predict(sample))
-        counts = np.bincount(predicted[predicted >= 0], minlength=len(model.clusters))
-        prev_counts = counts * (prev_total / len(sample))
+        predicted = model.predict(sample)
+    prev_counts = topic_stats.previous_sizes(
+        predicted, clusters=len(model.clusters), previous_total=prev_total
+    )
     figures["previous_count"] = prev_total
-    durations = np.array([r[5] for r in rows], dtype=float)
-    repeats = np.array([r[6] for r in rows], dtype=float)
-    transfers = np.array([r[7] for r in rows], dtype=float)
-    escalations = np.array([r[8] for r in rows], dtype=float)
+    measures = topic_stats.CallMeasures(
+        durations=[r[5] for r in rows],
+        repeats=[r[6] for r in rows],
+        transfers=[r[7] for r in rows],
+        escalations=[r[8] for r in rows],
+    )
     searcher = _search_user(run)
     coverage = Coverage(client=run.client, user=searcher)
     topics: list[Topic] = []
     covered = 0
     for rank, cluster in enumerate(model.clusters):
-        idx = np.array(cluster.members)
         seen_text: set[str] = set()
         representative = []
         for i in cluster.central:
@@ -748,11 +749,8 @@ def _mine(run: MiningRun) -> tuple[list[Topic], dict]:
         if resolutions and resolutions[0][1] < 2:
             resolutions = [(rows[i][3].strip(), 1) for i in cluster.central[:3] if rows[i][3].strip()]
         categories = Counter(rows[i][4] for i in cluster.members if rows[i][4]).most_common(3)
-        size = len(idx)
-        prev_size = int(prev_counts[rank] + 0.5) if prev_total else None
-        trend = None
-        if prev_total:
-            trend = (size - prev_size) / prev_size if prev_size else 1.0
+        size = len(cluster.members)
+        prev_size, trend = topic_stats.size_and_trend(size, prev_counts[rank], prev_total)
         topic = Topic(
             run=run,
             client=run.client,
@@ -765,10 +763,7 @@ def _mine(run: MiningRun) -> tuple[list[Topic], dict]:
             trend=trend,
             representative_inquiries=representative,
             common_resolutions=[{"text": t[:300], "count": c} for t, c in resolutions],
-            avg_duration=float(durations[idx].mean()),
-            repeat_rate=float(repeats[idx].mean()),
-            transfer_rate=float(transfers[idx].mean()),
-            escalation_rate=float(escalations[idx].mean()),
+            **measures.of(cluster.members),
             top_categories=[{"name": name, "count": c} for name, c in categories],
             call_ids=[rows[i][0] for i in cluster.members],
         )

@@ -4,8 +4,6 @@ from django.contrib import admin
 
 from knowledge.models import SearchLog, SynonymGroup
 
-from . import service
-
 
 @admin.register(SynonymGroup)
 class SynonymGroupAdmin(admin.ModelAdmin):
@@ -17,11 +15,6 @@ class SynonymGroupAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         obj.created_by = obj.created_by or request.user
         super().save_model(request, obj, form, change)
-        service.synonyms_changed()
-
-    def delete_model(self, request, obj):
-        super().delete_model(request, obj)
-        service.synonyms_changed()
 
 
 @admin.register(SearchLog)

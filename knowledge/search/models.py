@@ -12,8 +12,21 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import ClientCompany
+from core.caching import VersionedQuerySet, bump_on_save_and_delete
+
+from .caches import INDEX, SYNONYMS
 
 __all__ = ["ClientPreference", "SearchDocument", "SearchLog", "SearchTerm", "SynonymGroup"]
+
+
+class IndexQuerySet(VersionedQuerySet):
+    """Index writes (bulk by nature) make every cached result list stale (knowledge.search.service)."""
+
+    cache_versions = (INDEX,)
+
+
+class SynonymQuerySet(VersionedQuerySet):
+    cache_versions = (SYNONYMS,)
 
 
 class SearchDocument(models.Model):
@@ -32,6 +45,8 @@ class SearchDocument(models.Model):
     published_at = models.DateTimeField(null=True, blank=True)
     indexed_at = models.DateTimeField(auto_now=True)
 
+    objects = IndexQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("search document")
         verbose_name_plural = _("search documents")
@@ -48,6 +63,8 @@ class SearchTerm(models.Model):
     term = models.CharField(max_length=100)
     jamo = models.CharField(max_length=300)  # keystroke-order jamo (분실 → ㅂㅜㄴㅅㅣㄹ)
     chosung = models.CharField(max_length=100)  # initial consonants (분실 → ㅂㅅ)
+
+    objects = IndexQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("search term")
@@ -82,6 +99,8 @@ class SynonymGroup(models.Model):
     )
     updated_at = models.DateTimeField(auto_now=True)
 
+    objects = SynonymQuerySet.as_manager()
+
     class Meta:
         ordering = ["client__name", "terms"]
         verbose_name = _("synonym group")
@@ -93,6 +112,9 @@ class SynonymGroup(models.Model):
     @property
     def term_list(self) -> list[str]:
         return [t.strip() for t in self.terms.split(",") if t.strip()]
+
+
+bump_on_save_and_delete(SynonymGroup, SYNONYMS)
 
 
 class SearchLog(models.Model):

@@ -9,7 +9,13 @@ from django.http import Http404
 from django.utils import timezone
 
 from accounts.models import ClientAssignment, ClientCompany, Role
-from accounts.permissions import can_manage_client, can_see_client, visible_client_map, visible_clients
+from accounts.permissions import (
+    can_manage_client,
+    can_see_client,
+    visible_client_map,
+    visible_client_or_404,
+    visible_clients,
+)
 
 RECENT_KEEP = 8
 
@@ -47,10 +53,7 @@ def current_client(user, clients: list[ClientCompany], slug: str | None = None) 
 
 
 def visible_client(user, slug: str) -> ClientCompany:
-    client = next((c for c in visible_client_map(user).values() if c.slug == slug), None)
-    if client is None:
-        raise Http404("No such client.")
-    return client
+    return visible_client_or_404(user, slug)
 
 
 def visible_article(user, pk: int):

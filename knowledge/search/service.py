@@ -3,7 +3,6 @@ from __future__ import annotations
 import hashlib
 import threading
 import time
-import uuid
 from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
@@ -16,10 +15,12 @@ from django.utils import timezone
 
 from accounts.models import ClientCompany
 from accounts.permissions import can_see_client
+from core.caching import current_versions
 from ops.metrics import observe_search
 
 from . import engine, tokenizer
 from .backends import get_backend
+from .caches import INDEX, SYNONYMS
 
 # The relevance score of a hit is in [0, 1]; GOOD_MATCH (0.6) means every typed word was found.
 GOOD_MATCH = engine.GOOD_MATCH
@@ -150,12 +151,10 @@ def article_url(article) -> str:
 # --- Versions and the result cache -------------------------------------------------------------
 # Hundreds of agents type the same prefixes of the same few questions: recent result lists are
 # kept in each process and in the shared cache (so every worker profits from any one's work),
-# keyed by the index and synonym versions in the shared cache. Any index write or
-# synonym change sets a new version, so no process serves a list older than the change. A random
-# version (not a counter): a cleared or restarted cache can never revive an old entry. The
-# permission check runs before the look-up on every request, and the key holds the client.
-_SYNONYM_VERSION_KEY = "knowledge:search:synonyms:version"
-_INDEX_VERSION_KEY = "knowledge:search:index:version"
+# keyed by the index and synonym versions (core.caching, knowledge/search/caches.py). Any index
+# write or synonym change sets a new version (the models' querysets and signals do it), so no
+# process serves a list older than the change. The permission check runs before the look-up on
+# every request, and the key holds the client.
 RESULT_CACHE_SIZE = 2000
 RESULT_CACHE_SECONDS = 60  # bounds what no version covers (a renamed category in a hit's path)
 
@@ -200,27 +199,17 @@ def _shared_key(key: tuple) -> str:
 
 def _versions() -> tuple[str, str]:
     """(index version, synonym version): one round trip to the shared cache."""
-    found = cache.get_many([_INDEX_VERSION_KEY, _SYNONYM_VERSION_KEY])
-    return (
-        found.get(_INDEX_VERSION_KEY) or _new_version(_INDEX_VERSION_KEY),
-        found.get(_SYNONYM_VERSION_KEY) or _new_version(_SYNONYM_VERSION_KEY),
-    )
-
-
-def _new_version(key: str) -> str:
-    version = uuid.uuid4().hex
-    cache.add(key, version, None)
-    return cache.get(key, version)
+    return current_versions(INDEX, SYNONYMS)
 
 
 def index_changed() -> None:
-    """Called after any write to the search index: every process forgets its cached result lists."""
-    cache.set(_INDEX_VERSION_KEY, uuid.uuid4().hex, None)
+    """Every process forgets its cached result lists (index writes through the models do it already)."""
+    INDEX.bump()
 
 
 def synonyms_changed() -> None:
-    """Called after any change to the synonym table: every process rebuilds its map."""
-    cache.set(_SYNONYM_VERSION_KEY, uuid.uuid4().hex, None)
+    """Every process rebuilds its synonym map (saves and deletes of SynonymGroup do it already)."""
+    SYNONYMS.bump()
 
 
 # --- Synonyms ---------------------------------------------------------------------------------

@@ -102,7 +102,6 @@ def synonym_group_create(*, by, client: ClientCompany | None, terms: str):
     with transaction.atomic():
         group = SynonymGroup.objects.create(client=client, terms=cleaned, created_by=by)
         audit_record(actor=by, action="knowledge.synonyms.create", target=group, data={"terms": cleaned})
-    service.synonyms_changed()
     return group
 
 
@@ -114,4 +113,3 @@ def synonym_group_delete(*, by, group) -> None:
     with transaction.atomic():
         audit_record(actor=by, action="knowledge.synonyms.delete", target=group, data={"terms": group.terms})
         group.delete()
-    service.synonyms_changed()

@@ -11,7 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from accounts import services
-from accounts.models import ClientAssignment, Role, User
+from accounts.models import ClientAssignment, ClientCompany, Role, Team, User
 from accounts.permissions import can_see_client, visible_client_map, visible_clients
 from tests.accounts.factories import ClientCompanyFactory, TeamFactory, UserFactory
 
@@ -124,15 +124,49 @@ def test_a_sign_in_does_not_drop_anybody_s_answer(org, client):
 
 
 def test_the_version_changes_again_when_the_transaction_commits(org, django_capture_on_commit_callbacks):
-    from accounts import permissions
+    from accounts.caches import PERMISSIONS
 
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        before = permissions._version()
+        before = PERMISSIONS.current()
         ClientAssignment.objects.filter(user=org["agent_a"]).delete()
-        during = permissions._version()
-    after = permissions._version()
+        during = PERMISSIONS.current()
+    after = PERMISSIONS.current()
     assert before != during != after  # at once, and again after commit
     assert len(callbacks) >= 1
+
+
+# --- Writes that send no signal: the querysets bump the version, nobody calls anything by hand ---
+
+
+def test_a_stray_queryset_update_of_a_team_manager_is_seen_at_once(org):
+    old_manager, new_manager = org["manager_a"], org["manager_b"]
+    assert can_see_client(old_manager, org["client_a"])
+    Team.objects.filter(pk=org["team_a"].pk).update(manager=new_manager)
+    assert not can_see_client(fresh(old_manager), org["client_a"])
+    assert can_see_client(fresh(new_manager), org["client_a"])
+
+
+def test_assignments_bulk_created_directly_are_seen_at_once(org):
+    agent = org["agent_a"]
+    assert not can_see_client(agent, org["client_b"])
+    ClientAssignment.objects.bulk_create([ClientAssignment(user=agent, client=org["client_b"])])
+    assert can_see_client(fresh(agent), org["client_b"])
+
+
+def test_a_client_deactivated_by_queryset_update_disappears_at_once(org):
+    agent = org["agent_a"]
+    assert can_see_client(agent, org["client_a"])
+    ClientCompany.objects.filter(pk=org["client_a"].pk).update(active=False)
+    assert not can_see_client(fresh(agent), org["client_a"])
+
+
+def test_people_moved_between_teams_in_bulk_are_seen_at_once(org):
+    agent, old_manager, new_manager = org["agent_a"], org["manager_a"], org["manager_b"]
+    assert can_see_client(old_manager, org["client_a"])
+    agent.team = org["team_b"]
+    User.objects.bulk_update([agent], ["team"])
+    assert not can_see_client(fresh(old_manager), org["client_a"])
+    assert can_see_client(fresh(new_manager), org["client_a"])
 
 
 def test_a_page_request_sees_an_assignment_made_earlier_in_the_same_test_client(org, as_user):
@@ -182,9 +216,34 @@ def test_a_new_password_ends_the_other_sessions(org, client):
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
 
 
+def test_a_user_deactivated_by_queryset_update_is_signed_out_at_their_next_request(org, as_user):
+    browser = as_user(org["agent_a"])
+    assert browser.get("/knowledge/call/").status_code == 200
+    User.objects.filter(pk=org["agent_a"].pk).update(is_active=False)  # no signal, no by-hand call
+    response = browser.get("/knowledge/call/")
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
 def test_a_deleted_user_is_signed_out(org, as_user):
     browser = as_user(org["agent_b"])
     assert browser.get("/knowledge/call/").status_code == 200
     org["agent_b"].delete()
     response = browser.get("/knowledge/call/")
     assert response.status_code == 302
+
+
+# --- One client-visibility helper, two named contracts -----------------------------------------
+
+
+def test_a_client_out_of_sight_is_none_or_404_by_the_helper_s_name(org):
+    from django.http import Http404
+
+    from accounts.permissions import visible_client_or_404, visible_client_or_none
+
+    agent = org["agent_a"]
+    assert visible_client_or_none(agent, org["client_a"].slug) == org["client_a"]
+    assert visible_client_or_404(agent, org["client_a"].slug) == org["client_a"]
+    for slug in (org["client_b"].slug, "no-such-client"):
+        assert visible_client_or_none(agent, slug) is None
+        with pytest.raises(Http404):
+            visible_client_or_404(agent, slug)

@@ -12,10 +12,10 @@ from django.utils import timezone
 from openpyxl import load_workbook
 from playwright.sync_api import expect
 
+from core.dates import month_bounds, previous_month
 from knowledge import demo as knowledge_demo
 from reports import demo as reports_demo
 from reports.models import ReportSnapshot, SnapshotStatus
-from reports.periods import previous_month
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -25,7 +25,7 @@ def demo_report(org):
     # client_b is the demo's 누리텔레콤: its manuals, two months of calls, last month mined and reported.
     knowledge_demo.seed()
     reports_demo.seed(slugs=["nuri-telecom"])
-    since, until = previous_month(timezone.localdate())
+    since, until = month_bounds(previous_month(timezone.localdate()))
     return ReportSnapshot.objects.get(client=org["client_b"], period_start=since, period_end=until)
 
 

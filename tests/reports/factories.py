@@ -4,13 +4,13 @@ from datetime import datetime
 
 import factory
 
+from core.dates import SEOUL
 from knowledge.calls.models import CallRecord
-from reports.periods import KST
 from tests.accounts.factories import ClientCompanyFactory
 
 
 def kst(*args) -> datetime:
-    return datetime(*args, tzinfo=KST)
+    return datetime(*args, tzinfo=SEOUL)
 
 
 class CallRecordFactory(factory.django.DjangoModelFactory):

@@ -11,11 +11,12 @@ import hmac
 import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 from django.utils.translation import gettext_lazy as _
 
-KST = ZoneInfo("Asia/Seoul")
+from core.dates import SEOUL
+
+KST = SEOUL  # the name the call importers use
 
 
 @dataclass(frozen=True)

@@ -311,7 +311,7 @@ class Stage:
         """Every problem, by line, as CSV with a BOM (Excel opens Korean correctly). Streamed."""
         import csv
 
-        from knowledge.exporting import safe_cell
+        from core.exports import safe_cell
 
         count = 0
         with path.open("w", encoding="utf-8-sig", newline="") as fh, connection.cursor() as cursor:

@@ -146,3 +146,31 @@ def test_outside_a_read_only_request_permissions_are_not_memoised(org):
     assert can_see_client(agent, org["client_a"])
     ClientAssignment.objects.filter(user=agent, client=org["client_a"]).delete()
     assert not can_see_client(agent, org["client_a"])
+
+
+# --- The models bump the versions: no caller has to remember --------------------------------
+
+
+def test_synonym_rows_written_directly_reach_a_cached_search(org, django_capture_on_commit_callbacks):
+    from knowledge.models import SynonymGroup
+
+    indexed_article(org["client_a"], "회원 탈퇴 방법", answer="탈퇴 절차")
+    assert titles(search(user=org["agent_a"], client=org["client_a"], query="해지")) == []
+    SynonymGroup.objects.bulk_create([SynonymGroup(client=org["client_a"], terms="해지, 탈퇴")])
+    assert titles(search(user=org["agent_a"], client=org["client_a"], query="해지")) == ["회원 탈퇴 방법"]
+    SynonymGroup.objects.filter(client=org["client_a"]).update(terms="해약, 탈퇴")
+    assert titles(search(user=org["agent_a"], client=org["client_a"], query="해지")) == []
+    group = SynonymGroup.objects.create(client=org["client_a"], terms="해지, 탈퇴")
+    assert titles(search(user=org["agent_a"], client=org["client_a"], query="해지")) == ["회원 탈퇴 방법"]
+    group.delete()
+    SynonymGroup.objects.all().delete()
+    assert titles(search(user=org["agent_a"], client=org["client_a"], query="해지")) == []
+
+
+def test_a_stray_index_update_makes_cached_lists_stale(org):
+    from knowledge.models import SearchDocument
+
+    article = indexed_article(org["client_a"], "해외 결제 안내", answer="해외")
+    assert titles(search(user=org["agent_a"], client=org["client_a"], query="해외")) == ["해외 결제 안내"]
+    SearchDocument.objects.filter(article=article).update(title_terms="", question_terms="", answer_terms="")
+    assert titles(search(user=org["agent_a"], client=org["client_a"], query="해외")) == []
