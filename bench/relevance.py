@@ -63,9 +63,7 @@ def run_set(name: str) -> dict:
                 from tests.knowledge.search.learning import import_demo_calls
 
                 import_demo_calls(corpus)
-            out = scores(
-                *relevance.evaluate(corpus, relevance_customers.QUERIES, relevance_customers.KINDS)
-            )
+            out = scores(*relevance.evaluate(corpus, relevance_customers.QUERIES, relevance_customers.KINDS))
         transaction.set_rollback(True)
     return out
 

@@ -93,8 +93,16 @@ class _VocabMemo:
         return self.seen[args]
 
 
-def run(backend, *, client_id: int, query: str, limit: int, synonyms: q.Synonyms) -> EngineResult:
-    parsed = q.parse(query, client_id=client_id, vocab=_VocabMemo(backend), synonyms=synonyms)
+CORE_PHASE = 2  # every subject word matched, the everyday words around them not
+RELAXED_PHASE = 3  # some slots missing: ordered by score among themselves
+
+
+def run(
+    backend, *, client_id: int, query: str, limit: int, synonyms: q.Synonyms, lexicon=None
+) -> EngineResult:
+    parsed = q.parse(
+        query, client_id=client_id, vocab=_VocabMemo(backend), synonyms=synonyms, lexicon=lexicon
+    )
     result = EngineResult(parsed=parsed)
     if parsed.empty:
         return result
@@ -111,12 +119,21 @@ def run(backend, *, client_id: int, query: str, limit: int, synonyms: q.Synonyms
                 result.fallback, result.corrections = "typo", corrections
                 result.count = max(result.count, matched)
     n = len(parsed.slots)
+    core = [s.expr for s in parsed.slots if s.weight >= q.NOUN_WEIGHT]
+    if len(found) < limit and 0 < len(core) < n:
+        # A long sentence: the subject words without the everyday ones around them.
+        seen = {f.article_id for f in found}
+        ranked, matched = backend.match(client_id, q.all_of(core), limit=limit * 2, exclude=seen)
+        if ranked:
+            found += [Found(pk, rank, CORE_PHASE) for pk, rank in ranked]
+            result.fallback = result.fallback or "relaxed"
+            result.count = max(result.count, matched)
     k = n - 1
     while len(found) < limit and k >= 1:
         seen = {f.article_id for f in found}
         ranked, matched = backend.match(client_id, parsed.relaxed(k), limit=limit * 2, exclude=seen)
         if ranked:
-            found += [Found(pk, rank, 2 + (n - k)) for pk, rank in ranked]
+            found += [Found(pk, rank, RELAXED_PHASE) for pk, rank in ranked]
             result.fallback = result.fallback or "relaxed"
             result.count = max(result.count, matched)
         k -= 1
@@ -131,7 +148,8 @@ def run(backend, *, client_id: int, query: str, limit: int, synonyms: q.Synonyms
 def score(backend, client_id: int, parsed: q.ParsedQuery, found: list[Found]) -> list[Found]:
     """Score the found articles; those the article table no longer publishes for the client drop out."""
     docs = backend.documents(client_id, [f.article_id for f in found])
-    n = len(parsed.slots)
+    weights = [s.weight for s in parsed.slots]
+    total = sum(weights) or 1.0
     kept = []
     for f in found:
         doc = docs.get(f.article_id)
@@ -141,8 +159,8 @@ def score(backend, client_id: int, parsed: q.ParsedQuery, found: list[Found]) ->
         f.article = doc.article
         anywhere = [q.credit(s.expr, doc.every) for s in parsed.slots]
         in_title = [q.credit(s.expr, doc.title) for s in parsed.slots]
-        coverage = sum(anywhere) / n
-        title_share = sum(1 for c in in_title if c) / n
+        coverage = sum(w * c for w, c in zip(weights, anywhere, strict=True)) / total
+        title_share = sum(w for w, c in zip(weights, in_title, strict=True) if c) / total
         f.score = round(coverage * (0.75 + 0.25 * title_share), 3)
         f.helpfulness, f.published = doc.helpfulness, doc.published
     return kept

@@ -62,8 +62,14 @@ class SynonymGroup(models.Model):
     """Words that mean the same to a caller (해지, 탈퇴, 해약). Applied when a query is parsed.
 
     A group without a client applies to every client (admins edit those); managers edit the groups
-    of the clients they manage.
+    of the clients they manage. A "colloquial" group maps callers' phrases (`phrases`: 정리하려고요,
+    안 쓸 거예요) to manual words (`terms`: 해지), with less credit than a synonym; it adds to the
+    lexicon shipped with the product (knowledge/search/lexicon_data.py).
     """
+
+    class Kind(models.TextChoices):
+        SYNONYM = "synonym", _("Synonyms")
+        COLLOQUIAL = "colloquial", _("Colloquial phrases")
 
     client = models.ForeignKey(
         ClientCompany,
@@ -74,8 +80,14 @@ class SynonymGroup(models.Model):
         verbose_name=_("client company"),
         help_text=_("Empty: applies to every client."),
     )
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices, default=Kind.SYNONYM)
     terms = models.CharField(
         _("words"), max_length=300, help_text=_("Comma separated, e.g. 해지, 탈퇴, 해약")
+    )
+    phrases = models.TextField(
+        _("caller phrases"),
+        blank=True,
+        help_text=_("Colloquial groups: what callers say, one phrase per line, e.g. 정리하려고요"),
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -93,6 +105,10 @@ class SynonymGroup(models.Model):
     @property
     def term_list(self) -> list[str]:
         return [t.strip() for t in self.terms.split(",") if t.strip()]
+
+    @property
+    def phrase_list(self) -> list[str]:
+        return [p.strip() for p in self.phrases.replace("|", "\n").splitlines() if p.strip()]
 
 
 class SearchLog(models.Model):

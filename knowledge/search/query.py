@@ -16,8 +16,17 @@ from typing import Protocol
 from . import tokenizer
 from .tokenizer import Token
 
-# Credit a slot gets in the relevance score, by how it matched (see engine.score()).
-EXACT, SYNONYM, PARTIAL, TYPO = 1.0, 0.9, 0.9, 0.8
+# Credit a slot gets in the relevance score, by how it matched (see engine.score()): a word of the
+# colloquial lexicon or a learned customer expression counts less than the words typed.
+EXACT, SYNONYM, PARTIAL, TYPO, LEXICON = 1.0, 0.9, 0.9, 0.8, 0.7
+# How much a slot weighs in the score, by what kind of word it came from: in a long sentence the
+# everyday verbs and time words around the subject must not outweigh it.
+NOUN_WEIGHT, VERB_WEIGHT, EVERYDAY_WEIGHT = 1.0, 0.5, 0.3
+EVERYDAY = {
+    *("이번", "달", "주", "다음", "오늘", "어제", "내일", "지금", "아직", "나중", "이제", "요즘", "전", "후"),
+    *("사람", "일", "날", "시간", "동안", "정도", "때", "번", "거", "것", "제", "저", "계속", "자꾸"),
+    *("너무", "정말", "진짜", "그냥", "혹시", "다시", "빨리", "바로", "같", "많", "없", "이상"),
+}
 VOCAB_EXPANSIONS = 12  # completions per half-typed word / per initial-consonant segment
 
 
@@ -64,6 +73,15 @@ class Slot:
     expr: Expr
     word: str  # the typed word this slot comes from (for messages and typo correction)
     main: str = ""  # the plain term, when there is one (checked against the vocabulary for typos)
+    weight: float = NOUN_WEIGHT  # its share of the score (see slot_weight)
+
+
+def slot_weight(term: str, tag: str) -> float:
+    if term in EVERYDAY:
+        return EVERYDAY_WEIGHT
+    if tag in ("VV", "VA"):
+        return VERB_WEIGHT
+    return NOUN_WEIGHT
 
 
 @dataclass
@@ -191,7 +209,9 @@ def _partial_analysis(
     tokens = tokenizer.analyze(core) if core else []
     head: list[Token] = [t for t in tokens if cut is None or t.end <= cut]
     tail_token = next((t for t in tokens if cut is not None and t.start == cut), None)
-    slots = [Slot(any_of(_with_synonyms(t.term, synonyms)), word, t.term) for t in head]
+    slots = [
+        Slot(any_of(_with_synonyms(t.term, synonyms)), word, t.term, slot_weight(t.term, t.tag)) for t in head
+    ]
     if cut is None:
         return slots
     tail_surface = tokenizer.clean_term(core[cut:])
@@ -205,12 +225,43 @@ def _partial_analysis(
         for t in vocab.jamo_prefix_terms(client_id, partial_jamo, VOCAB_EXPANSIONS):
             alts.append(Term(t, credit=PARTIAL))
     if alts:
-        slots.append(Slot(any_of(alts), word, tail_token.term if tail_token else ""))
+        main = tail_token.term if tail_token else ""
+        weight = slot_weight(main, tail_token.tag) if tail_token else NOUN_WEIGHT
+        slots.append(Slot(any_of(alts), word, main, weight))
     return slots
 
 
+def _apply_lexicon(query: ParsedQuery, text: str, lexicon) -> None:
+    """Callers' phrases (정리하려고요, 당분간 안 쓰려고요) also match the manual's words (해지,
+    일시정지): the words a phrase covers become one slot, its words OR the manual's."""
+    taken: dict[str, Slot] = {}
+    for covered, targets in lexicon.matches(tokenizer.lexemes(text)):
+        target_expr = any_of([all_of([Term(t, credit=LEXICON) for t in target]) for target in targets])
+        earlier = next((taken[m] for m in covered if m in taken), None)
+        if earlier is not None:
+            earlier.expr = any_of([earlier.expr, target_expr])
+            continue
+        idx = [i for i, s in enumerate(query.slots) if s.main and s.main in covered]
+        if not idx:
+            slot = Slot(target_expr, "", "", NOUN_WEIGHT)
+            query.slots.append(slot)
+        else:
+            original = all_of([query.slots[i].expr for i in idx])
+            slot = Slot(any_of([original, target_expr]), query.slots[idx[0]].word, "", NOUN_WEIGHT)
+            query.slots[idx[0]] = slot
+            query.slots = [s for i, s in enumerate(query.slots) if i not in idx[1:]]
+        for m in covered:
+            taken[m] = slot
+
+
 def parse(
-    raw: str, *, client_id: int, vocab: Vocabulary, synonyms: Synonyms, max_slots: int = 8
+    raw: str,
+    *,
+    client_id: int,
+    vocab: Vocabulary,
+    synonyms: Synonyms,
+    lexicon=None,
+    max_slots: int = 8,
 ) -> ParsedQuery:
     text = tokenizer.normalize(raw)[:200]
     words = text.split()
@@ -224,7 +275,10 @@ def parse(
             query.slots += _partial_slots(word, client_id=client_id, vocab=vocab, synonyms=synonyms)
         else:
             for tok in tokenizer.analyze(word):
-                query.slots.append(Slot(any_of(_with_synonyms(tok.term, synonyms)), word, tok.term))
+                weight = slot_weight(tok.term, tok.tag)
+                query.slots.append(Slot(any_of(_with_synonyms(tok.term, synonyms)), word, tok.term, weight))
+    if lexicon is not None and len(words) > 0:
+        _apply_lexicon(query, text, lexicon)
     # Filler words (방법, 문의, 하다…) go unless nothing else is left; repeated slots go; at most 8.
     meaningful = [s for s in query.slots if s.main not in tokenizer.QUERY_STOPWORDS]
     seen, unique = set(), []

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field, replace
 from datetime import timedelta
 
 from django.core.cache import cache
-from django.db import connection, transaction
+from django.db import connection, models, transaction
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
@@ -78,9 +78,10 @@ def search(
             _results.put(key, cached)
     if cached is None:
         backend = get_backend()
-        out = backend.search(
-            client_id=client.pk, query=query, limit=limit, synonyms=_synonyms(client.pk, synonym_version)
-        )
+        kwargs = {"synonyms": _synonyms(client.pk, synonym_version)}
+        if hasattr(backend, "match"):  # the engine's backends (not the naive baseline)
+            kwargs["lexicon"] = _lexicon(client.pk, synonym_version)
+        out = backend.search(client_id=client.pk, query=query, limit=limit, **kwargs)
         if isinstance(out, tuple):  # the naive baseline answers (hits, count)
             hits, count = out
             cached = SearchResult(query=query, hits=hits, count=count)
@@ -233,7 +234,7 @@ def _synonyms(client_id: int, version: str) -> dict[str, list[tuple[str, ...]]]:
         groups = SynonymGroup.objects.filter(client_id__in=[client_id]) | SynonymGroup.objects.filter(
             client__isnull=True
         )
-        for group in groups:
+        for group in groups.filter(kind=SynonymGroup.Kind.SYNONYM):
             members = [
                 tuple(t.term for t in tokenizer.analyze(w)) or (tokenizer.clean_term(w),)
                 for w in group.term_list
@@ -247,6 +248,34 @@ def _synonyms(client_id: int, version: str) -> dict[str, list[tuple[str, ...]]]:
                         mapping[m[0]].append(other)
         _synonym_cache[key] = mapping
     return _synonym_cache[key]
+
+
+_lexicon_cache: dict[tuple[int, str], object] = {}
+
+
+def _lexicon(client_id: int, version: str):
+    """The shipped colloquial lexicon (parsed once per process) plus the client's own and the global
+    entries edited in the product (SynonymGroup kind "colloquial"), rebuilt when synonyms change."""
+    from knowledge.models import SynonymGroup
+
+    from . import lexicon
+
+    key = (client_id, version)
+    if key not in _lexicon_cache:
+        if len(_lexicon_cache) > 500:
+            _lexicon_cache.clear()
+        rows = SynonymGroup.objects.filter(kind=SynonymGroup.Kind.COLLOQUIAL).filter(
+            models.Q(client_id=client_id) | models.Q(client__isnull=True)
+        )
+        extra = []
+        for group in rows:
+            extra += lexicon.parse_entry(group.term_list, group.phrase_list)
+        _lexicon_cache[key] = lexicon.shipped().merged(extra)
+    return _lexicon_cache[key]
+
+
+def lexicon_for(client_id: int):
+    return _lexicon(client_id, _versions()[1])
 
 
 # --- Search log -------------------------------------------------------------------------------

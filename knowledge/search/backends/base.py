@@ -239,7 +239,9 @@ class SearchBackend:
         return out
 
     # --- the search itself --------------------------------------------------------------------
-    def search(self, *, client_id: int, query: str, limit: int, synonyms=None):
+    def search(self, *, client_id: int, query: str, limit: int, synonyms=None, lexicon=None):
         from ..engine import run
 
-        return run(self, client_id=client_id, query=query, limit=limit, synonyms=synonyms or {})
+        return run(
+            self, client_id=client_id, query=query, limit=limit, synonyms=synonyms or {}, lexicon=lexicon
+        )
