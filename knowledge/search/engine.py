@@ -51,9 +51,11 @@ class EngineResult:
 
 
 def _correct_typos(backend, client_id: int, parsed: q.ParsedQuery) -> dict[str, list[str]]:
-    """Words whose terms are unknown to the client's vocabulary, with their one-jamo neighbours."""
-    mains = [s.main for s in parsed.slots if s.main]
-    known = backend.known_terms(client_id, mains) if mains else set()
+    """Words unknown to the client's vocabulary, with their one-jamo neighbours: the whole word
+    (로믱 → 로밍), else one part of it as a compound (로밍신쳥 → 로밍 + 신청, 청약철휘 → 청약 + 철회)."""
+    words = {s.main or tokenizer.clean_term(s.word) for s in parsed.slots}
+    words.discard("")
+    known = backend.known_terms(client_id, list(words)) if words else set()
     corrections: dict[str, list[str]] = {}
     looked_up: dict[str, list[str]] = {}  # a typed word split into several slots is looked up once
 
@@ -63,14 +65,40 @@ def _correct_typos(backend, client_id: int, parsed: q.ParsedQuery) -> dict[str, 
         return looked_up[word]
 
     for slot in parsed.slots:
-        if slot.main and slot.main not in known:
-            near = near_terms(slot.main)
-            if not near and slot.word != slot.main:
-                near = near_terms(tokenizer.clean_term(slot.word))
-            if near:
-                corrections[slot.main] = near
-                slot.expr = q.any_of([slot.expr, *[q.Term(t, credit=q.TYPO) for t in near]])
+        main = slot.main or tokenizer.clean_term(slot.word)
+        if not main or main in known or tokenizer.is_chosung_word(main):
+            continue
+        near = near_terms(main)
+        if not near and slot.main and slot.word != slot.main:
+            near = near_terms(tokenizer.clean_term(slot.word))
+        alternatives: list[q.Expr] = [q.Term(t, credit=q.TYPO) for t in near]
+        if not near:
+            parts = _compound_correction(backend, client_id, main, near_terms)
+            if parts:
+                near = [" ".join(p) for p in parts]
+                alternatives = [q.all_of([q.Term(t, credit=q.TYPO) for t in p]) for p in parts]
+        if near:
+            corrections[main] = [t for n in near for t in n.split()]
+            slot.expr = q.any_of([slot.expr, *alternatives])
     return corrections
+
+
+def _compound_correction(backend, client_id: int, word: str, near_terms) -> list[tuple[str, str]]:
+    """A typo inside a compound noun: split the word in two where one side is a known term and the
+    other is one jamo away from a known term (or is one itself). At most 4 splits are tried."""
+    if len(word) < 4 or not all(0xAC00 <= ord(ch) <= 0xD7A3 for ch in word):
+        return []
+    splits = [(word[:i], word[i:]) for i in range(2, len(word) - 1)][:4]
+    known = backend.known_terms(client_id, [p for split in splits for p in split])
+    found: list[tuple[str, str]] = []
+    for left, right in splits:
+        if left in known and right in known:
+            continue  # both real words: not a typo this way (할부전화 = 할부 + 전화)
+        if left in known:
+            found += [(left, t) for t in near_terms(right)[:3]]
+        elif right in known:
+            found += [(t, right) for t in near_terms(left)[:3]]
+    return found[:6]
 
 
 class _VocabMemo:

@@ -157,6 +157,7 @@ def _chosung_slot(word: str, *, client_id: int, vocab: Vocabulary, last: bool) -
     return Slot(any_of(alternatives), word)
 
 
+_POLITE_ENDINGS = ("요", "용", "여", "욤")
 # Grammatical morphemes: a word still being typed ends in one of these only when it is complete.
 _GRAMMAR_PREFIXES = ("J", "E", "VCP", "VX", "XSV", "XSA", "SF", "SP", "SE")
 
@@ -190,11 +191,18 @@ def _partial_slots(word: str, *, client_id: int, vocab: Vocabulary, synonyms: Sy
         completions = vocab.jamo_prefix_terms(client_id, tokenizer.jamo(whole), VOCAB_EXPANSIONS)
         if completions:
             alternatives.append(any_of([Term(t, credit=PARTIAL) for t in completions]))
+    if len(core) >= 3 and core[-1] in _POLITE_ENDINGS and core == word:
+        # A word cut short, then a polite ending (현금영수요, 주문취요): the part before it as a prefix.
+        cut = _partial_slots(core[:-1], client_id=client_id, vocab=vocab, synonyms=synonyms)
+        if cut and not all(s.main in tokenizer.QUERY_STOPWORDS for s in cut):
+            alternatives.append(all_of([s.expr for s in cut]))
     first = all_of([s.expr for s in slots]) if slots else None
     combined = any_of([e for e in (first, *alternatives) if e is not None]) if alternatives else first
     if combined is None or combined == first:
         return slots
-    return [Slot(combined, word, "")]
+    # A verb being typed (나왔죠, 쓰려면요) weighs as a verb; anything else as a noun.
+    weight = max((s.weight for s in slots), default=NOUN_WEIGHT)
+    return [Slot(combined, word, "", weight)]
 
 
 def _partial_analysis(
