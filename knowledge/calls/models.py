@@ -63,6 +63,11 @@ class CallRecord(models.Model):
     import_job = models.ForeignKey(
         "knowledge.ImportJob", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # The manual article used on the call (an export's 적용 매뉴얼 column, or the topic's article):
+    # its customers' words become the article's learned expressions.
+    article = models.ForeignKey(
+        "knowledge.Article", null=True, blank=True, on_delete=models.SET_NULL, related_name="call_records"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -350,6 +350,11 @@ def _import_run(*, job_id: int, path: Path | None, on_progress, mine: bool) -> I
         if path is None:
             _delete_upload(job)
     job.save()
+    if job.status == ImportStatus.DONE and not job.dry_run and "article" in (job.mapping or {}):
+        # The export named the manual article of its calls: learn the customers' words for it.
+        from knowledge.search.services import learned_from_calls
+
+        learned_from_calls(client=job.client)
     if (
         mine
         and job.status == ImportStatus.DONE
@@ -755,6 +760,33 @@ def mask_identifiers(text: str) -> str:
     return _LONG_NUMBER.sub(lambda m: "•" * len(m.group()), text)
 
 
+def _link_topic_calls(topic: Topic, article: Article) -> None:
+    """The topic's calls are about this article (unless an import already said which): their
+    customers' words become its learned expressions, after commit."""
+    from knowledge.search.services import learned_from_calls
+
+    CallRecord.objects.filter(pk__in=topic.call_ids, client=topic.client, article__isnull=True).update(
+        article=article
+    )
+    client = topic.client
+    transaction.on_commit(lambda: learned_from_calls(client=client))
+
+
+def topic_link_article(*, topic: Topic, article: Article, by: User) -> None:
+    """A manager says an existing article answers a topic: its calls are linked to it."""
+    _require_manager(by, topic.client)
+    if article.client_id != topic.client_id:
+        raise ValidationError({"article": _("Choose an article of this client.")})
+    with transaction.atomic():
+        TopicArticle.objects.get_or_create(
+            topic=topic,
+            article=article,
+            defaults={"client": topic.client, "label": topic.label, "created_by": by},
+        )
+        _link_topic_calls(topic, article)
+        audit_record(actor=by, action="calls.topic_linked", target=article, data={"topic": topic.pk})
+
+
 def topic_create_draft(*, topic: Topic, by: User) -> Article:
     """A draft article prefilled from a topic; the same topic drafted twice gives the same draft."""
     _require_manager(by, topic.client)
@@ -820,6 +852,7 @@ def topic_create_draft(*, topic: Topic, by: User) -> Article:
             source_call_ids=[ext for _pk, ext, _s in ordered],
             created_by=by,
         )
+        _link_topic_calls(topic, article)
         audit_record(
             actor=by,
             action="calls.topic_drafted",

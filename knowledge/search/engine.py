@@ -185,13 +185,23 @@ def score(backend, client_id: int, parsed: q.ParsedQuery, found: list[Found]) ->
             continue
         kept.append(f)
         f.article = doc.article
-        anywhere = [q.credit(s.expr, doc.every) for s in parsed.slots]
+        anywhere = [_credit(s.expr, doc) for s in parsed.slots]
         in_title = [q.credit(s.expr, doc.title) for s in parsed.slots]
         coverage = sum(w * c for w, c in zip(weights, anywhere, strict=True)) / total
         title_share = sum(w for w, c in zip(weights, in_title, strict=True) if c) / total
         f.score = round(coverage * (0.75 + 0.25 * title_share), 3)
         f.helpfulness, f.published = doc.helpfulness, doc.published
     return kept
+
+
+LEARNED_FACTOR = 0.7  # a word only in the learned customer expressions counts this much of its credit
+
+
+def _credit(expr: q.Expr, doc) -> float:
+    found = q.credit(expr, doc.every)
+    if found or not doc.learned:
+        return found
+    return q.credit(expr, doc.every | doc.learned) * LEARNED_FACTOR
 
 
 def rank_band(rank: float) -> float:

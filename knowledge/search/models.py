@@ -13,7 +13,14 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import ClientCompany
 
-__all__ = ["ClientPreference", "SearchDocument", "SearchLog", "SearchTerm", "SynonymGroup"]
+__all__ = [
+    "ClientPreference",
+    "LearnedExpression",
+    "SearchDocument",
+    "SearchLog",
+    "SearchTerm",
+    "SynonymGroup",
+]
 
 
 class SearchDocument(models.Model):
@@ -26,6 +33,8 @@ class SearchDocument(models.Model):
     title_terms = models.TextField(blank=True)
     question_terms = models.TextField(blank=True)  # question + tags
     answer_terms = models.TextField(blank=True)  # answer script + steps + cautions
+    # Customers' words learned for the article (LearnedExpression): matched with less credit.
+    learned_terms = models.TextField(blank=True)
     # Tie-breakers after text relevance (see docs/architecture.md, "Search"): a helpfulness score in
     # [0, 1] from settings.KNOWLEDGE_SEARCH_HELPFULNESS, and the publication date.
     helpfulness = models.FloatField(default=0.0)
@@ -167,3 +176,43 @@ class ClientPreference(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} {self.kind} {self.client_id} {self.article_id}"
+
+
+class LearnedExpression(models.Model):
+    """Words customers use for an article, learned from the client's own data: the calls linked to
+    the article (an import's manual column, or a topic drafted into / linked to it), searches after
+    which several agents opened it, or a manager linking a zero-result query. Per article, so never
+    shared between clients. Indexed as the article's lowest-weight field; a removed one stays
+    removed (the next learning run does not bring it back)."""
+
+    class Source(models.TextChoices):
+        CALLS = "calls", _("Calls")
+        SEARCH = "search", _("Searches")
+        MANAGER = "manager", _("Manager")
+
+    client = models.ForeignKey(ClientCompany, on_delete=models.CASCADE, related_name="+")
+    article = models.ForeignKey(
+        "knowledge.Article", on_delete=models.CASCADE, related_name="learned_expressions"
+    )
+    text = models.CharField(_("expression"), max_length=200)
+    terms = models.CharField(max_length=400)  # index terms of the text, space separated
+    source = models.CharField(_("learned from"), max_length=10, choices=Source.choices)
+    calls = models.PositiveIntegerField(_("calls"), default=0)  # calls (or agents) that used it
+    weight = models.FloatField(default=0.0)  # calls × specificity to this article
+    removed_at = models.DateTimeField(null=True, blank=True)
+    removed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-weight", "text"]
+        verbose_name = _("learned customer expression")
+        verbose_name_plural = _("learned customer expressions")
+        constraints = [
+            models.UniqueConstraint(fields=["article", "text"], name="kb_learned_unique_text"),
+        ]
+
+    def __str__(self) -> str:
+        return self.text

@@ -114,7 +114,7 @@ def search_page(request: HttpRequest) -> HttpResponse:
 def search_open(request: HttpRequest, log_id: int, pk: int) -> HttpResponse:
     """A result link: note which article the search led to, then go to it."""
     article = selectors.visible_article(request.user, pk)
-    service.log_opened(user=request.user, log_id=log_id, article_id=article.pk)
+    services.search_result_opened(user=request.user, log_id=log_id, article=article)
     return redirect(service.article_url(article))
 
 
