@@ -24,6 +24,7 @@ from .forms import ArticleForm, AttachmentForm, DecisionForm, FeedbackForm, Impo
 from .importing import ImportRejected
 from .importing import check_size as check_import_size
 from .models import ArticleStatus, SuggestionStatus
+from .search import selectors as search_selectors
 
 DIFF_FIELDS = [
     ("title", _l("Title")),
@@ -133,6 +134,7 @@ def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
         context["counts"] = selectors.feedback_counts(article)
         context["pending"] = list(selectors.pending_suggestions(user, article=article))
         context["attachment_form"] = AttachmentForm()
+        context["learned"] = search_selectors.learned_expressions(user, article)
     context["latest_revision_number"] = article.latest_revision_number
     return render(request, "knowledge/article.html", context)
 

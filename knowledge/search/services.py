@@ -75,13 +75,15 @@ def call_article_pin_toggle(*, user, article) -> bool:
         return True
 
 
-def clean_synonym_terms(raw: str) -> str:
+def clean_synonym_terms(raw: str, *, minimum: int = 2) -> str:
     words = []
     for part in raw.replace("\n", ",").split(","):
         word = " ".join(part.split())
         if word and word not in words:
             words.append(word)
-    if len(words) < 2:
+    if len(words) < minimum:
+        if minimum == 1:
+            raise ValidationError({"terms": _("Enter the words the manuals use.")})
         raise ValidationError({"terms": _("Enter at least two words separated by commas.")})
     for word in words:
         if not tokenizer.clean_term(word):
@@ -93,17 +95,57 @@ def clean_synonym_terms(raw: str) -> str:
     return ", ".join(words)
 
 
-def synonym_group_create(*, by, client: ClientCompany | None, terms: str):
+def clean_colloquial_phrases(raw: str) -> str:
+    """Callers' phrases, one per line; each must say something once reduced to its morphemes."""
+    from . import lexicon
+
+    phrases = list(dict.fromkeys(" ".join(p.split()) for p in raw.replace("|", "\n").splitlines()))
+    phrases = [p for p in phrases if p]
+    if not phrases:
+        raise ValidationError({"phrases": _("Enter at least one phrase callers use.")})
+    for phrase in phrases:
+        if len(phrase) > 80:
+            raise ValidationError(
+                {"phrases": _("“%(phrase)s” is longer than 80 characters.") % {"phrase": phrase[:80]}}
+            )
+        if not lexicon.parse_entry(["x"], [phrase]):
+            raise ValidationError(
+                {
+                    "phrases": _(
+                        "“%(phrase)s” is too vague to search by: add the object or the negation "
+                        "(e.g. “안 쓸 거예요”, “카드 정리하려고요”)."
+                    )
+                    % {"phrase": phrase}
+                }
+            )
+    return "\n".join(phrases)
+
+
+def synonym_group_create(
+    *, by, client: ClientCompany | None, terms: str, kind: str = "synonym", phrases: str = ""
+):
+    """A synonym group, or a colloquial group (callers' phrases → the manual's words)."""
     from knowledge.models import SynonymGroup
 
     if client is None and not by.is_admin:
         raise PermissionDenied
     if client is not None and not can_manage_client(by, client):
         raise PermissionDenied
-    cleaned = clean_synonym_terms(terms)
+    if kind not in SynonymGroup.Kind.values:
+        raise ValidationError({"kind": _("Choose synonyms or colloquial phrases.")})
+    colloquial = kind == SynonymGroup.Kind.COLLOQUIAL
+    cleaned = clean_synonym_terms(terms, minimum=1 if colloquial else 2)
+    cleaned_phrases = clean_colloquial_phrases(phrases) if colloquial else ""
     with transaction.atomic():
-        group = SynonymGroup.objects.create(client=client, terms=cleaned, created_by=by)
-        audit_record(actor=by, action="knowledge.synonyms.create", target=group, data={"terms": cleaned})
+        group = SynonymGroup.objects.create(
+            client=client, terms=cleaned, kind=kind, phrases=cleaned_phrases, created_by=by
+        )
+        audit_record(
+            actor=by,
+            action="knowledge.synonyms.create",
+            target=group,
+            data={"terms": cleaned, "kind": kind, "phrases": cleaned_phrases},
+        )
     service.synonyms_changed()
     return group
 
@@ -154,7 +196,9 @@ def learned_from_calls(*, client: ClientCompany) -> int:
     per_article: dict[int, Counter] = {}
     calls_per_article: Counter = Counter()
     overall: Counter = Counter()
-    rows = CallRecord.objects.filter(client=client, article__isnull=False).values_list("article_id", "inquiry")
+    rows = CallRecord.objects.filter(client=client, article__isnull=False).values_list(
+        "article_id", "inquiry"
+    )
     for article_id, inquiry in rows.iterator(chunk_size=2000):
         words = _call_words(inquiry)
         per_article.setdefault(article_id, Counter()).update(words)
@@ -278,9 +322,7 @@ def learned_expression_link(*, by, client: ClientCompany, query: str, article):
                 "weight": 10.0,
             },
         )
-        audit_record(
-            actor=by, action="knowledge.learned.link", target=article, data={"query": text}
-        )
+        audit_record(actor=by, action="knowledge.learned.link", target=article, data={"query": text})
         service.index_articles([article.pk])
     return expression
 

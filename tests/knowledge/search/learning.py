@@ -40,9 +40,7 @@ def import_demo_calls(corpus, count: int = 1500) -> int:
         client = corpus.clients.get(slug)
         if client is None:
             continue
-        ids = {
-            a.external_id: a.pk for a in Article.objects.filter(client=client).only("pk", "external_id")
-        }
+        ids = {a.external_id: a.pk for a in Article.objects.filter(client=client).only("pk", "external_id")}
         articles = {topic: ids.get(f"{slug}-{i:03d}") for topic, i in ARTICLE_FOR_TOPIC[kind].items()}
         rows = [
             CallRecord(
