@@ -17,6 +17,7 @@ is score ≥ 0.6 (every typed word found somewhere). Order: phase, score, the ba
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
 
@@ -148,6 +149,8 @@ def run(
                 result.count = max(result.count, matched)
     n = len(parsed.slots)
     core = [s.expr for s in parsed.slots if s.weight >= q.NOUN_WEIGHT]
+    if len(found) < limit and n > 1:
+        _weigh_by_rarity(backend, client_id, parsed)
     if len(found) < limit and 0 < len(core) < n:
         # A long sentence: the subject words without the everyday ones around them.
         seen = {f.article_id for f in found}
@@ -171,6 +174,16 @@ def run(
     found.sort(key=order_key)
     result.found = found[:limit]
     return result
+
+
+def _weigh_by_rarity(backend, client_id: int, parsed: q.ParsedQuery) -> None:
+    """Before the fallbacks: a word matching few of the client's articles says more than one
+    matching many (군대 가다 → 일시정지 against 폰), so each slot's weight is scaled by its rarity,
+    counted by the backend up to its candidate cap (one bounded query per slot)."""
+    cap = backend.candidates
+    for slot in parsed.slots:
+        _ranked, matched = backend.match(client_id, slot.expr, limit=1)
+        slot.weight *= math.log(1 + cap / max(matched, 1)) / math.log(1 + cap)
 
 
 def score(backend, client_id: int, parsed: q.ParsedQuery, found: list[Found]) -> list[Found]:

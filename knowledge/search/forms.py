@@ -41,7 +41,8 @@ class SynonymGroupForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        colloquial = data.get("kind") == "colloquial"
+        data["kind"] = data.get("kind") or "synonym"
+        colloquial = data["kind"] == "colloquial"
         if "terms" in data:
             try:
                 data["terms"] = clean_synonym_terms(data["terms"], minimum=1 if colloquial else 2)

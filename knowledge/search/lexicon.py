@@ -16,6 +16,7 @@ from . import tokenizer
 
 MAX_GAP = 2
 # Everyday verbs too vague to stand for anything alone (가다, 오다, 쓰다, 나다...).
+_NEGATIONS = {"안", "못"}
 _VAGUE_ALONE = {
     "가",
     "오",
@@ -60,8 +61,9 @@ class Lexicon:
             out.add(entry)
         return out
 
-    def matches(self, lexemes: tuple[str, ...]) -> list[tuple[set[str], tuple[tuple[str, ...], ...]]]:
-        """(the query morphemes a phrase covered, its manual words) for every phrase found."""
+    def matches(self, lexemes: tuple[str, ...]) -> list[tuple[set[str], tuple[tuple[str, ...], ...], int]]:
+        """(the query morphemes a phrase covered, its manual words, the phrase's length) for every
+        phrase found."""
         found = []
         for i, first in enumerate(lexemes):
             for entry in self.by_first.get(first, ()):
@@ -80,7 +82,7 @@ class Lexicon:
                     pos = nxt
                     covered.add(want)
                 else:
-                    found.append((covered, entry.targets))
+                    found.append((covered, entry.targets, len(entry.phrase)))
         return found
 
 
@@ -99,7 +101,8 @@ def parse_entry(targets: list[str], phrases: list[str]) -> list[Entry]:
         morphemes = tuple(m for m in tokenizer.lexemes(phrase) if m not in tokenizer.QUERY_STOPWORDS)
         if not morphemes or (len(morphemes) == 1 and morphemes[0] in _VAGUE_ALONE):
             continue
-        if all(m in _VAGUE_ALONE for m in morphemes):
+        # 안 쓰다, 못 내다: a negated everyday verb says something; 가 + 오 alone does not.
+        if all(m in _VAGUE_ALONE for m in morphemes) and not _NEGATIONS & set(morphemes[:-1]):
             continue
         if len(morphemes) == 1 and len(phrase.split()) > 1:
             continue  # 하나만 환불 → 환불: what made it specific was dropped

@@ -19,6 +19,7 @@ from .tokenizer import Token
 # Credit a slot gets in the relevance score, by how it matched (see engine.score()): a word of the
 # colloquial lexicon or a learned customer expression counts less than the words typed.
 EXACT, SYNONYM, PARTIAL, TYPO, LEXICON = 1.0, 0.9, 0.9, 0.8, 0.7
+LEXICON_PHRASE = 0.8
 # How much a slot weighs in the score, by what kind of word it came from: in a long sentence the
 # everyday verbs and time words around the subject must not outweigh it.
 NOUN_WEIGHT, VERB_WEIGHT, EVERYDAY_WEIGHT = 1.0, 0.5, 0.3
@@ -158,6 +159,7 @@ def _chosung_slot(word: str, *, client_id: int, vocab: Vocabulary, last: bool) -
 
 
 _POLITE_ENDINGS = ("요", "용", "여", "욤")
+_SENTENCE_ENDINGS = ("요", "다", "죠", "까", "네", "데", "고", "서", "지", "니")
 # Grammatical morphemes: a word still being typed ends in one of these only when it is complete.
 _GRAMMAR_PREFIXES = ("J", "E", "VCP", "VX", "XSV", "XSA", "SF", "SP", "SE")
 
@@ -170,6 +172,8 @@ def _partial_slots(word: str, *, client_id: int, vocab: Vocabulary, synonyms: Sy
     as the start of a vocabulary term (compared in keystroke jamo, so 그 is on the way to 금).
     """
     core = word.rstrip("".join(tokenizer._COMPAT_JAMO))
+    if core == word and core.endswith(_SENTENCE_ENDINGS) and not tokenizer.analyze(core):
+        return []  # 거예요, 했어요: a finished ending, nothing being typed
     slots = _partial_analysis(word, core, client_id=client_id, vocab=vocab, synonyms=synonyms)
     if slots and all(s.main in tokenizer.QUERY_STOPWORDS for s in slots):
         return slots  # a filler word (방법, 문의): dropped later, never made into a required prefix
@@ -243,8 +247,10 @@ def _apply_lexicon(query: ParsedQuery, text: str, lexicon) -> None:
     """Callers' phrases (정리하려고요, 당분간 안 쓰려고요) also match the manual's words (해지,
     일시정지): the words a phrase covers become one slot, its words OR the manual's."""
     taken: dict[str, Slot] = {}
-    for covered, targets in lexicon.matches(tokenizer.lexemes(text)):
-        target_expr = any_of([all_of([Term(t, credit=LEXICON) for t in target]) for target in targets])
+    for covered, targets, length in lexicon.matches(tokenizer.lexemes(text)):
+        # A phrase of several words (군대 가다, 안 쓰다) is surer than one word standing for another.
+        credit = LEXICON_PHRASE if length > 1 else LEXICON
+        target_expr = any_of([all_of([Term(t, credit=credit) for t in target]) for target in targets])
         earlier = next((taken[m] for m in covered if m in taken), None)
         if earlier is not None:
             earlier.expr = any_of([earlier.expr, target_expr])
