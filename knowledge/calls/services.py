@@ -600,7 +600,10 @@ def _mine(run: MiningRun) -> tuple[list[Topic], dict]:
     figures = {"record_count": n, "topic_count": 0, "covered_calls": 0, "coverage": 0.0, "previous_count": 0}
     if not n:
         return [], figures
-    model = mining.cluster([r[2] for r in rows], max_topics=settings.CALLS_MINING_MAX_TOPICS)
+    # The customers' words and what the agent did: phrasings of one subject that share no word
+    # ("통화가 끊겨요" / "5G가 안 잡혀요") meet in their resolution; labels use the customers' words.
+    texts = mining.with_notes([r[2] for r in rows], [r[3] for r in rows])
+    model = mining.cluster(texts, max_topics=settings.CALLS_MINING_MAX_TOPICS)
     # The previous period of the same length, for trends (a sample is enough for shares).
     days = (run.period_end - run.period_start).days + 1
     prev_start, prev_end = start - timedelta(days=days), start
@@ -618,9 +621,11 @@ def _mine(run: MiningRun) -> tuple[list[Topic], dict]:
     prev_counts = np.zeros(max(len(model.clusters), 1))
     if prev_total and model.clusters:
         sample = list(
-            previous.order_by("?").values_list("inquiry", flat=True)[: settings.CALLS_MINING_TREND_SAMPLE]
+            previous.order_by("?").values_list("inquiry", "resolution")[: settings.CALLS_MINING_TREND_SAMPLE]
         )
-        predicted = np.array(model.predict(sample))
+        predicted = np.array(
+            model.predict(mining.with_notes([i for i, _r in sample], [r for _i, r in sample]))
+        )
         counts = np.bincount(predicted[predicted >= 0], minlength=len(model.clusters))
         prev_counts = counts * (prev_total / len(sample))
     figures["previous_count"] = prev_total
