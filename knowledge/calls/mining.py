@@ -29,6 +29,7 @@ class Cluster:
     keywords: list[tuple[str, float]]  # unigram keywords with their weight in the centroid
     members: list[int]  # indices into the input texts
     central: list[int]  # member indices, most central first (one per distinct text)
+    mined: str = ""  # the label mining gave, when a manager's rule renamed it
 
 
 @dataclass
