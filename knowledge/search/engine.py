@@ -92,12 +92,17 @@ def _compound_correction(backend, client_id: int, word: str, near_terms) -> list
     splits = [(word[:i], word[i:]) for i in range(2, len(word) - 1)][:4]
     known = backend.known_terms(client_id, [p for split in splits for p in split])
     found: list[tuple[str, str]] = []
-    for left, right in splits:
-        if left in known and right in known:
-            continue  # both real words: not a typo this way (할부전화 = 할부 + 전화)
+    lookups = 0
+    # The longest known side first; at most two typo look-ups (each a trigram query) per word.
+    for left, right in sorted(
+        splits, key=lambda s: -max(len(p) for p in s if p in known) if set(s) & known else 0
+    ):
+        if lookups >= 2 or (left in known) == (right in known):
+            continue  # neither side known, or both real words (할부전화 = 할부 + 전화)
+        lookups += 1
         if left in known:
             found += [(left, t) for t in near_terms(right)[:3]]
-        elif right in known:
+        else:
             found += [(t, right) for t in near_terms(left)[:3]]
     return found[:6]
 

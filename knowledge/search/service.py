@@ -223,6 +223,23 @@ def synonyms_for(client_id: int) -> dict[str, list[tuple[str, ...]]]:
     return _synonyms(client_id, _versions()[1])
 
 
+def _groups(client_id: int, version: str) -> list:
+    """The client's and the global synonym groups of both kinds: one query per version."""
+    from knowledge.models import SynonymGroup
+
+    key = (client_id, version)
+    if key not in _group_cache:
+        if len(_group_cache) > 500:
+            _group_cache.clear()
+        _group_cache[key] = list(
+            SynonymGroup.objects.filter(models.Q(client_id=client_id) | models.Q(client__isnull=True))
+        )
+    return _group_cache[key]
+
+
+_group_cache: dict[tuple[int, str], list] = {}
+
+
 def _synonyms(client_id: int, version: str) -> dict[str, list[tuple[str, ...]]]:
     from knowledge.models import SynonymGroup
 
@@ -231,10 +248,9 @@ def _synonyms(client_id: int, version: str) -> dict[str, list[tuple[str, ...]]]:
         if len(_synonym_cache) > 500:
             _synonym_cache.clear()
         mapping: dict[str, list[tuple[str, ...]]] = {}
-        groups = SynonymGroup.objects.filter(client_id__in=[client_id]) | SynonymGroup.objects.filter(
-            client__isnull=True
-        )
-        for group in groups.filter(kind=SynonymGroup.Kind.SYNONYM):
+        for group in _groups(client_id, version):
+            if group.kind != SynonymGroup.Kind.SYNONYM:
+                continue
             members = [
                 tuple(t.term for t in tokenizer.analyze(w)) or (tokenizer.clean_term(w),)
                 for w in group.term_list
@@ -264,12 +280,10 @@ def _lexicon(client_id: int, version: str):
     if key not in _lexicon_cache:
         if len(_lexicon_cache) > 500:
             _lexicon_cache.clear()
-        rows = SynonymGroup.objects.filter(kind=SynonymGroup.Kind.COLLOQUIAL).filter(
-            models.Q(client_id=client_id) | models.Q(client__isnull=True)
-        )
         extra = []
-        for group in rows:
-            extra += lexicon.parse_entry(group.term_list, group.phrase_list)
+        for group in _groups(client_id, version):
+            if group.kind == SynonymGroup.Kind.COLLOQUIAL:
+                extra += lexicon.parse_entry(group.term_list, group.phrase_list)
         _lexicon_cache[key] = lexicon.shipped().merged(extra)
     return _lexicon_cache[key]
 
