@@ -17,7 +17,7 @@ class SynonymGroupForm(forms.Form):
         queryset=None, required=False, label=_("Client company"), empty_label=_("All clients")
     )
     kind = forms.ChoiceField(
-        label=_("Kind"), choices=KIND_CHOICES, initial="synonym", widget=forms.RadioSelect
+        label=_("Kind"), choices=KIND_CHOICES, initial="synonym", required=False, widget=forms.RadioSelect
     )
     terms = forms.CharField(
         label=_("Words"),

@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from accounts.models import ClientCompany
 
@@ -186,9 +187,9 @@ class LearnedExpression(models.Model):
     removed (the next learning run does not bring it back)."""
 
     class Source(models.TextChoices):
-        CALLS = "calls", _("Calls")
-        SEARCH = "search", _("Searches")
-        MANAGER = "manager", _("Manager")
+        CALLS = "calls", pgettext_lazy("learned from", "Calls")
+        SEARCH = "search", pgettext_lazy("learned from", "Searches")
+        MANAGER = "manager", pgettext_lazy("learned from", "Manager")
 
     client = models.ForeignKey(ClientCompany, on_delete=models.CASCADE, related_name="+")
     article = models.ForeignKey(

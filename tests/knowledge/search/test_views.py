@@ -265,7 +265,7 @@ def test_a_manager_adds_a_colloquial_group_and_search_uses_it(as_user, manual):
     assert (group.kind, group.phrase_list, group.term_list) == ("colloquial", ["지갑 털렸어요"], ["분실"])
     hits = results(as_user(manual["agent_a"]), manual["client_a"], "지갑 털렸어요").context["result"].hits
     assert hits and hits[0].article_id == manual["a"].pk
-    page = c.get(reverse("knowledge:synonyms")).content.decode()
+    page = as_user(manual["manager_a"]).get(reverse("knowledge:synonyms")).content.decode()
     assert "지갑 털렸어요" in page and "phrases ship with Dasan" in page
 
 
