@@ -37,11 +37,10 @@ def main() -> None:
     import django
 
     django.setup()
+    from django.core.cache import cache
     from django.core.management import call_command
     from django.db import transaction
     from kiwipiepy import Kiwi
-
-    from django.core.cache import cache
 
     from knowledge.search import engine, search, service, tokenizer
     from tests.knowledge.search import relevance, relevance_customers, relevance_data
