@@ -165,7 +165,7 @@ def cluster(
 # A word is boilerplate when at least this share of the calls of at least BOILERPLATE_TOPICS of
 # the topics use it: frequent in every topic of the client, so it names none of them.
 BOILERPLATE_SHARE = 0.01
-BOILERPLATE_TOPICS = 0.5
+BOILERPLATE_TOPICS = 0.75
 
 
 def boilerplate_terms(x, w: np.ndarray, labels: np.ndarray, terms) -> frozenset[str]:
@@ -327,7 +327,10 @@ def _cluster(
 def make_label(weighted_terms: list[tuple[str, float]], size: int = 3) -> str:
     """Up to three keywords, preferring a pair ("카드 분실") over its parts, and nouns over verbs
     ("카드 한도" before "올리다"): a label names a subject, in the customers' words."""
-    weighted_terms = [t for t in weighted_terms if not t[0].startswith(NOTE)]
+    # Not the agent's words, and not an ending Kiwi misread as a noun (있나요, 가요).
+    weighted_terms = [
+        t for t in weighted_terms if not t[0].startswith(NOTE) and not t[0].endswith(("요", "죠", "까"))
+    ]
     nouns = [t for t in weighted_terms if not any(p.endswith("다") for p in t[0].split(" "))]
     verbs = [t for t in weighted_terms if t not in nouns]
     weighted_terms = nouns + verbs
