@@ -186,7 +186,11 @@ def _weigh_by_rarity(backend, client_id: int, parsed: q.ParsedQuery) -> None:
     matching many (군대 가다 → 일시정지 against 폰), so each slot's weight is scaled by its rarity,
     counted by the backend up to its candidate cap (one bounded query per slot)."""
     cap = backend.candidates
-    for slot in parsed.slots:
+    # Only the subject words compete (verbs and everyday words already weigh less): a query each.
+    nouns = [slot for slot in parsed.slots if slot.weight >= q.NOUN_WEIGHT]
+    if len(nouns) < 2:
+        return
+    for slot in nouns:
         _ranked, matched = backend.match(client_id, slot.expr, limit=1)
         slot.weight *= math.log(1 + cap / max(matched, 1)) / math.log(1 + cap)
 
