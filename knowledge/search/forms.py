@@ -20,7 +20,7 @@ class SynonymGroupForm(forms.Form):
         label=_("Kind"), choices=KIND_CHOICES, initial="synonym", required=False, widget=forms.RadioSelect
     )
     terms = forms.CharField(
-        label=_("Words"),
+        label=_("Words that mean the same"),
         max_length=300,
         help_text=_("Comma separated, e.g. 해지, 탈퇴, 해약. Colloquial: the manual's words, e.g. 해지"),
     )
