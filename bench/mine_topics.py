@@ -1,6 +1,12 @@
 """Seconds to mine the topics of 100k call records of one client, end to end.
 
     .venv/bin/python bench/mine_topics.py [--rows 100000] [--sqlite]
+    .venv/bin/python bench/mine_topics.py --quality [--calls 3000]
+
+--quality needs no database: for each kind of demo client (card, telecom, mall, insurance) it
+generates --calls calls with several phrasings per subject (knowledge/calls/samples.py, details on),
+mines them as an import is mined (inquiries with the agents' resolutions) and prints the adjusted
+Rand index and purity against the generated subjects, the topic count and the labels.
 
 Stores `--rows` generated Korean calls of one card-company client over 30 days (knowledge/calls/
 samples.py with details=True: openers, closers, order numbers, amounts and dates, so nearly every
@@ -40,11 +46,54 @@ def _create_database(url: str) -> None:
             conn.execute(f'CREATE DATABASE "{name}"')
 
 
+def quality(calls_per_kind: int) -> dict:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.test_settings")
+    import django
+
+    django.setup()
+    from sklearn.metrics import adjusted_rand_score
+
+    from knowledge.calls import mining, samples
+
+    out = {}
+    end = datetime(2026, 10, 31, tzinfo=ZoneInfo("Asia/Seoul"))
+    for kind in ("card", "telecom", "mall", "insurance"):
+        calls = list(
+            samples.generate(
+                kind=kind, count=calls_per_kind, start=end - timedelta(days=30), end=end, seed=7, details=True
+            )
+        )
+        started = time.perf_counter()
+        model = mining.cluster(mining.with_notes([c.inquiry for c in calls], [c.resolution for c in calls]))
+        seconds = time.perf_counter() - started
+        predicted = [-1] * len(calls)
+        for topic, cluster in enumerate(model.clusters):
+            for i in cluster.members:
+                predicted[i] = topic
+        truth = [c.topic for c in calls]
+        purity = sum(Counter(truth[i] for i in c.members).most_common(1)[0][1] for c in model.clusters)
+        out[kind] = {
+            "subjects": len(set(truth)),
+            "topics": len(model.clusters),
+            "ari": round(adjusted_rand_score(truth, predicted), 3),
+            "purity": round(purity / len(calls), 3),
+            "seconds": round(seconds, 1),
+            "boilerplate": sorted(model.boilerplate),
+            "labels": [c.label for c in model.clusters],
+        }
+    return {"benchmark": "mine_topics quality", "calls_per_kind": calls_per_kind, "results": out}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--sqlite", action="store_true")
+    parser.add_argument("--quality", action="store_true")
+    parser.add_argument("--calls", type=int, default=3000)
     args = parser.parse_args()
+    if args.quality:
+        print(json.dumps(quality(args.calls), ensure_ascii=False, indent=1))
+        return
     if args.sqlite:
         os.environ["DATABASE_URL"] = f"sqlite:///{tempfile.mkdtemp(prefix='dasan-bench-')}/bench.sqlite3"
     else:

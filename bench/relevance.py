@@ -1,12 +1,21 @@
-"""Recall@5 and MRR of the search service on the relevance set, for PostgreSQL and SQLite.
+"""Recall@5 and MRR of the search service on two relevance sets, for PostgreSQL and SQLite.
 
-    .venv/bin/python bench/relevance.py [--backends postgresql,sqlite]
+    .venv/bin/python bench/relevance.py [--backends postgresql,sqlite] [--sets agents,customers]
                                         [--pg-url postgres://postgres@127.0.0.1:5432/dasan_bench_relevance]
 
-The set (articles of three clients, synonym groups, and queries labelled by kind: exact, inflected,
-spacing, colloquial, partial, chosung, typo, synonym) lives in tests/knowledge/search/relevance_data.py;
-tests/knowledge/search/test_relevance.py asserts the bar, this prints the numbers as one JSON object.
-Each backend runs in a child process on a throw-away database (dropped afterwards).
+- "agents": articles of three clients, synonym groups, and queries labelled by kind (exact,
+  inflected, spacing, colloquial, partial, chosung, typo, synonym), in
+  tests/knowledge/search/relevance_data.py. Written together with the search: it flatters it.
+- "customers": the demo clients' manuals (knowledge/demo_articles.py) searched in callers' words
+  (tests/knowledge/search/relevance_customers.py: colloquial, life events, prefixes with a polite
+  ending, typos inside compounds), from the articles alone, no synonym group installed.
+- "customers_with_calls": the same queries after each demo client's generated calls
+  (knowledge/calls/samples.py) were imported with the manual article used on the call, so the
+  articles carry learned customer expressions.
+
+tests/knowledge/search/test_relevance.py asserts the bar, this prints the numbers as one JSON object,
+per set, backend and kind. Each backend runs in a child process on a throw-away database (dropped
+afterwards).
 """
 
 from __future__ import annotations
@@ -31,7 +40,35 @@ def pg_admin(url: str, sql: str) -> None:
         conn.execute(sql)
 
 
-def child(backend: str, pg_url: str) -> dict:
+def scores(overall, by_kind) -> dict:
+    return {
+        **overall.as_dict(),
+        "by_kind": {kind: score.as_dict() for kind, score in by_kind.items()},
+        "misses": [{"query": q, "expected": e, "top3": top} for q, e, top in overall.misses],
+    }
+
+
+def run_set(name: str) -> dict:
+    from django.db import transaction
+
+    from tests.knowledge.search import relevance, relevance_customers
+
+    # Each set builds its own clients; rolled back afterwards so the next set starts empty.
+    with transaction.atomic():
+        if name == "agents":
+            out = scores(*relevance.evaluate(relevance.build_corpus()))
+        else:
+            corpus = relevance.build_demo_corpus()
+            if name == "customers_with_calls":
+                from tests.knowledge.search.learning import import_demo_calls
+
+                import_demo_calls(corpus)
+            out = scores(*relevance.evaluate(corpus, relevance_customers.QUERIES, relevance_customers.KINDS))
+        transaction.set_rollback(True)
+    return out
+
+
+def child(backend: str, pg_url: str, sets: list[str]) -> dict:
     tmp = tempfile.mkdtemp(prefix="dasan-bench-relevance-")
     dbname = urlsplit(pg_url).path.lstrip("/")
     if backend == "postgresql":
@@ -50,17 +87,11 @@ def child(backend: str, pg_url: str) -> dict:
     from django.db import connections
 
     from knowledge.search.backends import get_backend
-    from tests.knowledge.search.relevance import build_corpus, evaluate
 
     try:
         call_command("migrate", verbosity=0)
         assert get_backend().vendor == backend
-        overall, by_kind = evaluate(build_corpus())
-        return {
-            **overall.as_dict(),
-            "by_kind": {kind: score.as_dict() for kind, score in by_kind.items()},
-            "misses": [{"query": q, "expected": e, "top3": top} for q, e, top in overall.misses],
-        }
+        return {name: run_set(name) for name in sets}
     finally:
         connections.close_all()
         if backend == "postgresql":
@@ -71,16 +102,20 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--backends", default="postgresql,sqlite")
     parser.add_argument("--pg-url", default="postgres://postgres@127.0.0.1:5432/dasan_bench_relevance")
+    parser.add_argument("--sets", default="agents,customers,customers_with_calls")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    sets = [s.strip() for s in args.sets.split(",") if s.strip()]
     if args.child:
-        print(json.dumps(child(args.child, args.pg_url), ensure_ascii=False))
+        print(json.dumps(child(args.child, args.pg_url, sets), ensure_ascii=False))
         return
+    from knowledge.demo_articles import CLIENT_ARTICLES
+    from tests.knowledge.search.relevance_customers import QUERIES as CUSTOMER_QUERIES
     from tests.knowledge.search.relevance_data import ARTICLES, QUERIES
 
     results = {}
     for backend in [b.strip() for b in args.backends.split(",") if b.strip()]:
-        command = [sys.executable, __file__, "--child", backend, "--pg-url", args.pg_url]
+        command = [sys.executable, __file__, "--child", backend, "--pg-url", args.pg_url, "--sets", args.sets]
         done = subprocess.run(command, cwd=ROOT, stdout=subprocess.PIPE, text=True, check=False)
         results[backend] = (
             json.loads(done.stdout.strip().splitlines()[-1])
@@ -91,8 +126,13 @@ def main() -> None:
         json.dumps(
             {
                 "benchmark": "knowledge search relevance",
-                "articles": sum(len(rows) for rows in ARTICLES.values()),
-                "queries": len(QUERIES),
+                "sets": {
+                    "agents": {"articles": sum(len(r) for r in ARTICLES.values()), "queries": len(QUERIES)},
+                    "customers": {
+                        "articles": sum(len(r) for r in CLIENT_ARTICLES.values()),
+                        "queries": len(CUSTOMER_QUERIES),
+                    },
+                },
                 "top": 5,
                 "results": results,
             },

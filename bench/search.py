@@ -11,8 +11,10 @@ Sizes grow in place: 10k are built and measured, then 90k more are added. The in
 real indexing code (`get_backend().index`: Kiwi analysis, terms, vocabulary, FTS5 / tsvector + GIN).
 
 Then a fixed query mix is timed through the real search service (`knowledge.search.search`, the
-permission check, synonyms, ranking, snippets; the search log is left out), with the tokenizer's
-caches cleared before each call so Kiwi's analysis is always paid. The mix includes common words
+permission check, synonyms, ranking, snippets; the search log is left out), uncached: the result
+cache (per process and shared) and the tokenizer's caches are cleared before each call, so the
+engine and Kiwi's analysis are always paid (`search_ms`). The same queries repeated at once, which
+the result cache answers, are timed separately and labelled `repeated_cached_ms`. The mix includes common words
 matching over half of the big client's articles (their share is printed), inflected, differently
 spaced, prefix and half-built words, initial consonants, typos, colloquial sentences and queries
 that find nothing. The naive baseline (`icontains` over the article table, NaiveBackend) runs the
@@ -312,10 +314,11 @@ def insert_batch(rng: random.Random, built: int, size: int, main, other) -> int:
 
 
 def measure_size(backend: str, size: int, repeat: int, baseline_repeat: int, *, main, agent) -> dict:
+    from django.core.cache import cache
     from django.db import connection
 
     from knowledge.models import Article
-    from knowledge.search import search, tokenizer
+    from knowledge.search import search, service, tokenizer
     from knowledge.search.backends.naive import NaiveBackend
 
     naive = NaiveBackend()
@@ -329,10 +332,13 @@ def measure_size(backend: str, size: int, repeat: int, baseline_repeat: int, *, 
     }
     log(f"{backend} {size}: built; common-word shares {shares}; measuring")
 
-    def timed(fn, query: str) -> float:
-        tokenizer._analyze_cached.cache_clear()
-        tokenizer.split_noun.cache_clear()
-        tokenizer.jamo.cache_clear()
+    def timed(fn, query: str, *, cached: bool = False) -> float:
+        if not cached:  # every layer that could answer without searching is emptied
+            tokenizer._analyze_cached.cache_clear()
+            tokenizer.split_noun.cache_clear()
+            tokenizer.jamo.cache_clear()
+            service._results.clear()
+            cache.clear()
         t = time.perf_counter()
         fn(query)
         return (time.perf_counter() - t) * 1000
@@ -351,12 +357,15 @@ def measure_size(backend: str, size: int, repeat: int, baseline_repeat: int, *, 
     per_query: dict[str, dict] = {}
     searched: dict[str, list[float]] = {}
     naive_ms: dict[str, list[float]] = {}
+    repeated: list[float] = []
     for kind, kind_queries in QUERIES.items():
         for query in kind_queries:
             found[query] = real(query).count
             samples = [timed(real, query) for _ in range(repeat)]
             per_query[query] = {"p50": round(percentile(samples, 50), 2), "max": round(max(samples), 2)}
             searched.setdefault(kind, []).extend(samples)
+            real(query)
+            repeated.extend(timed(real, query, cached=True) for _ in range(repeat))
             naive_ms.setdefault(kind, []).extend(timed(baseline, query) for _ in range(baseline_repeat))
     every = [ms for samples in searched.values() for ms in samples]
     every_naive = [ms for samples in naive_ms.values() for ms in samples]
@@ -365,7 +374,10 @@ def measure_size(backend: str, size: int, repeat: int, baseline_repeat: int, *, 
         "articles_of_searched_client": in_main,
         "build_s": {"analyze": round(analyze_s, 1)},
         "common_word_share": shares,
+        # Uncached: result cache (process and shared) and tokenizer caches emptied before every call.
         "search_ms": {"all": summary(every)} | {k: summary(v) for k, v in searched.items()},
+        # The same queries asked again at once: what the result cache answers (not the engine).
+        "repeated_cached_ms": summary(repeated),
         "baseline_ms": {"all": summary(every_naive)} | {k: summary(v) for k, v in naive_ms.items()},
         "results_found": found,
         "per_query_ms": per_query,

@@ -389,6 +389,9 @@ KNOWLEDGE_IMPORT_MAX_UNCOMPRESSED = env.int("KNOWLEDGE_IMPORT_MAX_UNCOMPRESSED",
 KNOWLEDGE_SEARCH_HELPFULNESS = env.str(
     "KNOWLEDGE_SEARCH_HELPFULNESS", default="knowledge.selectors.helpfulness_scores"
 )
+# A query becomes a learned customer expression of an article once this many distinct agents
+# opened that article from it.
+KNOWLEDGE_SEARCH_LEARN_AGENTS = env.int("KNOWLEDGE_SEARCH_LEARN_AGENTS", default=3)
 
 # --- Call data and topic mining (knowledge/calls) -------------------------------------------
 # Customer phone numbers / ids are stored only as an HMAC with this salt. Changing it breaks the

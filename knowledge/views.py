@@ -26,6 +26,7 @@ from .diff import diff_versions
 from .forms import ArticleForm, AttachmentForm, DecisionForm, FeedbackForm, ImportForm, SuggestionForm
 from .importing import check_size as check_import_size
 from .models import ArticleStatus, SuggestionStatus
+from .search import selectors as search_selectors
 
 DIFF_FIELDS = [
     ("title", _l("Title")),
@@ -136,6 +137,7 @@ def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
         context["counts"] = selectors.feedback_counts(article)
         context["pending"] = list(selectors.pending_suggestions(user, article=article))
         context["attachment_form"] = AttachmentForm()
+        context["learned"] = search_selectors.learned_expressions(user, article)
     context["latest_revision_number"] = article.latest_revision_number
     return render(request, "knowledge/article.html", context)
 

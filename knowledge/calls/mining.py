@@ -29,6 +29,7 @@ class Cluster:
     keywords: list[tuple[str, float]]  # unigram keywords with their weight in the centroid
     members: list[int]  # indices into the input texts
     central: list[int]  # member indices, most central first (one per distinct text)
+    mined: str = ""  # the label mining gave, when a manager's rule renamed it
 
 
 @dataclass
@@ -42,6 +43,7 @@ class ClusterModel:
     kmeans: object = None
     order: list[int] = field(default_factory=list)  # topic index of each k-means label
     merge: object = None
+    boilerplate: frozenset[str] = frozenset()  # words frequent in every topic, left out
 
     def predict(self, texts: list[str]) -> list[int]:
         """Topic index (into clusters) of each text, -1 when it has no usable words."""
@@ -49,7 +51,7 @@ class ClusterModel:
             return [-1] * len(texts)
         keys = [normalise_text(t) for t in texts]
         uniq = list(dict.fromkeys(keys))
-        matrix = self.vectorizer.transform(_documents(uniq))
+        matrix = self.vectorizer.transform(_documents(uniq, self.boilerplate))
         empty = np.asarray(matrix.sum(axis=1)).ravel() == 0
         z = _normalise(self.svd.transform(matrix) if self.svd is not None else matrix.toarray())
         labels = self.kmeans.predict(z)
@@ -61,17 +63,38 @@ _NOISE = re.compile(r"[^가-힣a-zA-Zㄱ-ㅎ]+")
 
 
 def normalise_text(text: str) -> str:
-    """What the topic depends on: Korean and Latin letters, single-spaced (numbers, punctuation out)."""
-    return " ".join(_NOISE.sub(" ", text).split())
+    """What the topic depends on: Korean and Latin letters, single-spaced (numbers, punctuation out);
+    the resolution part (after a unit separator, see with_notes) likewise."""
+    return "\x1f".join(" ".join(_NOISE.sub(" ", part).split()) for part in text.split("\x1f"))
 
 
-def _documents(texts: list[str]) -> list[list[str]]:
+# What the agent did (the resolution) is a feature of its own, marked so that it groups calls but
+# never names a topic: labels come from the customers' words.
+NOTE = "~"
+
+
+def _documents(texts: list[str], drop: frozenset[str] = frozenset()) -> list[list[str]]:
+    inquiries, notes = zip(*(_split(t) for t in texts), strict=True) if texts else ((), ())
     docs = []
-    for words in tokenizer.tokenize_many(texts):
+    for words, note_words in zip(
+        tokenizer.tokenize_many(inquiries), tokenizer.tokenize_many(notes), strict=True
+    ):
+        words = [w for w in words if w not in drop]
         terms = list(words)
         terms += [f"{a} {b}" for a, b in itertools.pairwise(words) if a != b]
+        terms += [NOTE + w for w in note_words if w not in drop]
         docs.append(terms)
     return docs
+
+
+def _split(text: str) -> tuple[str, str]:
+    inquiry, _sep, note = text.partition("\x1f")
+    return inquiry, note
+
+
+def with_notes(inquiries: list[str], notes: list[str]) -> list[str]:
+    """Texts for cluster(): each inquiry with the agent's resolution, kept apart (a unit separator)."""
+    return [f"{i}\x1f{n}" if n else i for i, n in zip(inquiries, notes, strict=True)]
 
 
 def _identity(doc):
@@ -125,10 +148,53 @@ def cluster(
     # One BLAS/OpenMP thread: the many small k-means fits of the k choice are 5x slower with
     # threads spinning against each other (and against other workers) on a small machine.
     with threadpool_limits(limits=1):
-        return _cluster(texts, max_topics=max_topics, seed=seed, merge_similarity=merge_similarity)
+        model = _cluster(texts, max_topics=max_topics, seed=seed, merge_similarity=merge_similarity)
+        if model.boilerplate:
+            # Greetings, 부탁드립니다, 주문번호, masked placeholders: words found in every topic were
+            # found by the first pass; cluster again without them.
+            model = _cluster(
+                texts,
+                max_topics=max_topics,
+                seed=seed,
+                merge_similarity=merge_similarity,
+                drop=model.boilerplate,
+            )
+        return model
 
 
-def _cluster(texts: list[str], *, max_topics: int, seed: int, merge_similarity: float) -> ClusterModel:
+# A word is boilerplate when at least this share of the calls of at least BOILERPLATE_TOPICS of
+# the topics use it: frequent in every topic of the client, so it names none of them.
+BOILERPLATE_SHARE = 0.01
+BOILERPLATE_TOPICS = 0.75
+
+
+def boilerplate_terms(x, w: np.ndarray, labels: np.ndarray, terms) -> frozenset[str]:
+    """Single words used by a fair share of the calls of (nearly) every topic (document frequency
+    across topics): what every caller says, not what any topic is about."""
+    present = [lab for lab in np.unique(labels)]
+    if len(present) < 3:
+        return frozenset()
+    used = (x > 0).astype(np.float64)
+    shares = np.vstack(
+        [
+            np.asarray(used[labels == lab].T @ w[labels == lab]).ravel() / w[labels == lab].sum()
+            for lab in present
+        ]
+    )
+    spread = (shares >= BOILERPLATE_SHARE).sum(axis=0)
+    needed = max(3, math.ceil(BOILERPLATE_TOPICS * len(present)))
+    found = (str(terms[j]) for j in np.flatnonzero(spread >= needed))
+    return frozenset(t.removeprefix(NOTE) for t in found if " " not in t)
+
+
+def _cluster(
+    texts: list[str],
+    *,
+    max_topics: int,
+    seed: int,
+    merge_similarity: float,
+    drop: frozenset[str] | None = None,
+) -> ClusterModel:
     from sklearn.cluster import KMeans, MiniBatchKMeans
     from sklearn.decomposition import TruncatedSVD
     from sklearn.feature_extraction.text import TfidfVectorizer
@@ -144,7 +210,7 @@ def _cluster(texts: list[str], *, max_topics: int, seed: int, merge_similarity: 
         positions.setdefault(normalise_text(text), []).append(i)
     uniq = list(positions)
     weights = np.array([len(positions[t]) for t in uniq], dtype=float)
-    docs = _documents(uniq)
+    docs = _documents(uniq, drop or frozenset())
     n_docs = len(docs)
     vectorizer = TfidfVectorizer(
         analyzer=_identity,
@@ -209,6 +275,28 @@ def _cluster(texts: list[str], *, max_topics: int, seed: int, merge_similarity: 
     merged = merge_similar(x, w, raw, k, min_similarity=merge_similarity)
     model.merge = merged
     labels = merged[raw]
+    if drop is None:
+        found = boilerplate_terms(x, w, labels, terms)
+        if found:
+            model.boilerplate = found
+            return model  # cluster() runs again without these words
+    else:
+        model.boilerplate = drop
+    # Topics a manager would call the same ("분실 신고" twice, found through two phrasings) are one:
+    # clusters whose labels open with the same noun phrase are merged.
+    by_phrase: dict[str, int] = {}
+    relabel = np.arange(max(int(labels.max()), int(merged.max())) + 1)
+    for label in np.unique(labels):
+        idx = np.flatnonzero(labels == label)
+        centroid = np.asarray(x[idx].multiply(w[idx][:, None]).sum(axis=0)).ravel() / w[idx].sum()
+        top = np.argsort(-centroid)[:24]
+        head = make_label([(str(terms[t]), float(centroid[t])) for t in top if centroid[t] > 0]).split(" · ")[
+            0
+        ]
+        relabel[label] = by_phrase.setdefault(head, int(label))
+    labels = relabel[labels]
+    merged = relabel[merged]
+    model.merge = merged
     k_final = int(labels.max()) + 1
     sizes = np.bincount(labels, weights=w, minlength=k_final)
     order = [int(lab) for lab in np.argsort(-sizes, kind="stable") if sizes[lab] > 0]
@@ -219,7 +307,7 @@ def _cluster(texts: list[str], *, max_topics: int, seed: int, merge_similarity: 
         idx = np.flatnonzero(labels == label)
         center = _normalise((z[idx].T @ w[idx])[None, :])[0]
         centroid = np.asarray(x[idx].multiply(w[idx][:, None]).sum(axis=0)).ravel() / w[idx].sum()
-        top = np.argsort(-centroid)[:12]
+        top = np.argsort(-centroid)[:24]
         weighted_terms = [(str(terms[t]), float(centroid[t])) for t in top if centroid[t] > 0]
         closeness = z[idx] @ center
         central_rows = idx[np.argsort(-closeness)]
@@ -238,7 +326,11 @@ def _cluster(texts: list[str], *, max_topics: int, seed: int, merge_similarity: 
 
 def make_label(weighted_terms: list[tuple[str, float]], size: int = 3) -> str:
     """Up to three keywords, preferring a pair ("카드 분실") over its parts, and nouns over verbs
-    ("카드 한도" before "올리다"): a label names a subject."""
+    ("카드 한도" before "올리다"): a label names a subject, in the customers' words."""
+    # Not the agent's words, and not an ending Kiwi misread as a noun (있나요, 가요).
+    weighted_terms = [
+        t for t in weighted_terms if not t[0].startswith(NOTE) and not t[0].endswith(("요", "죠", "까"))
+    ]
     nouns = [t for t in weighted_terms if not any(p.endswith("다") for p in t[0].split(" "))]
     verbs = [t for t in weighted_terms if t not in nouns]
     weighted_terms = nouns + verbs
@@ -261,6 +353,8 @@ def make_label(weighted_terms: list[tuple[str, float]], size: int = 3) -> str:
 def unigram_keywords(weighted_terms: list[tuple[str, float]], size: int = 6) -> list[tuple[str, float]]:
     best: dict[str, float] = {}
     for term, weight in weighted_terms:
+        if term.startswith(NOTE):
+            continue
         for part in term.split(" "):
             best[part] = max(best.get(part, 0.0), weight)
     return sorted(best.items(), key=lambda kv: -kv[1])[:size]

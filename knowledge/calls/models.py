@@ -23,6 +23,7 @@ __all__ = [
     "MiningStatus",
     "Topic",
     "TopicArticle",
+    "TopicRule",
 ]
 
 
@@ -62,6 +63,11 @@ class CallRecord(models.Model):
     customer_key = models.CharField(_("customer key (hashed)"), max_length=64, blank=True)
     import_job = models.ForeignKey(
         "knowledge.ImportJob", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # The manual article used on the call (an export's 적용 매뉴얼 column, or the topic's article):
+    # its customers' words become the article's learned expressions.
+    article = models.ForeignKey(
+        "knowledge.Article", null=True, blank=True, on_delete=models.SET_NULL, related_name="call_records"
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -239,6 +245,8 @@ class Topic(models.Model):
     client = models.ForeignKey(ClientCompany, on_delete=models.CASCADE, related_name="+")
     rank = models.PositiveSmallIntegerField(default=0)
     label = models.CharField(_("topic"), max_length=200)
+    # The label mining gave it, before a manager's name (TopicRule): what the next run matches.
+    mined_label = models.CharField(max_length=200, blank=True)
     keywords = models.JSONField(default=list)
     size = models.PositiveIntegerField(_("calls"))
     share = models.FloatField(default=0.0)
@@ -311,3 +319,37 @@ class TopicArticle(models.Model):
 
     def __str__(self) -> str:
         return f"{self.label} → {self.article_id}"
+
+
+class TopicRule(models.Model):
+    """A manager's correction of the mined topics of a client, applied by every later mining run:
+    a topic (found by the noun phrase its mined label opens with) is renamed — to the name of
+    another topic, which merges the two — or the calls of it that use a word are split off under
+    their own name."""
+
+    class Action(models.TextChoices):
+        RENAME = "rename", _("Rename")
+        SPLIT = "split", _("Split")
+
+    client = models.ForeignKey(ClientCompany, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=200)  # the mined label's first noun phrase
+    action = models.CharField(max_length=8, choices=Action.choices)
+    name = models.CharField(_("name"), max_length=200)
+    keyword = models.CharField(_("word"), max_length=60, blank=True)  # split only
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at"]
+        verbose_name = _("topic rule")
+        verbose_name_plural = _("topic rules")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["client", "key", "action", "keyword"], name="calls_topic_rule_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key} → {self.name}"

@@ -36,6 +36,7 @@ from .models import (
     MiningStatus,
     Topic,
     TopicArticle,
+    TopicRule,
 )
 
 log = logging.getLogger(__name__)
@@ -404,6 +405,11 @@ def _import_run(*, job_id: int, path: Path | None, on_progress, mine: bool) -> I
         if path is None:
             _delete_upload(job)
     job.save()
+    if job.status == ImportStatus.DONE and not job.dry_run and "article" in (job.mapping or {}):
+        # The export named the manual article of its calls: learn the customers' words for it.
+        from knowledge.search.services import learned_from_calls
+
+        learned_from_calls(client=job.client)
     if (
         mine
         and job.status == ImportStatus.DONE
@@ -700,7 +706,11 @@ def _mine(run: MiningRun) -> tuple[list[Topic], dict]:
     figures = {"record_count": n, "topic_count": 0, "covered_calls": 0, "coverage": 0.0, "previous_count": 0}
     if not n:
         return [], figures
-    model = mining.cluster([r[2] for r in rows], max_topics=settings.CALLS_MINING_MAX_TOPICS)
+    # The customers' words and what the agent did: phrasings of one subject that share no word
+    # ("통화가 끊겨요" / "5G가 안 잡혀요") meet in their resolution; labels use the customers' words.
+    texts = mining.with_notes([r[2] for r in rows], [r[3] for r in rows])
+    model = mining.cluster(texts, max_topics=settings.CALLS_MINING_MAX_TOPICS)
+    _apply_topic_rules(run.client, model, [r[2] for r in rows])
     # The previous period of the same length, for trends (a sample is enough for shares).
     days = (run.period_end - run.period_start).days + 1
     prev_start, prev_end = start - timedelta(days=days), start
@@ -718,9 +728,9 @@ def _mine(run: MiningRun) -> tuple[list[Topic], dict]:
     predicted = []
     if prev_total and model.clusters:
         sample = list(
-            previous.order_by("?").values_list("inquiry", flat=True)[: settings.CALLS_MINING_TREND_SAMPLE]
+            previous.order_by("?").values_list("inquiry", "resolution")[: settings.CALLS_MINING_TREND_SAMPLE]
         )
-        predicted = model.predict(sample)
+        predicted = model.predict(mining.with_notes([i for i, _r in sample], [r for _i, r in sample]))
     prev_counts = topic_stats.previous_sizes(
         predicted, clusters=len(model.clusters), previous_total=prev_total
     )
@@ -756,6 +766,7 @@ def _mine(run: MiningRun) -> tuple[list[Topic], dict]:
             client=run.client,
             rank=rank,
             label=cluster.label[:200],
+            mined_label=(cluster.mined or cluster.label)[:200],
             keywords=[k for k, _w in cluster.keywords],
             size=size,
             share=size / n,
@@ -907,6 +918,142 @@ def draft_tags(keywords: list[str], limit: int = 5) -> list[str]:
     return tags[:limit]
 
 
+# --- A manager's corrections of the topics ---------------------------------------------------------
+def topic_key(label: str) -> str:
+    """What identifies a mined topic from one run to the next: its label's first noun phrase."""
+    return label.split(" · ")[0].strip()[:200]
+
+
+def _apply_topic_rules(client: ClientCompany, model: mining.ClusterModel, inquiries: list[str]) -> None:
+    """Apply the client's TopicRules to freshly mined clusters: splits first (calls of a topic that
+    use a word go to a topic of their own), then names; clusters with the same name are one topic."""
+    rules = list(TopicRule.objects.filter(client=client))
+    if not rules:
+        return
+    clusters = list(model.clusters)
+    original = list(clusters)
+    for cluster in clusters:
+        cluster.mined = cluster.label
+    for rule in (r for r in rules if r.action == TopicRule.Action.SPLIT):
+        for cluster in list(clusters):
+            if topic_key(cluster.mined) != rule.key:
+                continue
+            chosen = {i for i in cluster.members if rule.keyword in inquiries[i]}
+            if not chosen or len(chosen) == len(cluster.members):
+                continue
+            part = mining.Cluster(
+                label=rule.name,
+                keywords=cluster.keywords,
+                members=[i for i in cluster.members if i in chosen],
+                central=[i for i in cluster.central if i in chosen],
+            )
+            part.mined = cluster.mined
+            cluster.members = [i for i in cluster.members if i not in chosen]
+            cluster.central = [i for i in cluster.central if i not in chosen]
+            clusters.append(part)
+    names = {r.key: r.name for r in rules if r.action == TopicRule.Action.RENAME}
+    by_label: dict[str, mining.Cluster] = {}
+    into: dict[int, mining.Cluster] = {}
+    for cluster in clusters:
+        if cluster.label == cluster.mined:
+            cluster.label = names.get(topic_key(cluster.mined), cluster.label)
+        same = by_label.setdefault(cluster.label, cluster)
+        into[id(cluster)] = same
+        if same is not cluster:  # a rename onto another topic's name merges the two
+            same.members += cluster.members
+            same.central += cluster.central
+    model.clusters = sorted(by_label.values(), key=lambda c: -len(c.members))
+    # The trend's prediction maps k-means labels to topics: follow each mined topic to its new one.
+    position = {id(c): i for i, c in enumerate(model.clusters)}
+    model.order = [position[id(into[id(original[t])])] if t >= 0 else -1 for t in model.order]
+
+
+def _rule(*, topic: Topic, by: User, action: str, name: str, keyword: str = "") -> TopicRule:
+    _require_manager(by, topic.client)
+    name = " ".join(name.split())[:200]
+    keyword = " ".join(keyword.split())[:60]
+    if not name:
+        raise ValidationError({"name": _("Enter a name for the topic.")})
+    if action == TopicRule.Action.SPLIT and not keyword:
+        raise ValidationError({"keyword": _("Enter the word the calls to split off use.")})
+    rule, _created = TopicRule.objects.update_or_create(
+        client=topic.client,
+        key=topic_key(topic.mined_label or topic.label),
+        action=action,
+        keyword=keyword,
+        defaults={"name": name, "created_by": by},
+    )
+    audit_record(
+        actor=by,
+        action=f"calls.topic_{action}",
+        target=topic,
+        data={"topic": topic.label, "name": name, "keyword": keyword},
+    )
+    return rule
+
+
+def topic_rename(*, topic: Topic, name: str, by: User) -> Topic:
+    """Name a topic as managers call it; later mining runs give the same topic the same name.
+    Renaming it to the name of another topic of the run merges the two (the run is mined again)."""
+    with transaction.atomic():
+        _rule(topic=topic, by=by, action=TopicRule.Action.RENAME, name=name)
+        merges = topic.run.topics.exclude(pk=topic.pk).filter(label=" ".join(name.split())).exists()
+        Topic.objects.filter(pk=topic.pk).update(label=" ".join(name.split())[:200])
+        TopicArticle.objects.filter(topic=topic).update(label=" ".join(name.split())[:200])
+        if merges:
+            _mine_again(topic.run, by)
+    topic.refresh_from_db()
+    return topic
+
+
+def topic_merge(*, topic: Topic, into: Topic, by: User) -> None:
+    """Merge a topic into another of the same run: it takes the other's name from now on."""
+    if into.run_id != topic.run_id or into.pk == topic.pk:
+        raise ValidationError({"into": _("Choose another topic of the same run.")})
+    with transaction.atomic():
+        _rule(topic=topic, by=by, action=TopicRule.Action.RENAME, name=into.label)
+        _mine_again(topic.run, by)
+
+
+def topic_split(*, topic: Topic, keyword: str, name: str, by: User) -> None:
+    """Split off the calls of a topic that use `keyword` into a topic named `name`, now and in
+    later runs."""
+    with transaction.atomic():
+        _rule(topic=topic, by=by, action=TopicRule.Action.SPLIT, name=name, keyword=keyword)
+        _mine_again(topic.run, by)
+
+
+def _mine_again(run: MiningRun, by: User) -> None:
+    mining_request(client=run.client, since=run.period_start, until=run.period_end, by=by)
+
+
+def _link_topic_calls(topic: Topic, article: Article) -> None:
+    """The topic's calls are about this article (unless an import already said which): their
+    customers' words become its learned expressions, after commit."""
+    from knowledge.search.services import learned_from_calls
+
+    CallRecord.objects.filter(pk__in=topic.call_ids, client=topic.client, article__isnull=True).update(
+        article=article
+    )
+    client = topic.client
+    transaction.on_commit(lambda: learned_from_calls(client=client))
+
+
+def topic_link_article(*, topic: Topic, article: Article, by: User) -> None:
+    """A manager says an existing article answers a topic: its calls are linked to it."""
+    _require_manager(by, topic.client)
+    if article.client_id != topic.client_id:
+        raise ValidationError({"article": _("Choose an article of this client.")})
+    with transaction.atomic():
+        TopicArticle.objects.get_or_create(
+            topic=topic,
+            article=article,
+            defaults={"client": topic.client, "label": topic.label, "created_by": by},
+        )
+        _link_topic_calls(topic, article)
+        audit_record(actor=by, action="calls.topic_linked", target=article, data={"topic": topic.pk})
+
+
 def topic_create_draft(*, topic: Topic, by: User) -> Article:
     """A draft article prefilled from a topic; the same topic drafted twice gives the same draft.
 
@@ -957,6 +1104,7 @@ def topic_create_draft(*, topic: Topic, by: User) -> Article:
             source_call_ids=[ext for _pk, ext in ordered],
             created_by=by,
         )
+        _link_topic_calls(topic, article)
         audit_record(
             actor=by,
             action="calls.topic_drafted",

@@ -17,5 +17,6 @@ urlpatterns = [
     path("runs/<int:pk>/status/", views.run_status, name="calls_run_status"),
     path("topics/<int:pk>/", views.topic, name="calls_topic"),
     path("topics/<int:pk>/draft/", views.topic_draft, name="calls_topic_draft"),
+    path("topics/<int:pk>/edit/", views.topic_edit, name="calls_topic_edit"),
     path("records/<int:pk>/", views.record, name="calls_record"),
 ]

@@ -250,7 +250,48 @@ def topic(request: HttpRequest, pk: int) -> HttpResponse:
         "covered_url": article_url(topic.covered_by) if topic.covered_by else "",
         "manager": can_manage_client(request.user, topic.client),
     }
+    if context["manager"]:
+        context["siblings"] = list(
+            topic.run.topics.exclude(pk=topic.pk).order_by("rank").values("pk", "label")
+        )
     return render(request, "knowledge/calls/topic.html", context)
+
+
+@login_required
+@require_POST
+def topic_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """A manager renames a topic, merges it into another or splits calls off it (kept by later runs)."""
+    topic = selectors.topic_for(request.user, pk)
+    if topic is None:
+        raise Http404(_("No such topic."))
+    if not can_manage_client(request.user, topic.client):
+        raise PermissionDenied(_("Only managers of this client may change topics."))
+    action = request.POST.get("action")
+    try:
+        if action == "rename":
+            services.topic_rename(topic=topic, name=request.POST.get("name", ""), by=request.user)
+            messages.success(request, _("Topic renamed; later mining runs keep the name."))
+            return redirect("knowledge:calls_topic", pk=topic.pk)
+        if action == "merge":
+            into = topic.run.topics.filter(pk=request.POST.get("into") or 0).first()
+            if into is None:
+                raise ValidationError({"into": _("Choose another topic of the same run.")})
+            services.topic_merge(topic=topic, into=into, by=request.user)
+            messages.success(request, _("The topics are merged; the period is being mined again."))
+        elif action == "split":
+            services.topic_split(
+                topic=topic,
+                keyword=request.POST.get("keyword", ""),
+                name=request.POST.get("name", ""),
+                by=request.user,
+            )
+            messages.success(request, _("The calls are split off; the period is being mined again."))
+        else:
+            raise ValidationError({"action": _("Choose rename, merge or split.")})
+    except ValidationError as error:
+        messages.error(request, " ".join(m for msgs in error.message_dict.values() for m in msgs))
+        return redirect("knowledge:calls_topic", pk=topic.pk)
+    return redirect(f"{reverse('knowledge:calls_topics', args=[topic.client.slug])}?run={topic.run_id}")
 
 
 @login_required

@@ -17,6 +17,7 @@ is score ≥ 0.6 (every typed word found somewhere). Order: phase, score, the ba
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
 
@@ -27,7 +28,6 @@ from . import tokenizer
 
 TYPO_BELOW = 3
 GOOD_MATCH = 0.6
-RELAXED_PHASE = 2  # phases 0 (strict) and 1 (typo) match every slot; 2 and up leave some out
 
 
 @dataclass
@@ -52,9 +52,11 @@ class EngineResult:
 
 
 def _correct_typos(backend, client_id: int, parsed: q.ParsedQuery) -> dict[str, list[str]]:
-    """Words whose terms are unknown to the client's vocabulary, with their one-jamo neighbours."""
-    mains = [s.main for s in parsed.slots if s.main]
-    known = backend.known_terms(client_id, mains) if mains else set()
+    """Words unknown to the client's vocabulary, with their one-jamo neighbours: the whole word
+    (로믱 → 로밍), else one part of it as a compound (로밍신쳥 → 로밍 + 신청, 청약철휘 → 청약 + 철회)."""
+    words = {s.main or tokenizer.clean_term(s.word) for s in parsed.slots}
+    words.discard("")
+    known = backend.known_terms(client_id, list(words)) if words else set()
     corrections: dict[str, list[str]] = {}
     looked_up: dict[str, list[str]] = {}  # a typed word split into several slots is looked up once
 
@@ -64,14 +66,45 @@ def _correct_typos(backend, client_id: int, parsed: q.ParsedQuery) -> dict[str, 
         return looked_up[word]
 
     for slot in parsed.slots:
-        if slot.main and slot.main not in known:
-            near = near_terms(slot.main)
-            if not near and slot.word != slot.main:
-                near = near_terms(tokenizer.clean_term(slot.word))
-            if near:
-                corrections[slot.main] = near
-                slot.expr = q.any_of([slot.expr, *[q.Term(t, credit=q.TYPO) for t in near]])
+        main = slot.main or tokenizer.clean_term(slot.word)
+        if not main or main in known or tokenizer.is_chosung_word(main):
+            continue
+        near = near_terms(main)
+        if not near and slot.main and slot.word != slot.main:
+            near = near_terms(tokenizer.clean_term(slot.word))
+        alternatives: list[q.Expr] = [q.Term(t, credit=q.TYPO) for t in near]
+        if not near:
+            parts = _compound_correction(backend, client_id, main, near_terms)
+            if parts:
+                near = [" ".join(p) for p in parts]
+                alternatives = [q.all_of([q.Term(t, credit=q.TYPO) for t in p]) for p in parts]
+        if near:
+            corrections[main] = [t for n in near for t in n.split()]
+            slot.expr = q.any_of([slot.expr, *alternatives])
     return corrections
+
+
+def _compound_correction(backend, client_id: int, word: str, near_terms) -> list[tuple[str, str]]:
+    """A typo inside a compound noun: split the word in two where one side is a known term and the
+    other is one jamo away from a known term (or is one itself). At most 4 splits are tried."""
+    if len(word) < 4 or not all(0xAC00 <= ord(ch) <= 0xD7A3 for ch in word):
+        return []
+    splits = [(word[:i], word[i:]) for i in range(2, len(word) - 1)][:4]
+    known = backend.known_terms(client_id, [p for split in splits for p in split])
+    found: list[tuple[str, str]] = []
+    lookups = 0
+    # The longest known side first; at most two typo look-ups (each a trigram query) per word.
+    for left, right in sorted(
+        splits, key=lambda s: -max(len(p) for p in s if p in known) if set(s) & known else 0
+    ):
+        if lookups >= 2 or (left in known) == (right in known):
+            continue  # neither side known, or both real words (할부전화 = 할부 + 전화)
+        lookups += 1
+        if left in known:
+            found += [(left, t) for t in near_terms(right)[:3]]
+        else:
+            found += [(t, right) for t in near_terms(left)[:3]]
+    return found[:6]
 
 
 class _VocabMemo:
@@ -94,8 +127,16 @@ class _VocabMemo:
         return self.seen[args]
 
 
-def run(backend, *, client_id: int, query: str, limit: int, synonyms: q.Synonyms) -> EngineResult:
-    parsed = q.parse(query, client_id=client_id, vocab=_VocabMemo(backend), synonyms=synonyms)
+CORE_PHASE = 2  # every subject word matched, the everyday words around them not
+RELAXED_PHASE = 3  # some slots missing: ordered by score among themselves
+
+
+def run(
+    backend, *, client_id: int, query: str, limit: int, synonyms: q.Synonyms, lexicon=None
+) -> EngineResult:
+    parsed = q.parse(
+        query, client_id=client_id, vocab=_VocabMemo(backend), synonyms=synonyms, lexicon=lexicon
+    )
     result = EngineResult(parsed=parsed)
     if parsed.empty:
         return result
@@ -112,12 +153,23 @@ def run(backend, *, client_id: int, query: str, limit: int, synonyms: q.Synonyms
                 result.fallback, result.corrections = "typo", corrections
                 result.count = max(result.count, matched)
     n = len(parsed.slots)
+    core = [s.expr for s in parsed.slots if s.weight >= q.NOUN_WEIGHT]
+    if len(found) < limit and n > 1:
+        _weigh_by_rarity(backend, client_id, parsed)
+    if len(found) < limit and 0 < len(core) < n:
+        # A long sentence: the subject words without the everyday ones around them.
+        seen = {f.article_id for f in found}
+        ranked, matched = backend.match(client_id, q.all_of(core), limit=limit * 2, exclude=seen)
+        if ranked:
+            found += [Found(pk, rank, CORE_PHASE) for pk, rank in ranked]
+            result.fallback = result.fallback or "relaxed"
+            result.count = max(result.count, matched)
     k = n - 1
     while len(found) < limit and k >= 1:
         seen = {f.article_id for f in found}
         ranked, matched = backend.match(client_id, parsed.relaxed(k), limit=limit * 2, exclude=seen)
         if ranked:
-            found += [Found(pk, rank, RELAXED_PHASE + (n - k)) for pk, rank in ranked]
+            found += [Found(pk, rank, RELAXED_PHASE) for pk, rank in ranked]
             result.fallback = result.fallback or "relaxed"
             result.count = max(result.count, matched)
         k -= 1
@@ -129,10 +181,25 @@ def run(backend, *, client_id: int, query: str, limit: int, synonyms: q.Synonyms
     return result
 
 
+def _weigh_by_rarity(backend, client_id: int, parsed: q.ParsedQuery) -> None:
+    """Before the fallbacks: a word matching few of the client's articles says more than one
+    matching many (군대 가다 → 일시정지 against 폰), so each slot's weight is scaled by its rarity,
+    counted by the backend up to its candidate cap (one bounded query per slot)."""
+    cap = backend.candidates
+    # Only the subject words compete (verbs and everyday words already weigh less): a query each.
+    nouns = [slot for slot in parsed.slots if slot.weight >= q.NOUN_WEIGHT]
+    if len(nouns) < 2:
+        return
+    for slot in nouns:
+        _ranked, matched = backend.match(client_id, slot.expr, limit=1)
+        slot.weight *= math.log(1 + cap / max(matched, 1)) / math.log(1 + cap)
+
+
 def score(backend, client_id: int, parsed: q.ParsedQuery, found: list[Found]) -> list[Found]:
     """Score the found articles; those the article table no longer publishes for the client drop out."""
     docs = backend.documents(client_id, [f.article_id for f in found])
-    n = len(parsed.slots)
+    weights = [s.weight for s in parsed.slots]
+    total = sum(weights) or 1.0
     kept = []
     for f in found:
         doc = docs.get(f.article_id)
@@ -140,13 +207,23 @@ def score(backend, client_id: int, parsed: q.ParsedQuery, found: list[Found]) ->
             continue
         kept.append(f)
         f.article = doc.article
-        anywhere = [q.credit(s.expr, doc.every) for s in parsed.slots]
+        anywhere = [_credit(s.expr, doc) for s in parsed.slots]
         in_title = [q.credit(s.expr, doc.title) for s in parsed.slots]
-        coverage = sum(anywhere) / n
-        title_share = sum(1 for c in in_title if c) / n
+        coverage = sum(w * c for w, c in zip(weights, anywhere, strict=True)) / total
+        title_share = sum(w for w, c in zip(weights, in_title, strict=True) if c) / total
         f.score = round(coverage * (0.75 + 0.25 * title_share), 3)
         f.helpfulness, f.published = doc.helpfulness, doc.published
     return kept
+
+
+LEARNED_FACTOR = 0.7  # a word only in the learned customer expressions counts this much of its credit
+
+
+def _credit(expr: q.Expr, doc) -> float:
+    found = q.credit(expr, doc.every)
+    if found or not doc.learned:
+        return found
+    return q.credit(expr, doc.every | doc.learned) * LEARNED_FACTOR
 
 
 def rank_band(rank: float) -> float:

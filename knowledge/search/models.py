@@ -10,13 +10,21 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from accounts.models import ClientCompany
 from core.caching import VersionedQuerySet, bump_on_save_and_delete
 
 from .caches import INDEX, SYNONYMS
 
-__all__ = ["ClientPreference", "SearchDocument", "SearchLog", "SearchTerm", "SynonymGroup"]
+__all__ = [
+    "ClientPreference",
+    "LearnedExpression",
+    "SearchDocument",
+    "SearchLog",
+    "SearchTerm",
+    "SynonymGroup",
+]
 
 
 class IndexQuerySet(VersionedQuerySet):
@@ -39,6 +47,8 @@ class SearchDocument(models.Model):
     title_terms = models.TextField(blank=True)
     question_terms = models.TextField(blank=True)  # question + tags
     answer_terms = models.TextField(blank=True)  # answer script + steps + cautions
+    # Customers' words learned for the article (LearnedExpression): matched with less credit.
+    learned_terms = models.TextField(blank=True)
     # Tie-breakers after text relevance (see docs/architecture.md, "Search"): a helpfulness score in
     # [0, 1] from settings.KNOWLEDGE_SEARCH_HELPFULNESS, and the publication date.
     helpfulness = models.FloatField(default=0.0)
@@ -79,8 +89,14 @@ class SynonymGroup(models.Model):
     """Words that mean the same to a caller (해지, 탈퇴, 해약). Applied when a query is parsed.
 
     A group without a client applies to every client (admins edit those); managers edit the groups
-    of the clients they manage.
+    of the clients they manage. A "colloquial" group maps callers' phrases (`phrases`: 정리하려고요,
+    안 쓸 거예요) to manual words (`terms`: 해지), with less credit than a synonym; it adds to the
+    lexicon shipped with the product (knowledge/search/lexicon_data.py).
     """
+
+    class Kind(models.TextChoices):
+        SYNONYM = "synonym", _("Synonyms")
+        COLLOQUIAL = "colloquial", _("Colloquial phrases")
 
     client = models.ForeignKey(
         ClientCompany,
@@ -91,8 +107,14 @@ class SynonymGroup(models.Model):
         verbose_name=_("client company"),
         help_text=_("Empty: applies to every client."),
     )
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices, default=Kind.SYNONYM)
     terms = models.CharField(
         _("words"), max_length=300, help_text=_("Comma separated, e.g. 해지, 탈퇴, 해약")
+    )
+    phrases = models.TextField(
+        _("caller phrases"),
+        blank=True,
+        help_text=_("Colloquial groups: what callers say, one phrase per line, e.g. 정리하려고요"),
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -112,6 +134,10 @@ class SynonymGroup(models.Model):
     @property
     def term_list(self) -> list[str]:
         return [t.strip() for t in self.terms.split(",") if t.strip()]
+
+    @property
+    def phrase_list(self) -> list[str]:
+        return [p.strip() for p in self.phrases.replace("|", "\n").splitlines() if p.strip()]
 
 
 bump_on_save_and_delete(SynonymGroup, SYNONYMS)
@@ -173,3 +199,43 @@ class ClientPreference(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} {self.kind} {self.client_id} {self.article_id}"
+
+
+class LearnedExpression(models.Model):
+    """Words customers use for an article, learned from the client's own data: the calls linked to
+    the article (an import's manual column, or a topic drafted into / linked to it), searches after
+    which several agents opened it, or a manager linking a zero-result query. Per article, so never
+    shared between clients. Indexed as the article's lowest-weight field; a removed one stays
+    removed (the next learning run does not bring it back)."""
+
+    class Source(models.TextChoices):
+        CALLS = "calls", pgettext_lazy("learned from", "Calls")
+        SEARCH = "search", pgettext_lazy("learned from", "Searches")
+        MANAGER = "manager", pgettext_lazy("learned from", "Manager")
+
+    client = models.ForeignKey(ClientCompany, on_delete=models.CASCADE, related_name="+")
+    article = models.ForeignKey(
+        "knowledge.Article", on_delete=models.CASCADE, related_name="learned_expressions"
+    )
+    text = models.CharField(_("expression"), max_length=200)
+    terms = models.CharField(max_length=400)  # index terms of the text, space separated
+    source = models.CharField(_("learned from"), max_length=10, choices=Source.choices)
+    calls = models.PositiveIntegerField(_("calls"), default=0)  # calls (or agents) that used it
+    weight = models.FloatField(default=0.0)  # calls × specificity to this article
+    removed_at = models.DateTimeField(null=True, blank=True)
+    removed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-weight", "text"]
+        verbose_name = _("learned customer expression")
+        verbose_name_plural = _("learned customer expressions")
+        constraints = [
+            models.UniqueConstraint(fields=["article", "text"], name="kb_learned_unique_text"),
+        ]
+
+    def __str__(self) -> str:
+        return self.text

@@ -16,8 +16,18 @@ from typing import Protocol
 from . import tokenizer
 from .tokenizer import Token
 
-# Credit a slot gets in the relevance score, by how it matched (see engine.score()).
-EXACT, SYNONYM, PARTIAL, TYPO = 1.0, 0.9, 0.9, 0.8
+# Credit a slot gets in the relevance score, by how it matched (see engine.score()): a word of the
+# colloquial lexicon or a learned customer expression counts less than the words typed.
+EXACT, SYNONYM, PARTIAL, TYPO, LEXICON = 1.0, 0.9, 0.9, 0.8, 0.7
+LEXICON_PHRASE = 0.8
+# How much a slot weighs in the score, by what kind of word it came from: in a long sentence the
+# everyday verbs and time words around the subject must not outweigh it.
+NOUN_WEIGHT, VERB_WEIGHT, EVERYDAY_WEIGHT = 1.0, 0.5, 0.3
+EVERYDAY = {
+    *("이번", "달", "주", "다음", "오늘", "어제", "내일", "지금", "아직", "나중", "이제", "요즘", "전", "후"),
+    *("사람", "일", "날", "시간", "동안", "정도", "때", "번", "거", "것", "제", "저", "계속", "자꾸"),
+    *("너무", "정말", "진짜", "그냥", "혹시", "다시", "빨리", "바로", "같", "많", "없", "이상"),
+}
 VOCAB_EXPANSIONS = 12  # completions per half-typed word / per initial-consonant segment
 
 
@@ -64,6 +74,15 @@ class Slot:
     expr: Expr
     word: str  # the typed word this slot comes from (for messages and typo correction)
     main: str = ""  # the plain term, when there is one (checked against the vocabulary for typos)
+    weight: float = NOUN_WEIGHT  # its share of the score (see slot_weight)
+
+
+def slot_weight(term: str, tag: str) -> float:
+    if term in EVERYDAY:
+        return EVERYDAY_WEIGHT
+    if tag in ("VV", "VA"):
+        return VERB_WEIGHT
+    return NOUN_WEIGHT
 
 
 @dataclass
@@ -139,6 +158,8 @@ def _chosung_slot(word: str, *, client_id: int, vocab: Vocabulary, last: bool) -
     return Slot(any_of(alternatives), word)
 
 
+_POLITE_ENDINGS = ("요", "용", "여", "욤")
+_SENTENCE_ENDINGS = ("요", "다", "죠", "까", "네", "데", "고", "서", "지", "니")
 # Grammatical morphemes: a word still being typed ends in one of these only when it is complete.
 _GRAMMAR_PREFIXES = ("J", "E", "VCP", "VX", "XSV", "XSA", "SF", "SP", "SE")
 
@@ -151,6 +172,8 @@ def _partial_slots(word: str, *, client_id: int, vocab: Vocabulary, synonyms: Sy
     as the start of a vocabulary term (compared in keystroke jamo, so 그 is on the way to 금).
     """
     core = word.rstrip("".join(tokenizer._COMPAT_JAMO))
+    if core == word and core.endswith(_SENTENCE_ENDINGS) and not tokenizer.analyze(core):
+        return []  # 거예요, 했어요: a finished ending, nothing being typed
     slots = _partial_analysis(word, core, client_id=client_id, vocab=vocab, synonyms=synonyms)
     if slots and all(s.main in tokenizer.QUERY_STOPWORDS for s in slots):
         return slots  # a filler word (방법, 문의): dropped later, never made into a required prefix
@@ -172,11 +195,18 @@ def _partial_slots(word: str, *, client_id: int, vocab: Vocabulary, synonyms: Sy
         completions = vocab.jamo_prefix_terms(client_id, tokenizer.jamo(whole), VOCAB_EXPANSIONS)
         if completions:
             alternatives.append(any_of([Term(t, credit=PARTIAL) for t in completions]))
+    if len(core) >= 3 and core[-1] in _POLITE_ENDINGS and core == word:
+        # A word cut short, then a polite ending (현금영수요, 주문취요): the part before it as a prefix.
+        cut = _partial_slots(core[:-1], client_id=client_id, vocab=vocab, synonyms=synonyms)
+        if cut and not all(s.main in tokenizer.QUERY_STOPWORDS for s in cut):
+            alternatives.append(all_of([s.expr for s in cut]))
     first = all_of([s.expr for s in slots]) if slots else None
     combined = any_of([e for e in (first, *alternatives) if e is not None]) if alternatives else first
     if combined is None or combined == first:
         return slots
-    return [Slot(combined, word, "")]
+    # A verb being typed (나왔죠, 쓰려면요) weighs as a verb; anything else as a noun.
+    weight = max((s.weight for s in slots), default=NOUN_WEIGHT)
+    return [Slot(combined, word, "", weight)]
 
 
 def _partial_analysis(
@@ -191,7 +221,9 @@ def _partial_analysis(
     tokens = tokenizer.analyze(core) if core else []
     head: list[Token] = [t for t in tokens if cut is None or t.end <= cut]
     tail_token = next((t for t in tokens if cut is not None and t.start == cut), None)
-    slots = [Slot(any_of(_with_synonyms(t.term, synonyms)), word, t.term) for t in head]
+    slots = [
+        Slot(any_of(_with_synonyms(t.term, synonyms)), word, t.term, slot_weight(t.term, t.tag)) for t in head
+    ]
     if cut is None:
         return slots
     tail_surface = tokenizer.clean_term(core[cut:])
@@ -205,12 +237,45 @@ def _partial_analysis(
         for t in vocab.jamo_prefix_terms(client_id, partial_jamo, VOCAB_EXPANSIONS):
             alts.append(Term(t, credit=PARTIAL))
     if alts:
-        slots.append(Slot(any_of(alts), word, tail_token.term if tail_token else ""))
+        main = tail_token.term if tail_token else ""
+        weight = slot_weight(main, tail_token.tag) if tail_token else NOUN_WEIGHT
+        slots.append(Slot(any_of(alts), word, main, weight))
     return slots
 
 
+def _apply_lexicon(query: ParsedQuery, text: str, lexicon) -> None:
+    """Callers' phrases (정리하려고요, 당분간 안 쓰려고요) also match the manual's words (해지,
+    일시정지): the words a phrase covers become one slot, its words OR the manual's."""
+    taken: dict[str, Slot] = {}
+    for covered, targets, length in lexicon.matches(tokenizer.lexemes(text)):
+        # A phrase of several words (군대 가다, 안 쓰다) is surer than one word standing for another.
+        credit = LEXICON_PHRASE if length > 1 else LEXICON
+        target_expr = any_of([all_of([Term(t, credit=credit) for t in target]) for target in targets])
+        earlier = next((taken[m] for m in covered if m in taken), None)
+        if earlier is not None:
+            earlier.expr = any_of([earlier.expr, target_expr])
+            continue
+        idx = [i for i, s in enumerate(query.slots) if s.main and s.main in covered]
+        if not idx:
+            slot = Slot(target_expr, "", "", NOUN_WEIGHT)
+            query.slots.append(slot)
+        else:
+            original = all_of([query.slots[i].expr for i in idx])
+            slot = Slot(any_of([original, target_expr]), query.slots[idx[0]].word, "", NOUN_WEIGHT)
+            query.slots[idx[0]] = slot
+            query.slots = [s for i, s in enumerate(query.slots) if i not in idx[1:]]
+        for m in covered:
+            taken[m] = slot
+
+
 def parse(
-    raw: str, *, client_id: int, vocab: Vocabulary, synonyms: Synonyms, max_slots: int = 8
+    raw: str,
+    *,
+    client_id: int,
+    vocab: Vocabulary,
+    synonyms: Synonyms,
+    lexicon=None,
+    max_slots: int = 8,
 ) -> ParsedQuery:
     text = tokenizer.normalize(raw)[:200]
     words = text.split()
@@ -224,7 +289,10 @@ def parse(
             query.slots += _partial_slots(word, client_id=client_id, vocab=vocab, synonyms=synonyms)
         else:
             for tok in tokenizer.analyze(word):
-                query.slots.append(Slot(any_of(_with_synonyms(tok.term, synonyms)), word, tok.term))
+                weight = slot_weight(tok.term, tok.tag)
+                query.slots.append(Slot(any_of(_with_synonyms(tok.term, synonyms)), word, tok.term, weight))
+    if lexicon is not None and len(words) > 0:
+        _apply_lexicon(query, text, lexicon)
     # Filler words (방법, 문의, 하다…) go unless nothing else is left; repeated slots go; at most 8.
     meaningful = [s for s in query.slots if s.main not in tokenizer.QUERY_STOPWORDS]
     seen, unique = set(), []

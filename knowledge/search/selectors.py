@@ -131,3 +131,57 @@ def can_edit_synonym_group(user, group) -> bool:
     if group.client_id is None:
         return user.is_admin
     return can_manage_client(user, group.client)
+
+
+def learned_expression(user, pk: int):
+    """An active learned expression of a client the user manages (404 if they cannot see it,
+    403 if they see but do not manage it)."""
+    from django.core.exceptions import PermissionDenied
+    from django.http import Http404
+
+    from knowledge.models import LearnedExpression
+
+    expression = (
+        LearnedExpression.objects.select_related("article", "client")
+        .filter(pk=pk, removed_at__isnull=True)
+        .first()
+    )
+    if expression is None or not can_see_client(user, expression.client):
+        raise Http404("No such expression.")
+    if not can_manage_client(user, expression.client):
+        raise PermissionDenied
+    return expression
+
+
+def learned_expressions(user, article) -> list:
+    """The article's active learned customer expressions, for its managers (empty for others)."""
+    from knowledge.models import LearnedExpression
+
+    if not can_manage_client(user, article.client):
+        return []
+    return list(LearnedExpression.objects.filter(article=article, removed_at__isnull=True)[:60])
+
+
+def article_by_reference(client, reference: str):
+    """A published article of `client` by id, external id or exact title."""
+    from knowledge.models import Article
+
+    reference = reference.strip()
+    if not reference:
+        return None
+    articles = Article.objects.published().filter(client=client)
+    found = articles.filter(Q(external_id=reference) | Q(title=reference)).order_by("pk").first()
+    if found is None and reference.isdigit():
+        found = articles.filter(pk=int(reference)).first()
+    return found
+
+
+def published_titles(client) -> list[str]:
+    from knowledge.models import Article
+
+    return list(
+        Article.objects.published()
+        .filter(client=client)
+        .order_by("title")
+        .values_list("title", flat=True)[:500]
+    )

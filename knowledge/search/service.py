@@ -9,7 +9,7 @@ from dataclasses import dataclass, field, replace
 from datetime import timedelta
 
 from django.core.cache import cache
-from django.db import connection, transaction
+from django.db import connection, models, transaction
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
@@ -39,7 +39,8 @@ class SearchHit:
     title_html: str = ""  # HTML-safe title with <mark>
     rank: float = 0.0  # the backend's raw text rank (only comparable within one query)
     call_url: str = ""  # call mode's own article view (reversed once, then cached with the result)
-    every_word: bool = True  # found by the strict or typo phase: it holds every typed word
+    every_word: bool = True  # found by the strict or typo phase: it holds every typed word (core and
+    # relaxed phases leave some out)
 
 
 @dataclass
@@ -87,9 +88,10 @@ def search(
             _results.put(key, cached)
     if cached is None:
         backend = get_backend()
-        out = backend.search(
-            client_id=client.pk, query=query, limit=limit, synonyms=_synonyms(client.pk, synonym_version)
-        )
+        kwargs = {"synonyms": _synonyms(client.pk, synonym_version)}
+        if hasattr(backend, "match"):  # the engine's backends (not the naive baseline)
+            kwargs["lexicon"] = _lexicon(client.pk, synonym_version)
+        out = backend.search(client_id=client.pk, query=query, limit=limit, **kwargs)
         if isinstance(out, tuple):  # the naive baseline answers (hits, count)
             hits, count = out
             cached = SearchResult(query=query, hits=hits, count=count)
@@ -127,7 +129,7 @@ def _hits(client: ClientCompany, out: engine.EngineResult) -> SearchResult:
                 title_html=engine.highlight(a.title, terms),
                 rank=f.rank,
                 call_url=reverse("knowledge:call_article", args=[a.pk]),
-                every_word=f.phase < engine.RELAXED_PHASE,
+                every_word=f.phase < engine.CORE_PHASE,
             )
         )
     return SearchResult(
@@ -221,6 +223,23 @@ def synonyms_for(client_id: int) -> dict[str, list[tuple[str, ...]]]:
     return _synonyms(client_id, _versions()[1])
 
 
+def _groups(client_id: int, version: str) -> list:
+    """The client's and the global synonym groups of both kinds: one query per version."""
+    from knowledge.models import SynonymGroup
+
+    key = (client_id, version)
+    if key not in _group_cache:
+        if len(_group_cache) > 500:
+            _group_cache.clear()
+        _group_cache[key] = list(
+            SynonymGroup.objects.filter(models.Q(client_id=client_id) | models.Q(client__isnull=True))
+        )
+    return _group_cache[key]
+
+
+_group_cache: dict[tuple[int, str], list] = {}
+
+
 def _synonyms(client_id: int, version: str) -> dict[str, list[tuple[str, ...]]]:
     from knowledge.models import SynonymGroup
 
@@ -229,10 +248,9 @@ def _synonyms(client_id: int, version: str) -> dict[str, list[tuple[str, ...]]]:
         if len(_synonym_cache) > 500:
             _synonym_cache.clear()
         mapping: dict[str, list[tuple[str, ...]]] = {}
-        groups = SynonymGroup.objects.filter(client_id__in=[client_id]) | SynonymGroup.objects.filter(
-            client__isnull=True
-        )
-        for group in groups:
+        for group in _groups(client_id, version):
+            if group.kind != SynonymGroup.Kind.SYNONYM:
+                continue
             members = [
                 tuple(t.term for t in tokenizer.analyze(w)) or (tokenizer.clean_term(w),)
                 for w in group.term_list
@@ -246,6 +264,32 @@ def _synonyms(client_id: int, version: str) -> dict[str, list[tuple[str, ...]]]:
                         mapping[m[0]].append(other)
         _synonym_cache[key] = mapping
     return _synonym_cache[key]
+
+
+_lexicon_cache: dict[tuple[int, str], object] = {}
+
+
+def _lexicon(client_id: int, version: str):
+    """The shipped colloquial lexicon (parsed once per process) plus the client's own and the global
+    entries edited in the product (SynonymGroup kind "colloquial"), rebuilt when synonyms change."""
+    from knowledge.models import SynonymGroup
+
+    from . import lexicon
+
+    key = (client_id, version)
+    if key not in _lexicon_cache:
+        if len(_lexicon_cache) > 500:
+            _lexicon_cache.clear()
+        extra = []
+        for group in _groups(client_id, version):
+            if group.kind == SynonymGroup.Kind.COLLOQUIAL:
+                extra += lexicon.parse_entry(group.term_list, group.phrase_list)
+        _lexicon_cache[key] = lexicon.shipped().merged(extra)
+    return _lexicon_cache[key]
+
+
+def lexicon_for(client_id: int):
+    return _lexicon(client_id, _versions()[1])
 
 
 # --- Search log -------------------------------------------------------------------------------

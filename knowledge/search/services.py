@@ -3,6 +3,8 @@ the synonym table, and which article a search led to."""
 
 from __future__ import annotations
 
+import re
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -53,7 +55,20 @@ def call_article_opened(*, user, article, log_id: int | None = None) -> None:
     # Reading an answer is using that client: call mode opens on it next time.
     _remember_current(user=user, client_id=article.client_id)
     if log_id:
-        service.log_opened(user=user, log_id=log_id, article_id=article.pk)
+        search_result_opened(user=user, log_id=log_id, article=article)
+
+
+def search_result_opened(*, user, log_id: int, article) -> None:
+    """An article opened from a search result: noted on the agent's log row, and the query becomes
+    the article's learned expression once KNOWLEDGE_SEARCH_LEARN_AGENTS agents agree."""
+    from knowledge.models import SearchLog
+
+    service.log_opened(user=user, log_id=log_id, article_id=article.pk)
+    row = SearchLog.objects.filter(pk=log_id, user=user, opened_article=article).values_list(
+        "client_id", "query"
+    )
+    for client_id, query in row[:1]:
+        learned_from_search(client_id=client_id, query=query, article_id=article.pk)
 
 
 def call_article_pin_toggle(*, user, article) -> bool:
@@ -73,13 +88,15 @@ def call_article_pin_toggle(*, user, article) -> bool:
         return True
 
 
-def clean_synonym_terms(raw: str) -> str:
+def clean_synonym_terms(raw: str, *, minimum: int = 2) -> str:
     words = []
     for part in raw.replace("\n", ",").split(","):
         word = " ".join(part.split())
         if word and word not in words:
             words.append(word)
-    if len(words) < 2:
+    if len(words) < minimum:
+        if minimum == 1:
+            raise ValidationError({"terms": _("Enter the words the manuals use.")})
         raise ValidationError({"terms": _("Enter at least two words separated by commas.")})
     for word in words:
         if not tokenizer.clean_term(word):
@@ -91,17 +108,57 @@ def clean_synonym_terms(raw: str) -> str:
     return ", ".join(words)
 
 
-def synonym_group_create(*, by, client: ClientCompany | None, terms: str):
+def clean_colloquial_phrases(raw: str) -> str:
+    """Callers' phrases, one per line; each must say something once reduced to its morphemes."""
+    from . import lexicon
+
+    phrases = list(dict.fromkeys(" ".join(p.split()) for p in raw.replace("|", "\n").splitlines()))
+    phrases = [p for p in phrases if p]
+    if not phrases:
+        raise ValidationError({"phrases": _("Enter at least one phrase callers use.")})
+    for phrase in phrases:
+        if len(phrase) > 80:
+            raise ValidationError(
+                {"phrases": _("“%(phrase)s” is longer than 80 characters.") % {"phrase": phrase[:80]}}
+            )
+        if not lexicon.parse_entry(["x"], [phrase]):
+            raise ValidationError(
+                {
+                    "phrases": _(
+                        "“%(phrase)s” is too vague to search by: add the object or the negation "
+                        "(e.g. “안 쓸 거예요”, “카드 정리하려고요”)."
+                    )
+                    % {"phrase": phrase}
+                }
+            )
+    return "\n".join(phrases)
+
+
+def synonym_group_create(
+    *, by, client: ClientCompany | None, terms: str, kind: str = "synonym", phrases: str = ""
+):
+    """A synonym group, or a colloquial group (callers' phrases → the manual's words)."""
     from knowledge.models import SynonymGroup
 
     if client is None and not by.is_admin:
         raise PermissionDenied
     if client is not None and not can_manage_client(by, client):
         raise PermissionDenied
-    cleaned = clean_synonym_terms(terms)
+    if kind not in SynonymGroup.Kind.values:
+        raise ValidationError({"kind": _("Choose synonyms or colloquial phrases.")})
+    colloquial = kind == SynonymGroup.Kind.COLLOQUIAL
+    cleaned = clean_synonym_terms(terms, minimum=1 if colloquial else 2)
+    cleaned_phrases = clean_colloquial_phrases(phrases) if colloquial else ""
     with transaction.atomic():
-        group = SynonymGroup.objects.create(client=client, terms=cleaned, created_by=by)
-        audit_record(actor=by, action="knowledge.synonyms.create", target=group, data={"terms": cleaned})
+        group = SynonymGroup.objects.create(
+            client=client, terms=cleaned, kind=kind, phrases=cleaned_phrases, created_by=by
+        )
+        audit_record(
+            actor=by,
+            action="knowledge.synonyms.create",
+            target=group,
+            data={"terms": cleaned, "kind": kind, "phrases": cleaned_phrases},
+        )
     return group
 
 
@@ -113,3 +170,189 @@ def synonym_group_delete(*, by, group) -> None:
     with transaction.atomic():
         audit_record(actor=by, action="knowledge.synonyms.delete", target=group, data={"terms": group.terms})
         group.delete()
+
+
+# --- Learned customer expressions -----------------------------------------------------------------
+_PLACEHOLDER = re.compile(r"\[[^\]]*\]|<[^>]*>|[•*]{2,}")
+LEARN_MAX_PER_ARTICLE = 30
+LEARN_MIN_SPECIFICITY = 0.6  # share of the linked calls using a word that are this article's
+
+
+def _call_words(text: str) -> set[str]:
+    """The words a customer used on a call, as index terms: masked placeholders ([고객번호]),
+    numbers, filler and everyday words left out."""
+    from .query import EVERYDAY
+
+    text = _PLACEHOLDER.sub(" ", text or "")
+    return {
+        t.term
+        for t in tokenizer.analyze(text)
+        if t.tag in ("NNG", "NNP", "VV", "VA", "XR", "SL")
+        and len(t.term) >= 1
+        and not t.term.isdigit()
+        and t.term not in tokenizer.QUERY_STOPWORDS
+        and t.term not in EVERYDAY
+    }
+
+
+def learned_from_calls(*, client: ClientCompany) -> int:
+    """Recompute the client's call-learned expressions: for each article with calls linked to it,
+    the words customers used on those calls, weighted by how many calls used them and how specific
+    they are to that article (share of all linked calls using the word). Words already in the
+    article are left out; removed expressions stay removed. Returns how many are active."""
+    from collections import Counter
+
+    from knowledge.models import CallRecord, LearnedExpression, SearchDocument
+
+    per_article: dict[int, Counter] = {}
+    calls_per_article: Counter = Counter()
+    overall: Counter = Counter()
+    rows = CallRecord.objects.filter(client=client, article__isnull=False).values_list(
+        "article_id", "inquiry"
+    )
+    for article_id, inquiry in rows.iterator(chunk_size=2000):
+        words = _call_words(inquiry)
+        per_article.setdefault(article_id, Counter()).update(words)
+        calls_per_article[article_id] += 1
+        overall.update(words)
+    own = {
+        pk: set(f"{t} {q} {a}".split())
+        for pk, t, q, a in SearchDocument.objects.filter(article_id__in=list(per_article)).values_list(
+            "article_id", "title_terms", "question_terms", "answer_terms"
+        )
+    }
+    wanted: dict[tuple[int, str], tuple[int, float]] = {}
+    for article_id, counts in per_article.items():
+        floor = max(2, round(0.03 * calls_per_article[article_id]))
+        scored = []
+        for word, n in counts.items():
+            specificity = n / overall[word]
+            if n >= floor and specificity >= LEARN_MIN_SPECIFICITY and word not in own.get(article_id, ()):
+                scored.append((n * specificity, word, n))
+        for weight, word, n in sorted(scored, reverse=True)[:LEARN_MAX_PER_ARTICLE]:
+            wanted[(article_id, word)] = (n, round(weight, 2))
+    with transaction.atomic():
+        existing = {
+            (e.article_id, e.text): e
+            for e in LearnedExpression.objects.select_for_update().filter(
+                client=client, source=LearnedExpression.Source.CALLS
+            )
+        }
+        stale = [e.pk for key, e in existing.items() if key not in wanted and e.removed_at is None]
+        LearnedExpression.objects.filter(pk__in=stale).delete()
+        changed = set()
+        for (article_id, word), (n, weight) in wanted.items():
+            e = existing.get((article_id, word))
+            if e is None:
+                LearnedExpression.objects.get_or_create(
+                    article_id=article_id,
+                    text=word,
+                    defaults={
+                        "client": client,
+                        "terms": word,
+                        "source": LearnedExpression.Source.CALLS,
+                        "calls": n,
+                        "weight": weight,
+                    },
+                )
+                changed.add(article_id)
+            elif (e.calls, e.weight) != (n, weight):
+                LearnedExpression.objects.filter(pk=e.pk).update(calls=n, weight=weight)
+        changed |= {existing_key[0] for existing_key, e in existing.items() if e.pk in stale}
+        service.index_articles(changed)
+    return len(wanted)
+
+
+def learned_from_search(*, client_id: int, query: str, article_id: int) -> bool:
+    """After an agent opened `article_id` from `query`: once KNOWLEDGE_SEARCH_LEARN_AGENTS distinct
+    agents (default 3) did the same, the query becomes a learned expression of the article."""
+    from django.conf import settings
+
+    from knowledge.models import Article, LearnedExpression, SearchLog
+
+    query = " ".join(query.split())[:200]
+    if not query:
+        return False
+    needed = getattr(settings, "KNOWLEDGE_SEARCH_LEARN_AGENTS", 3)
+    agents = (
+        SearchLog.objects.filter(client_id=client_id, query=query, opened_article_id=article_id)
+        .values("user_id")
+        .distinct()
+        .count()
+    )
+    if agents < needed:
+        return False
+    if not Article.objects.filter(pk=article_id, client_id=client_id).exists():
+        return False  # an article of another client is never taught this client's words
+    terms = " ".join(dict.fromkeys(tokenizer.index_terms(query)))
+    if not terms:
+        return False
+    with transaction.atomic():
+        expression, created = LearnedExpression.objects.get_or_create(
+            article_id=article_id,
+            text=query,
+            defaults={
+                "client_id": client_id,
+                "terms": terms[:400],
+                "source": LearnedExpression.Source.SEARCH,
+                "calls": agents,
+                "weight": float(agents),
+            },
+        )
+        if not created:
+            if expression.removed_at is None and expression.calls != agents:
+                LearnedExpression.objects.filter(pk=expression.pk).update(calls=agents, weight=float(agents))
+            return False
+        service.index_articles([article_id])
+    return True
+
+
+def learned_expression_link(*, by, client: ClientCompany, query: str, article):
+    """A manager links a query (a zero-result one from the gaps page) to an article: it becomes a
+    learned expression of that article at once."""
+    from knowledge.models import LearnedExpression
+
+    if not can_manage_client(by, client):
+        raise PermissionDenied
+    text = " ".join(query.split())[:200]
+    if article.client_id != client.pk:
+        raise ValidationError({"article": _("Choose an article of this client.")})
+    terms = " ".join(dict.fromkeys(tokenizer.index_terms(text)))
+    if not terms:
+        raise ValidationError({"query": _("Enter words with letters or digits.")})
+    with transaction.atomic():
+        expression, _created = LearnedExpression.objects.update_or_create(
+            article=article,
+            text=text,
+            defaults={
+                "client": client,
+                "terms": terms[:400],
+                "source": LearnedExpression.Source.MANAGER,
+                "removed_at": None,
+                "removed_by": None,
+                "weight": 10.0,
+            },
+        )
+        audit_record(actor=by, action="knowledge.learned.link", target=article, data={"query": text})
+        service.index_articles([article.pk])
+    return expression
+
+
+def learned_expression_remove(*, by, expression) -> None:
+    """A manager removes a learned expression: search stops using it at once (the article is
+    re-indexed on commit) and later learning runs do not bring it back."""
+    from django.utils import timezone
+
+    if not can_manage_client(by, expression.client):
+        raise PermissionDenied
+    with transaction.atomic():
+        expression.removed_at = timezone.now()
+        expression.removed_by = by
+        expression.save(update_fields=["removed_at", "removed_by", "updated_at"])
+        audit_record(
+            actor=by,
+            action="knowledge.learned.remove",
+            target=expression.article,
+            data={"expression": expression.text, "source": expression.source},
+        )
+        service.index_articles([expression.article_id])

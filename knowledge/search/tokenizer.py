@@ -135,6 +135,26 @@ def _analyze_cached(text: str) -> tuple[Token, ...]:
     return tuple(tokens)
 
 
+# What the colloquial lexicon matches on: content morphemes plus adverbs, so negation and
+# duration words (안 쓰다, 당분간, 잠깐) take part in a phrase.
+LEXEME_TAGS = CONTENT_TAGS | {"MAG", "MM", "NP"}
+
+
+@lru_cache(maxsize=4096)
+def lexemes(text: str) -> tuple[str, ...]:
+    """The morphemes the colloquial lexicon compares (안 쓸 거예요 → 안, 쓰), in order."""
+    text = normalize(text)[:400]
+    if not text.strip():
+        return ()
+    out = []
+    for t in get_kiwi().tokenize(text):
+        if t.tag.split("-")[0] in LEXEME_TAGS:
+            term = clean_term(t.form)
+            if term:
+                out.append(term)
+    return tuple(out)
+
+
 def analyze(text: str) -> list[Token]:
     """Content morphemes of `text` (particles, endings, punctuation dropped), with their offsets."""
     text = normalize(text)

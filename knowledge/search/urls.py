@@ -12,4 +12,6 @@ urlpatterns = [
     path("search/synonyms/", views.synonyms, name="synonyms"),
     path("search/synonyms/<int:pk>/delete/", views.synonym_delete, name="synonym_delete"),
     path("search/gaps/", views.zero_results, name="search_gaps"),
+    path("search/gaps/link/", views.gap_link, name="search_gap_link"),
+    path("search/learned/<int:pk>/remove/", views.learned_remove, name="learned_remove"),
 ]

@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -114,7 +115,7 @@ def search_page(request: HttpRequest) -> HttpResponse:
 def search_open(request: HttpRequest, log_id: int, pk: int) -> HttpResponse:
     """A result link: note which article the search led to, then go to it."""
     article = selectors.visible_article(request.user, pk)
-    service.log_opened(user=request.user, log_id=log_id, article_id=article.pk)
+    services.search_result_opened(user=request.user, log_id=log_id, article=article)
     return redirect(service.article_url(article))
 
 
@@ -127,7 +128,11 @@ def synonyms(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.synonym_group_create(
-                by=request.user, client=form.cleaned_data["client"], terms=form.cleaned_data["terms"]
+                by=request.user,
+                client=form.cleaned_data["client"],
+                terms=form.cleaned_data["terms"],
+                kind=form.cleaned_data["kind"],
+                phrases=form.cleaned_data["phrases"],
             )
         except ValidationError as error:
             form.add_error(None, error)
@@ -138,7 +143,10 @@ def synonyms(request: HttpRequest) -> HttpResponse:
         (g, selectors.can_edit_synonym_group(request.user, g))
         for g in selectors.synonym_groups_for(request.user)
     ]
-    return render(request, "knowledge/search/synonyms.html", {"form": form, "groups": groups})
+    from . import lexicon
+
+    context = {"form": form, "groups": groups, "shipped_size": lexicon.shipped().size}
+    return render(request, "knowledge/search/synonyms.html", context)
 
 
 @login_required
@@ -170,5 +178,49 @@ def zero_results(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "knowledge/search/zero_results.html",
-        {"clients": clients, "client": client, "rows": rows, "days": days},
+        {
+            "clients": clients,
+            "client": client,
+            "rows": rows,
+            "days": days,
+            "titles": selectors.published_titles(client) if rows else [],
+        },
     )
+
+
+@login_required
+@require_POST
+def learned_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    """A manager removes a learned customer expression from an article."""
+    expression = selectors.learned_expression(request.user, pk)
+    services.learned_expression_remove(by=request.user, expression=expression)
+    messages.success(request, _("Expression removed: search no longer uses it."))
+    return redirect(expression.article)
+
+
+@login_required
+@require_POST
+def gap_link(request: HttpRequest) -> HttpResponse:
+    """A zero-result query linked to an article by a manager: the query finds it from now on."""
+    clients = list(selectors.managed_clients(request.user))
+    client = next((c for c in clients if c.slug == request.POST.get("client")), None)
+    if client is None:
+        raise PermissionDenied
+    back = f"{reverse('knowledge:search_gaps')}?client={client.slug}"
+    article = selectors.article_by_reference(client, request.POST.get("article", ""))
+    if article is None:
+        messages.error(request, _("No published article of this client has that title or id."))
+        return redirect(back)
+    try:
+        services.learned_expression_link(
+            by=request.user, client=client, query=request.POST.get("query", ""), article=article
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(m for msgs in error.message_dict.values() for m in msgs))
+        return redirect(back)
+    messages.success(
+        request,
+        _("“%(query)s” now finds “%(title)s”.")
+        % {"query": request.POST.get("query", ""), "title": article.title},
+    )
+    return redirect(back)

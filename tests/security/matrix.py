@@ -187,6 +187,14 @@ ROUTES: dict[str, tuple] = {
     # the synonym table is the managers' tool: agents 403 as on its page; another team's manager 404
     "knowledge:synonym_delete": (POST, pk("synonym"), (LOGIN, 403, 403, 404, DONE, DONE)),
     "knowledge:search_gaps": (GET, _no_args, CURATORS),
+    # an agent of A sees the expression's client but may not manage it; others do not see it
+    "knowledge:learned_remove": (POST, pk("learned"), (LOGIN, 403, 404, 404, DONE, DONE)),
+    "knowledge:search_gap_link": (
+        POST,
+        _no_args,
+        (LOGIN, 403, 403, 403, DONE, DONE),
+        lambda w: {"client": w.client_a.slug, "query": "지갑 분실", "article": w.article.title},
+    ),
     # one client: straight to its page
     "knowledge:calls_index": (GET, _no_args, (LOGIN, DONE, DONE, DONE, DONE, 200)),
     "knowledge:calls_home": (GET, SLUG_A, CLIENT_A),
@@ -206,6 +214,12 @@ ROUTES: dict[str, tuple] = {
     "knowledge:calls_run_status": (GET, pk("run"), CLIENT_A),
     "knowledge:calls_topic": (GET, pk("topic"), CLIENT_A),
     "knowledge:calls_topic_draft": (POST, pk("topic"), (LOGIN, 403, 404, 404, DONE, DONE)),
+    "knowledge:calls_topic_edit": (
+        POST,
+        pk("topic"),
+        (LOGIN, 403, 404, 404, DONE, DONE),
+        lambda w: {"action": "rename", "name": "카드 분실 신고"},
+    ),
     "knowledge:calls_record": (GET, pk("call"), CLIENT_A),
     "knowledge:home": (GET, _no_args, EVERYONE),
     "knowledge:review": (GET, _no_args, CURATORS),

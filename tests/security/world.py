@@ -61,7 +61,7 @@ def build_world() -> World:
     from bookclub.months import current_month
     from knowledge.calls.models import CallRecord, ImportJob, ImportStatus, MiningRun, MiningStatus, Topic
     from knowledge.models import ArticleSuggestion, Attachment
-    from knowledge.search.models import SearchLog, SynonymGroup
+    from knowledge.search.models import LearnedExpression, SearchLog, SynonymGroup
     from tests.bookclub.factories import BookFactory, CopyFactory, MeetingFactory, ReviewFactory
     from tests.knowledge.factories import DraftArticleFactory, published_article
     from wellbeing.models import (
@@ -117,6 +117,9 @@ def build_world() -> World:
     )
     o["search_log"] = SearchLog.objects.create(user=agent_a, client=client_a, query="분실", result_count=1)
     o["synonym"] = SynonymGroup.objects.create(client=client_a, terms="분실, 잃어버림", created_by=manager_a)
+    o["learned"] = LearnedExpression.objects.create(
+        client=client_a, article=article, text="지갑", terms="지갑", source="calls", calls=3
+    )
 
     # --- knowledge: call data
     o["call"] = CallRecord.objects.create(

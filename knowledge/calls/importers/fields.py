@@ -200,6 +200,11 @@ FIELDS: tuple[Field, ...] = (
     Field(
         "client", _("Client (checked against the chosen client)"), ("고객사", "고객사명", "client", "company")
     ),
+    Field(
+        "article",
+        _("Manual article used (external id or exact title)"),
+        ("적용매뉴얼", "매뉴얼", "사용매뉴얼", "안내매뉴얼", "article", "manual", "articleid"),
+    ),
 )
 FIELD_KEYS = tuple(f.key for f in FIELDS)
 FIELDS_BY_KEY = {f.key: f for f in FIELDS}

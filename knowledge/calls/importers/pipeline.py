@@ -59,6 +59,7 @@ STAGE_COLUMNS = [
     ("repeat_contact", "boolean", "integer"),
     ("repeat_flag_given", "boolean", "integer"),
     ("customer_key", "varchar(64)", "text"),
+    ("article_ref", "varchar(300)", "text"),
 ]
 # Columns compared to decide whether an existing record changes (repeat_contact handled apart).
 DATA_COLUMNS = [
@@ -244,6 +245,7 @@ class RowParser:
             repeat,
             repeat is not None,
             key,
+            _text(get("article"))[:300],
         )
         return row, []
 
@@ -369,6 +371,18 @@ class Stage:
             )
             existing, changed = cursor.fetchone()
         return total - existing, int(changed), existing - int(changed)
+
+    def link_articles(self, client_id: int) -> None:
+        """Calls whose export named the manual article used (external id, else exact title, within
+        the client) are linked to it; a name matching no article links nothing."""
+        sql = (
+            f"UPDATE {TABLE} SET article_id = a.id FROM {self.name} s, knowledge_article a "
+            f"WHERE s.article_ref <> '' AND a.client_id = %s AND a.id = (SELECT min(b.id) FROM "
+            f"knowledge_article b WHERE b.client_id = %s AND (b.external_id = s.article_ref "
+            f"OR b.title = s.article_ref)) AND {TABLE}.client_id = %s AND {TABLE}.external_id = s.external_id"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [client_id, client_id, client_id])
 
     def upsert(self, client_id: int, job_id: int | None) -> tuple[int, int, int]:
         """Insert new rows, update changed ones; returns (created, updated, unchanged)."""
@@ -574,6 +588,7 @@ class _Writer(threading.Thread):
                 with connection.cursor() as cursor:  # fresh statistics for the plan below
                     cursor.execute(f"ANALYZE {TABLE}")
             recompute_repeat_contacts(client_id=client_id, start=period_start, end=period_end)
+        stage.link_articles(client_id)
         self.result["stored"] = True
 
 
@@ -753,6 +768,7 @@ def run_import(
             return outcome
         with transaction.atomic():
             outcome.created, outcome.updated, outcome.unchanged = stage.upsert(client.pk, job_id)
+            stage.link_articles(client.pk)
             if outcome.period_start and "repeat_contact" not in parser.index:
                 recompute_repeat_contacts(
                     client_id=client.pk, start=outcome.period_start, end=outcome.period_end

@@ -26,6 +26,7 @@ BATCH = 500
 class Document:
     title: set[str]
     every: set[str]
+    learned: frozenset[str] = frozenset()  # customers' words learned for the article (less credit)
     helpfulness: float = 0.0
     published: float = 0.0  # POSIX time, 0 when unknown
     article: ArticleRow | None = None  # what a hit shows of the article
@@ -57,9 +58,21 @@ def helpfulness_scores(article_ids: list[int]) -> dict[int, float]:
     return {int(k): max(0.0, min(1.0, float(v))) for k, v in import_string(path)(article_ids).items()}
 
 
-def document_fields(article) -> dict[str, str]:
+def learned_terms(article_ids: list[int]) -> dict[int, str]:
+    """The index terms of each article's learned customer expressions (removed ones left out)."""
+    from knowledge.models import LearnedExpression
+
+    out: dict[int, list[str]] = {}
+    rows = LearnedExpression.objects.filter(article_id__in=article_ids, removed_at__isnull=True)
+    for article_id, terms in rows.values_list("article_id", "terms"):
+        out.setdefault(article_id, []).extend(terms.split())
+    return {k: " ".join(dict.fromkeys(v)) for k, v in out.items()}
+
+
+def document_fields(article, learned: str = "") -> dict[str, str]:
     tags = "\n".join(article.tag_list)
     return {
+        "learned_terms": learned,
         "title_terms": " ".join(tokenizer.index_terms(article.title)),
         "question_terms": " ".join(tokenizer.index_terms(f"{article.question}\n{tags}")),
         "answer_terms": " ".join(
@@ -92,9 +105,10 @@ class SearchBackend:
             chunk = ids[start : start + BATCH]
             articles = list(Article.objects.filter(pk__in=chunk, status=ArticleStatus.PUBLISHED))
             helpful = helpfulness_scores([a.pk for a in articles])
+            learned = learned_terms([a.pk for a in articles])
             docs, vocab = [], {}
             for a in articles:
-                fields = document_fields(a)
+                fields = document_fields(a, learned.get(a.pk, ""))
                 docs.append(
                     SearchDocument(
                         article_id=a.pk,
@@ -219,11 +233,12 @@ class SearchBackend:
                 *("search_document__title_terms", "search_document__question_terms"),
                 *("search_document__answer_terms", "search_document__helpfulness"),
                 "search_document__published_at",
+                "search_document__learned_terms",
             )
         )
         out = {}
         for pk, ext, title, question, answer, cat_id, cat, parent, grandparent, *index in rows:
-            title_terms, question_terms, answer_terms, helpfulness, published_at = index
+            title_terms, question_terms, answer_terms, helpfulness, published_at, learned = index
             if grandparent is not None:  # deeper than two levels: rare, let the model walk it
                 path = Category.objects.get(pk=cat_id).path
             else:
@@ -232,6 +247,7 @@ class SearchBackend:
             out[pk] = Document(
                 title=terms,
                 every=terms | set(question_terms.split()) | set(answer_terms.split()),
+                learned=frozenset(learned.split()),
                 helpfulness=helpfulness,
                 published=published_at.timestamp() if published_at else 0.0,
                 article=ArticleRow(pk, client_id, ext, title, question, answer, cat_id, path),
@@ -239,7 +255,9 @@ class SearchBackend:
         return out
 
     # --- the search itself --------------------------------------------------------------------
-    def search(self, *, client_id: int, query: str, limit: int, synonyms=None):
+    def search(self, *, client_id: int, query: str, limit: int, synonyms=None, lexicon=None):
         from ..engine import run
 
-        return run(self, client_id=client_id, query=query, limit=limit, synonyms=synonyms or {})
+        return run(
+            self, client_id=client_id, query=query, limit=limit, synonyms=synonyms or {}, lexicon=lexicon
+        )

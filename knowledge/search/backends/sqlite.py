@@ -12,8 +12,8 @@ from .. import tokenizer
 from ..query import And, Expr, Or, Term
 from .base import SearchBackend
 
-# bm25 column weights: client_id (a filter, not relevance), title, question + tags, answer.
-WEIGHTS = "0.0, 10.0, 4.0, 1.0"
+# bm25 column weights: client_id (a filter, not relevance), title, question + tags, answer, learned.
+WEIGHTS = "0.0, 10.0, 4.0, 1.0, 0.5"
 
 
 def compile_match(expr: Expr) -> str:

@@ -1,7 +1,8 @@
-"""Recall@5 and MRR of the search service on the relevance set (relevance_data.py).
+"""Recall@5 and MRR of the search service on the relevance sets.
 
-Used by test_relevance.py (which asserts the bar) and bench/relevance.py (which prints the numbers
-as JSON for both backends).
+Two sets: "agents" (relevance_data.py, written with the search) and "customers"
+(relevance_customers.py: the demo manuals searched in callers' words). Used by test_relevance.py
+(which asserts the bar) and bench/relevance.py (which prints the numbers as JSON for both backends).
 """
 
 from __future__ import annotations
@@ -19,6 +20,32 @@ class Corpus:
     clients: dict  # slug → ClientCompany
     keys: dict[int, str]  # article id → key in relevance_data
     agent: object  # an agent assigned to every client of the set
+
+
+def build_demo_corpus(agent=None) -> Corpus:
+    """The demo clients' published manuals (knowledge/demo_articles.py), keyed by external id."""
+    from knowledge.demo_articles import CLIENT_ARTICLES
+    from knowledge.search.backends import get_backend
+    from tests.accounts.factories import ClientCompanyFactory, UserFactory
+    from tests.knowledge.factories import ArticleFactory
+
+    clients, keys = {}, {}
+    for slug, entries in CLIENT_ARTICLES.items():
+        clients[slug] = client = ClientCompanyFactory(slug=slug, name=slug)
+        for i, (_path, title, question, answer, steps, cautions, tags) in enumerate(entries, start=1):
+            article = ArticleFactory(
+                client=client,
+                external_id=f"{slug}-{i:03d}",
+                title=title,
+                question=question,
+                answer=answer,
+                steps=steps,
+                cautions=cautions,
+                tags=tags,
+            )
+            keys[article.pk] = article.external_id
+    get_backend().index(list(keys))
+    return Corpus(clients=clients, keys=keys, agent=agent or UserFactory(clients=list(clients.values())))
 
 
 def build_corpus() -> Corpus:
@@ -61,13 +88,14 @@ class Score:
         return {"queries": self.queries, "recall_at_5": round(self.recall, 3), "mrr": round(self.mrr, 3)}
 
 
-def evaluate(corpus: Corpus) -> tuple[Score, dict[str, Score]]:
+def evaluate(corpus: Corpus, queries=None, kinds=None) -> tuple[Score, dict[str, Score]]:
     """The overall score and one per kind of query (inflected, spaced differently, typo, ...)."""
     from knowledge.search import search
 
+    queries, kinds = (QUERIES, KINDS) if queries is None else (queries, kinds)
     overall, by_kind = Score(), defaultdict(Score)
-    for slug, text, expected, kind in QUERIES:
-        assert kind in KINDS, kind
+    for slug, text, expected, kind in queries:
+        assert kind in kinds, kind
         result = search(user=corpus.agent, client=corpus.clients[slug], query=text, limit=TOP)
         ranked = [corpus.keys[h.article_id] for h in result.hits]
         for score in (overall, by_kind[kind]):
@@ -77,4 +105,4 @@ def evaluate(corpus: Corpus) -> tuple[Score, dict[str, Score]]:
                 score.reciprocal += 1 / (ranked.index(expected) + 1)
             else:
                 score.misses.append((text, expected, ranked[:3]))
-    return overall, {k: by_kind[k] for k in KINDS if k in by_kind}
+    return overall, {k: by_kind[k] for k in kinds if k in by_kind}

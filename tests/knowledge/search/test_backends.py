@@ -91,10 +91,11 @@ class SearchBackendBehaviour:
         assert titles(self.find("해지")) == []
 
     def test_client_synonyms_stay_with_their_client(self):
+        # (폰 → 휴대폰 ships in the colloquial lexicon for everyone: a client's own word here)
         indexed_article(self.org["client_b"], "휴대폰 분실", answer="분실 신고")
-        SynonymGroup.objects.create(client=self.client_a, terms="폰, 휴대폰")
+        SynonymGroup.objects.create(client=self.client_a, terms="갤폰, 휴대폰")
         service.synonyms_changed()
-        result = search(user=self.org["agent_b"], client=self.org["client_b"], query="폰")
+        result = search(user=self.org["agent_b"], client=self.org["client_b"], query="갤폰")
         assert titles(result) == []
 
     def test_title_matches_rank_above_body_matches(self):
@@ -221,6 +222,51 @@ class SearchBackendBehaviour:
         result = self.find("고객", limit=3)
         assert titles(result)[0] == "고객 정보 변경"
         assert result.count_capped and result.count == 4  # counted up to the candidate cap only
+
+    # --- how customers talk (the shipped colloquial lexicon, typos inside compounds) --------------
+    def test_callers_phrases_find_the_manuals_words_below_the_exact_ones(self):
+        indexed_article(self.client_a, "카드 해지", answer="해지 전 남은 대금을 확인합니다.")
+        indexed_article(self.client_a, "카드 정리 요령", answer="지갑 속 카드 정리 방법입니다.")
+        indexed_article(self.client_a, "일시 정지", answer="최대 3개월 정지할 수 있습니다.")
+        indexed_article(self.client_a, "인증번호 미수신", answer="인증번호 재전송을 안내합니다.")
+        assert titles(self.find("이 카드 안 쓸 거예요"))[0] == "카드 해지"
+        assert titles(self.find("당분간 안 쓰려고요"))[0] == "일시 정지"
+        assert titles(self.find("숫자가 안 날아와요"))[0] == "인증번호 미수신"
+        # the words typed count more than the lexicon's: 정리 is in an article's own title
+        found = titles(self.find("카드 정리하려고요"))
+        assert found.index("카드 정리 요령") < found.index("카드 해지")
+
+    def test_a_life_event_finds_the_article_it_implies(self):
+        indexed_article(self.client_a, "일시 정지", question="군 입대로 잠시 정지", answer="정지 안내")
+        indexed_article(self.client_a, "요금제 변경", answer="요금제 변경 안내")
+        assert titles(self.find("다음 달에 군대 가요"))[0] == "일시 정지"
+
+    def test_everyday_words_in_a_long_sentence_do_not_push_the_answer_out(self):
+        indexed_article(self.client_a, "환불 일정", answer="환불은 영업일 기준 3일 걸립니다.")
+        for i in range(6):
+            indexed_article(self.client_a, f"이번 달 안내 {i}", answer="이번 달 정말 많이 오는 문의입니다.")
+        assert titles(self.find("이번 달에 정말 너무 답답한데 환불은 언제 되나요"))[0] == "환불 일정"
+
+    def test_a_clients_colloquial_group_applies_to_that_client_only(self):
+        indexed_article(self.client_a, "인터넷 장애 신고", answer="장애 접수")
+        other = self.org["client_b"]
+        indexed_article(other, "인터넷 장애 신고", answer="장애 접수")
+        SynonymGroup.objects.create(
+            client=self.client_a, kind="colloquial", terms="장애", phrases="집 인터넷 뻗었어요"
+        )
+        service.synonyms_changed()
+        assert titles(self.find("집 인터넷 뻗었어요 ㅠ"))[0] == "인터넷 장애 신고"
+        assert search(user=self.org["agent_b"], client=other, query="뻗었어요 ㅠ").hits == []
+
+    def test_a_typo_inside_a_compound_noun_is_corrected(self):
+        indexed_article(self.client_a, "청약 철회", answer="가입 후 15일 안에 철회할 수 있습니다.")
+        indexed_article(self.client_a, "긴급 출동 서비스", answer="견인과 배터리 충전")
+        assert titles(self.find("청약철휘")) == ["청약 철회"]
+        assert titles(self.find("긴급출돈")) == ["긴급 출동 서비스"]
+
+    def test_a_word_cut_short_then_a_polite_ending_still_finds_its_word(self):
+        indexed_article(self.client_a, "현금영수증 발급", answer="현금영수증은 앱에서 발급합니다.")
+        assert titles(self.find("현금영수요")) == ["현금영수증 발급"]
 
 
 HELPFUL: dict[int, float] = {}

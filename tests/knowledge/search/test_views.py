@@ -253,6 +253,36 @@ def test_bad_synonym_input_is_explained_and_nothing_is_stored(as_user, manual, d
     assert not SynonymGroup.objects.exists()
 
 
+def test_a_manager_adds_a_colloquial_group_and_search_uses_it(as_user, manual):
+    c = as_user(manual["manager_a"])
+    data = {
+        "client": manual["client_a"].pk,
+        "kind": "colloquial",
+        "terms": "분실",
+        "phrases": "지갑 털렸어요",
+    }
+    assert c.post(reverse("knowledge:synonyms"), data).status_code == HTTPStatus.FOUND
+    group = SynonymGroup.objects.get()
+    assert (group.kind, group.phrase_list, group.term_list) == ("colloquial", ["지갑 털렸어요"], ["분실"])
+    hits = results(as_user(manual["agent_a"]), manual["client_a"], "지갑 털렸어요").context["result"].hits
+    assert hits and hits[0].article_id == manual["a"].pk
+    page = as_user(manual["manager_a"]).get(reverse("knowledge:synonyms")).content.decode()
+    assert "지갑 털렸어요" in page and "phrases ship with Dasan" in page
+
+
+@pytest.mark.parametrize(
+    ("phrases", "message"),
+    [("", "Enter at least one phrase callers use."), ("가요", "is too vague to search by")],
+)
+def test_bad_colloquial_input_is_explained_and_nothing_is_stored(as_user, manual, phrases, message):
+    c = as_user(manual["manager_a"])
+    data = {"client": manual["client_a"].pk, "kind": "colloquial", "terms": "해지", "phrases": phrases}
+    response = c.post(reverse("knowledge:synonyms"), data)
+    assert response.status_code == HTTPStatus.OK
+    assert message in str(response.context["form"].errors)
+    assert not SynonymGroup.objects.exists()
+
+
 def test_managers_cannot_add_global_or_other_clients_synonyms(as_user, manual):
     c = as_user(manual["manager_a"])
     response = c.post(reverse("knowledge:synonyms"), {"client": manual["client_b"].pk, "terms": "폰, 휴대폰"})
