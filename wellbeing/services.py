@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from accounts.models import ClientCompany, User
 from accounts.permissions import can_see_client
 from accounts.services import audit_record, notify
-from core.korean import format_day
+from core.korean import format_day, format_minutes
 from ops import services as ops_services
 
 from . import selectors
@@ -61,10 +61,6 @@ def _hm(value: datetime | time | None) -> str:
     if isinstance(value, datetime):
         value = value.astimezone(tu.SEOUL)
     return value.strftime("%H:%M")
-
-
-def _hours(minutes: int) -> str:
-    return f"{minutes / 60:g}"
 
 
 # --- Plan versions ----------------------------------------------------------------------------
@@ -268,14 +264,14 @@ def _check_overtime(
         raise ValidationError(
             {
                 "end_time": _(
-                    "Overtime in the week of %(week)s would reach %(total)s h (%(used)s h already approved or "
-                    "requested + %(new)s h now); the limit is 12 h a week (52 h in all)."
+                    "Overtime in the week of %(week)s would reach %(total)s (%(used)s already approved or "
+                    "requested + %(new)s now); the limit is 12 h a week (52 h in all)."
                 )
                 % {
                     "week": format_day(week[0]),
-                    "total": _hours(used + minutes),
-                    "used": _hours(used),
-                    "new": _hours(minutes),
+                    "total": format_minutes(used + minutes),
+                    "used": format_minutes(used),
+                    "new": format_minutes(minutes),
                 }
             }
         )
@@ -283,10 +279,8 @@ def _check_overtime(
     if scheduled + used + minutes > tu.WEEK_TOTAL_CAP_MINUTES:
         raise ValidationError(
             {
-                "end_time": _(
-                    "Work in the week of %(week)s would reach %(total)s h; the limit is 52 h a week."
-                )
-                % {"week": format_day(week[0]), "total": _hours(scheduled + used + minutes)}
+                "end_time": _("Work in the week of %(week)s would reach %(total)s; the limit is 52 h a week.")
+                % {"week": format_day(week[0]), "total": format_minutes(scheduled + used + minutes)}
             }
         )
     return {"minutes": minutes, "is_night": night, "is_holiday": holiday, "plan": plan}

@@ -9,6 +9,7 @@ from datetime import date, time, timedelta
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
+from django.utils import translation
 
 from accounts.models import AuditEvent, Notification
 from tests.accounts.factories import ManagerFactory, UserFactory
@@ -232,7 +233,12 @@ def test_weekly_overtime_cap_is_12_hours_and_counts_in_the_right_week(org, clock
     with pytest.raises(ValidationError) as exc:
         submit(agent, day=MONDAY + timedelta(days=4), end=time(19, 0))
     message = exc.value.message_dict["end_time"][0]
-    assert "Nov 16 (Mon)" in message and "13 h" in message and "12 h already" in message
+    assert "Nov 16 (Mon)" in message and "reach 13 h (12 h already" in message and "+ 1 h now" in message
+    with translation.override("ko"), pytest.raises(ValidationError) as exc:
+        submit(agent, day=MONDAY + timedelta(days=4), end=time(19, 30))
+    assert (
+        "연장근무가 13시간 30분이 됩니다 (이미 승인·신청된 12시간 + 이번 1시간 30분)" in exc.value.messages[0]
+    )
     # Sunday belongs to the same Monday–Sunday week (holiday work counts too) ...
     with pytest.raises(ValidationError):
         submit(
@@ -317,6 +323,7 @@ def test_work_on_a_weekday_public_holiday_is_holiday_work_and_counts_in_its_week
     with pytest.raises(ValidationError) as exc:
         submit(agent, day=monday + timedelta(days=1), end=time(20, 0))  # 2 h more: 12.5 h
     message = exc.value.message_dict["end_time"][0]
-    assert "Dec 21 (Mon)" in message and "12.5 h" in message and "10.5 h already" in message
+    assert "Dec 21 (Mon)" in message and "reach 12 h 30 min (10 h 30 min already" in message
+    assert "+ 2 h now" in message
     assert submit(agent, day=monday + timedelta(days=1), end=time(19, 30)).minutes == 90  # exactly 12 h
     assert OvertimeRequest.objects.filter(user=agent).count() == 3
