@@ -116,7 +116,14 @@ class ReviewForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
     body = forms.CharField(
         label=_("Review"),
-        widget=forms.Textarea(attrs={"rows": 16, "data-counter": "#review-body-count", "data-editor": ""}),
+        widget=forms.Textarea(
+            attrs={
+                "rows": 16,
+                "data-counter": "#review-body-count",
+                "data-editor": "",
+                "data-editor-images-note": _("Pictures cannot be put into a review."),
+            }
+        ),
         help_text=_("Markdown: **bold**, *italic*, > quote, - lists. HTML is removed."),
     )
 

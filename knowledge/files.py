@@ -29,6 +29,8 @@ PPTX = FileKind(
 OLE = FileKind("HWP/DOC/XLS", "application/octet-stream", ("hwp", "doc", "xls", "ppt"))
 TEXT = FileKind("TXT", "text/plain", ("txt", "csv"))
 
+IMAGES = (PNG, JPEG, GIF)
+
 ALLOWED_EXTENSIONS = sorted(
     {e for k in (PDF, PNG, JPEG, GIF, XLSX, DOCX, PPTX, OLE, TEXT) for e in k.extensions}
 )

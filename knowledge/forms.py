@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django import forms
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
@@ -58,6 +59,20 @@ class ArticleForm(forms.Form):
         self.require_comment = require_comment
         self.fields["category"].queryset = Category.objects.filter(client=client).select_related("parent")
         self.fields["category"].label_from_instance = lambda c: c.path
+        # Pictures in the answer are stored as the article's attachments, which only curators add
+        # and which need a saved article.
+        answer = self.fields["answer"].widget.attrs
+        if curator and article is not None:
+            answer["data-editor-upload"] = reverse("knowledge:attachment_upload", args=[article.pk])
+            answer["data-editor-upload-error"] = _("The picture could not be uploaded; try again.")
+        elif curator:
+            answer["data-editor-images-note"] = _(
+                "Pictures can be added once the article is saved: save the draft, then edit it."
+            )
+        else:
+            answer["data-editor-images-note"] = _(
+                "Only the client's managers can put pictures into a manual; describe them in words."
+            )
         if curator:
             self.fields["owner"].queryset = (
                 User.objects.filter(
@@ -98,7 +113,16 @@ class SuggestionForm(forms.Form):
         label=_("Customer situation / question"), widget=forms.Textarea(attrs={"rows": 3}), required=False
     )
     answer = forms.CharField(
-        label=_("Answer script"), widget=forms.Textarea(attrs={"rows": 7, "data-editor": ""})
+        label=_("Answer script"),
+        widget=forms.Textarea(
+            attrs={
+                "rows": 7,
+                "data-editor": "",
+                "data-editor-images-note": _(
+                    "Pictures cannot be put into a suggestion; describe them in words."
+                ),
+            }
+        ),
     )
     steps = forms.CharField(label=_("Steps"), widget=forms.Textarea(attrs={"rows": 5}), required=False)
     cautions = forms.CharField(

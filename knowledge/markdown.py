@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import threading
 from functools import lru_cache
 
@@ -37,8 +38,18 @@ ALLOWED_TAGS = {
     "td",
     "a",
     "mark",
+    "img",
 }
-ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "th": {"align"}, "td": {"align"}}
+ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "th": {"align"}, "td": {"align"}, "img": {"src", "alt"}}
+# Pictures only from our own article attachments (put there by the editor): no tracking pixels or
+# pictures from other sites. The path is knowledge.urls' "attachment".
+_OWN_ATTACHMENT = re.compile(r"/knowledge/attachments/\d+/")
+
+
+def _attribute_filter(element: str, attribute: str, value: str) -> str | None:
+    if element == "img" and attribute == "src" and not _OWN_ATTACHMENT.fullmatch(value):
+        return None
+    return value
 
 
 _local = threading.local()
@@ -73,6 +84,7 @@ def sanitize(html: str) -> str:
         html,
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
+        attribute_filter=_attribute_filter,
         url_schemes={"http", "https", "mailto", "tel"},
         link_rel="noopener noreferrer nofollow",
     )

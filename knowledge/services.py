@@ -518,9 +518,14 @@ def suggestion_reject(*, suggestion: ArticleSuggestion, by: User, comment: str) 
 
 
 # --- Attachments ------------------------------------------------------------------------------
-def attachment_add(*, article: Article, by: User, upload) -> Attachment:
+def attachment_add(*, article: Article, by: User, upload, images_only: bool = False) -> Attachment:
+    """Store a file with an article. `images_only` for pictures put into the text by the editor."""
     _require_curator(by, article.client)
     kind = files.check_upload(upload)
+    if images_only and kind not in files.IMAGES:
+        raise ValidationError(
+            _("Only PNG, JPEG or GIF pictures can go into the text; attach other files below.")
+        )
     with transaction.atomic():
         attachment = Attachment(
             article=article,

@@ -9,8 +9,9 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
@@ -469,6 +470,8 @@ def feedback_report(request: HttpRequest, slug: str) -> HttpResponse:
 def attachment_upload(request: HttpRequest, pk: int) -> HttpResponse:
     article = selectors.article_for(request.user, pk)
     _require_curator(request, article.client)
+    if request.headers.get("Accept", "").startswith("application/json"):
+        return _editor_image_upload(request, article)
     form = AttachmentForm(request.POST, request.FILES)
     if not form.is_valid():
         problems = " ".join(form.errors.get("file", [])) or _("choose a file.")
@@ -481,6 +484,25 @@ def attachment_upload(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, _("Attachment added."))
     return redirect(article)
+
+
+def _editor_image_upload(request: HttpRequest, article) -> JsonResponse:
+    """A picture pasted or chosen in the editor: stored as the article's attachment; the editor puts
+    a Markdown image of its URL into the text."""
+    form = AttachmentForm(request.POST, request.FILES)
+    if not form.is_valid():
+        problems = " ".join(form.errors.get("file", [])) or _("choose a file.")
+        return JsonResponse({"error": _("Attachment: %(problem)s") % {"problem": problems}}, status=400)
+    try:
+        attachment = services.attachment_add(
+            article=article, by=request.user, upload=form.cleaned_data["file"], images_only=True
+        )
+    except ValidationError as exc:
+        return JsonResponse({"error": " ".join(exc.messages)}, status=400)
+    return JsonResponse(
+        {"url": reverse("knowledge:attachment", args=[attachment.pk]), "name": attachment.original_name},
+        status=201,
+    )
 
 
 @login_required

@@ -28,6 +28,42 @@
     textarea.insertAdjacentElement("afterend", holder);
     textarea.hidden = true;
     var label = document.querySelector('label[for="' + textarea.id + '"]');
+    // Pictures: uploaded as the article's attachments where the form gives an upload URL; elsewhere
+    // the editor says why a picture cannot go in instead of dropping it silently.
+    var uploadUrl = textarea.getAttribute("data-editor-upload");
+    var note = document.createElement("p");
+    note.className = "md-editor__note small";
+    note.setAttribute("role", "status");
+    note.hidden = true;
+    holder.insertAdjacentElement("afterend", note);
+    function say(text, isError) {
+      note.textContent = text || "";
+      note.hidden = !text;
+      note.classList.toggle("md-editor__note--error", !!isError);
+    }
+    function addImage(blob, insert) {
+      if (!uploadUrl) {
+        say(textarea.getAttribute("data-editor-images-note"), true);
+        return;
+      }
+      var body = new FormData();
+      body.append("file", blob, blob.name || "image.png");
+      var token = document.querySelector("meta[name=csrf-token]");
+      fetch(uploadUrl, {
+        method: "POST",
+        body: body,
+        credentials: "same-origin",
+        headers: { "Accept": "application/json", "X-CSRFToken": token ? token.content : "" }
+      }).then(function (response) {
+        return response.json().catch(function () { return {}; }).then(function (data) {
+          if (!response.ok || !data.url) throw new Error(data.error || "");
+          insert(data.url, (data.name || "").replace(/\.[^.]+$/, ""));
+          say("");
+        });
+      }).catch(function (error) {
+        say(error.message || textarea.getAttribute("data-editor-upload-error"), true);
+      });
+    }
     var editor = new window.toastui.Editor({
       el: holder,
       height: textarea.rows > 10 ? "480px" : "300px",
@@ -39,10 +75,10 @@
       customHTMLSanitizer: cleanPastedHtml,
       autofocus: false,
       hideModeSwitch: false,
-      toolbarItems: [["heading", "bold", "italic", "strike"], ["hr", "quote"], ["ul", "ol", "indent", "outdent"], ["table", "link"]],
+      toolbarItems: [["heading", "bold", "italic", "strike"], ["hr", "quote"], ["ul", "ol", "indent", "outdent"], uploadUrl ? ["table", "link", "image"] : ["table", "link"]],
       hooks: {
-        // Images belong in the article's attachments, not inside the text.
-        addImageBlobHook: function () { return false; }
+        // A pasted, dropped or chosen picture: never inlined as data, always an attachment (or a note).
+        addImageBlobHook: function (blob, insert) { addImage(blob, insert); return false; }
       }
     });
     // Paste: hand the editor the cleaned HTML instead of the clipboard's own.

@@ -3,12 +3,18 @@ HTML pasted and cleaned, and Markdown — the stored format — underneath."""
 
 from __future__ import annotations
 
+import base64
+import io
+
 import pytest
+from PIL import Image
 from playwright.sync_api import expect
 
 from bookclub.models import Review
+from knowledge.models import Attachment
 from tests.bookclub.factories import PickFactory, book_with_copies
 from tests.e2e.editor import editor_for
+from tests.knowledge.factories import published_article
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -68,3 +74,73 @@ def test_a_review_written_in_the_wysiwyg_editor_with_hangul_and_pasted_word_text
     assert "![" not in review.body  # pasted pictures are not stored in the text
     expect(page.locator("strong", has_text="그래도 친구를 사귄다")).to_be_visible()
     screenshot(page, f"editor-published-{width}")
+
+
+# A picture on the clipboard (a screenshot, or copied from an image viewer): files, no HTML.
+PASTE_IMAGE = """(el, b64) => {
+    const bytes = Uint8Array.from(atob(b64), c => c.charCodeAt(0));
+    const data = new DataTransfer();
+    data.items.add(new File([bytes], "화면.png", {type: "image/png"}));
+    el.dispatchEvent(new ClipboardEvent("paste", {clipboardData: data, bubbles: true, cancelable: true}));
+}"""
+
+
+def _png() -> str:
+    buffer = io.BytesIO()
+    Image.new("RGB", (240, 120), (37, 99, 235)).save(buffer, "PNG")
+    return base64.b64encode(buffer.getvalue()).decode()
+
+
+@pytest.mark.parametrize("width,height", [(1366, 768), (390, 844)])
+def test_a_picture_pasted_and_chosen_in_a_manual_becomes_an_attachment_shown_in_the_article(
+    new_page, login, org, screenshot, tmp_path, width, height
+):
+    article = published_article(
+        client=org["client_a"],
+        by=org["manager_a"],
+        title="카드 뒷면 서명",
+        answer="카드 뒷면에 서명해 주세요.",
+    )
+    page = new_page(viewport={"width": width, "height": height})
+    login(page, org["manager_a"])
+    page.goto(f"/knowledge/articles/{article.pk}/edit/")
+    holder = editor_for(page, "id_answer")
+    area = holder.locator(".toastui-editor-ww-container [contenteditable=true]")
+    area.click()
+    page.keyboard.press("Control+End")
+    area.evaluate(PASTE_IMAGE, _png())
+    expect(area.locator('img[src^="/knowledge/attachments/"]')).to_have_count(1)
+    # Chosen with the toolbar's picture button: the file tab of its popup.
+    picture = tmp_path / "서명란.png"
+    picture.write_bytes(base64.b64decode(_png()))
+    if not holder.locator(".toastui-editor-toolbar-group button.image").is_visible():
+        holder.locator("button.more").click()  # on a phone the last toolbar group folds under "more"
+    holder.locator("button.image:visible").click()
+    holder.locator(".toastui-editor-popup-add-image input[type=file]").set_input_files(picture)
+    holder.locator(".toastui-editor-popup-add-image .toastui-editor-ok-button").click()
+    expect(area.locator('img[src^="/knowledge/attachments/"]')).to_have_count(2)
+    screenshot(page, f"editor-image-{width}")
+    assert Attachment.objects.filter(article=article, content_type="image/png").count() == 2
+
+    page.get_by_label("변경 사유").fill("서명란 사진 추가")
+    page.get_by_role("button", name="변경 내용 게시").click()
+    images = page.locator('#answer-script img[src^="/knowledge/attachments/"]')
+    expect(images).to_have_count(2)
+    expect(images.first).to_be_visible()
+    assert images.first.evaluate("img => img.complete && img.naturalWidth") == 240
+    article.refresh_from_db()
+    assert article.answer.count("](/knowledge/attachments/") == 2 and "data:" not in article.answer
+    screenshot(page, f"editor-image-published-{width}")
+
+
+def test_where_pictures_cannot_go_the_editor_says_so(new_page, login, org):
+    book = book_with_copies(1, title="아몬드", authors="손원평")
+    PickFactory(book=book)
+    page = new_page()
+    login(page, org["agent_a"])
+    page.goto("/bookclub/reviews/new/")
+    area = editor_for(page, "id_body").locator(".toastui-editor-ww-container [contenteditable=true]")
+    area.click()
+    area.evaluate(PASTE_IMAGE, _png())
+    expect(page.get_by_role("status").filter(has_text="독후감에는 사진을 넣을 수 없습니다.")).to_be_visible()
+    expect(area.locator("img")).to_have_count(0)
