@@ -17,6 +17,10 @@ class AccountAdapter(DefaultAccountAdapter):
     def is_open_for_signup(self, request) -> bool:
         return False
 
+    def format_email_subject(self, subject) -> str:
+        """ "[다산] 비밀번호 재설정" rather than the request's host name."""
+        return f"[{_('Dasan')}] {subject}"
+
     def get_client_ip(self, request) -> str:
         """allauth's rate limits key on the same address as every other limit (config.clientip)."""
         from config.clientip import client_ip

@@ -242,3 +242,24 @@ def test_sign_out_ends_the_session(as_user, org):
     c = as_user(org["agent_a"])
     assert c.post(reverse("account_logout")).status_code == HTTPStatus.FOUND
     assert c.get(reverse("home")).status_code == HTTPStatus.FOUND
+
+
+def test_the_password_reset_mail_is_in_our_own_korean_words_for_a_korean_user(client, org, mailoutbox):
+    agent = org["agent_a"]
+    response = client.post(
+        reverse("account_reset_password"), {"email": agent.email}, HTTP_ACCEPT_LANGUAGE="ko"
+    )
+    assert response.status_code == HTTPStatus.FOUND
+    [message] = [m for m in mailoutbox if m.to == [agent.email]]
+    assert message.subject == "[다산] 비밀번호 재설정 안내"
+    assert message.body.startswith("다산 계정의 비밀번호 재설정을 요청하셨습니다.")
+    assert "/accounts/password/reset/key/" in message.body and "비밀번호는 그대로 유지됩니다." in message.body
+    assert "Hello from" not in message.body and "username" not in message.body
+
+
+def test_a_reset_for_an_unknown_address_says_to_ask_the_administrator_not_to_sign_up(client, db, mailoutbox):
+    client.post(reverse("account_reset_password"), {"email": "nobody@dasan.test"}, HTTP_ACCEPT_LANGUAGE="ko")
+    [message] = mailoutbox
+    assert message.subject == "[다산] 이 주소로 등록된 다산 계정이 없습니다"
+    assert "nobody@dasan.test 주소로" in message.body and "관리자에게 문의해 주세요" in message.body
+    assert "/signup/" not in message.body
