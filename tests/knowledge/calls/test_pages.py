@@ -294,3 +294,10 @@ def test_the_api_follows_the_same_rule(as_user, org, mined, client_a):
     assert other.get(topics).status_code == HTTPStatus.NOT_FOUND
     bad = as_user(org["agent_a"]).get(records + "&since=2026-13-01")
     assert bad.status_code == HTTPStatus.BAD_REQUEST and "since" in bad.json()
+
+
+def test_handle_times_read_as_minutes_and_seconds(as_user, org, mined, client_a):
+    record = CallRecord.objects.filter(client=client_a).first()
+    CallRecord.objects.filter(pk=record.pk).update(duration_seconds=311)
+    page = as_user(org["agent_a"]).get(reverse("knowledge:calls_record", args=[record.pk])).content.decode()
+    assert "5 min 11 s" in page and "311s" not in page
