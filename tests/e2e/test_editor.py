@@ -133,7 +133,7 @@ def test_a_picture_pasted_and_chosen_in_a_manual_becomes_an_attachment_shown_in_
     screenshot(page, f"editor-image-published-{width}")
 
 
-def test_where_pictures_cannot_go_the_editor_says_so(new_page, login, org):
+def test_where_pictures_cannot_go_the_editor_says_so(new_page, login, org, screenshot):
     book = book_with_copies(1, title="아몬드", authors="손원평")
     PickFactory(book=book)
     page = new_page()
@@ -144,3 +144,4 @@ def test_where_pictures_cannot_go_the_editor_says_so(new_page, login, org):
     area.evaluate(PASTE_IMAGE, _png())
     expect(page.get_by_role("status").filter(has_text="독후감에는 사진을 넣을 수 없습니다.")).to_be_visible()
     expect(area.locator("img")).to_have_count(0)
+    screenshot(page, "editor-image-refused-review")
