@@ -25,7 +25,7 @@ def test_find_a_colleague_by_initials(new_page, login, org, screenshot, width, h
     login(page, org["manager_a"])
     page.goto("/people/directory/")
     screenshot(page, f"directory-{width}")
-    page.get_by_label("검색").fill("ㄱㅁㅈ")
+    page.get_by_role("searchbox", name="검색", exact=True).fill("ㄱㅁㅈ")
     results = page.get_by_test_id("directory-results")
     expect(results.locator("li")).to_have_count(1)
     expect(results).to_contain_text("김민지")
@@ -34,7 +34,7 @@ def test_find_a_colleague_by_initials(new_page, login, org, screenshot, width, h
     expect(results).to_contain_text("010-1234-5678")  # her manager may see the mobile number
     screenshot(page, f"directory-initials-{width}")
 
-    page.get_by_label("검색").fill("")
+    page.get_by_role("searchbox", name="검색", exact=True).fill("")
     expect(results.locator("li")).to_have_count(5)
     # Another team's agent: no mobile number, no status for this manager.
     other = results.locator("li", has_text="이서준")
