@@ -120,7 +120,7 @@ def test_a_notice_due_now_is_dispatched_within_a_minute_while_a_long_import_hold
     if broker_kind == "redis":
         broker_url = _redis_url()
         if broker_url is None:
-            pytest.skip("no Redis at QUEUE_TEST_REDIS_URL (default redis://127.0.0.1:6379/11)")
+            pytest.skip(reason="no Redis at QUEUE_TEST_REDIS_URL (default redis://127.0.0.1:6379/11)")
         import redis
 
         redis.Redis.from_url(broker_url).delete(*QUEUES)
@@ -152,7 +152,7 @@ def test_a_notice_due_now_is_dispatched_within_a_minute_while_a_long_import_hold
     assert drill.returncode == 0, drill.stderr[-3000:]
     result = json.loads(drill.stdout.strip().splitlines()[-1])
     if "skip" in result:
-        pytest.skip(result["skip"])
+        pytest.skip(reason=result["skip"])
     logs = {q: (tmp_path / f"{q}.log").read_text()[-3000:] for q in QUEUES}
     assert result["dispatched"], logs
     assert result["seconds"] < 60
