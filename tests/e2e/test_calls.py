@@ -3,51 +3,21 @@ topics and the manual's gaps, and turns a gap into a draft article."""
 
 from __future__ import annotations
 
-import csv
-from datetime import datetime
-from zoneinfo import ZoneInfo
-
 import pytest
 from playwright.sync_api import expect
 
-from knowledge.calls import samples
 from knowledge.calls.models import CallRecord, ImportJob, ImportStatus, TopicArticle
 from knowledge.models import ArticleStatus
 from tests.knowledge.factories import published_article
 
+from .exports import write_cp949_export
+
 pytestmark = pytest.mark.django_db(transaction=True)
-KST = ZoneInfo("Asia/Seoul")
-# The inquiry column is named in a way no alias knows: the manager maps it by hand.
-HEADER = [
-    "상담번호",
-    "상담일시",
-    "채널",
-    "상담원",
-    "상담유형",
-    "고객 말씀",
-    "처리내용",
-    "통화시간",
-    "이관여부",
-    "전화번호",
-]
 
 
 @pytest.fixture
 def export(tmp_path):
-    path = tmp_path / "한빛카드_10월_상담이력.csv"
-    calls = samples.generate(
-        kind="card",
-        count=500,
-        start=datetime(2026, 10, 1, tzinfo=KST),
-        end=datetime(2026, 10, 30, tzinfo=KST),
-        seed=21,
-        details=True,
-    )
-    with path.open("w", encoding="cp949", newline="") as fh:  # as Korean Excel saves it
-        writer = csv.writer(fh)
-        writer.writerow(HEADER)
-        writer.writerows(samples.as_row(call) for call in calls)
-    return path
+    return write_cp949_export(tmp_path, count=500, seed=21)
 
 
 @pytest.fixture

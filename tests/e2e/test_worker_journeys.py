@@ -9,10 +9,8 @@ process has, or data the worker cannot see makes these fail, with the worker's l
 
 from __future__ import annotations
 
-import csv
 import re
-from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import timedelta
 
 import pytest
 from django.utils import timezone
@@ -22,47 +20,21 @@ from bookclub import services as bookclub
 from bookclub.models import Award, MonthResult
 from bookclub.months import current_month
 from config.celery import app
-from knowledge.calls import samples
 from knowledge.calls.models import CallRecord, ImportJob, ImportStatus, MiningRun, MiningStatus
 from reports.models import ReportSnapshot, SnapshotStatus
 from tests.bookclub.factories import PickFactory, book_with_copies
 from tests.knowledge.factories import published_article
 from tests.reports.factories import CallRecordFactory, kst
 
+from .exports import write_cp949_export
 from .worker import wait_for
 
 pytestmark = pytest.mark.django_db(transaction=True)
-KST = ZoneInfo("Asia/Seoul")
-HEADER = [
-    "상담번호",
-    "상담일시",
-    "채널",
-    "상담원",
-    "상담유형",
-    "고객 말씀",
-    "처리내용",
-    "통화시간",
-    "이관여부",
-    "전화번호",
-]
 
 
 @pytest.fixture
 def cp949_export(tmp_path):
-    path = tmp_path / "한빛카드_10월_상담이력.csv"
-    calls = samples.generate(
-        kind="card",
-        count=400,
-        start=datetime(2026, 10, 1, tzinfo=KST),
-        end=datetime(2026, 10, 30, tzinfo=KST),
-        seed=7,
-        details=True,
-    )
-    with path.open("w", encoding="cp949", newline="") as fh:  # as Korean Excel saves it
-        writer = csv.writer(fh)
-        writer.writerow(HEADER)
-        writer.writerows(samples.as_row(call) for call in calls)
-    return path
+    return write_cp949_export(tmp_path, count=400, seed=7)
 
 
 def test_call_import_and_mining_run_in_the_worker(
