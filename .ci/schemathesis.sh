@@ -21,8 +21,8 @@ $PY manage.py migrate --noinput -v0
 # The demo organisation, manuals, book club and wellbeing (the call-data and report demos take
 # minutes and add no operation).
 $PY manage.py shell -v0 -c "
-import accounts.demo, knowledge.demo, bookclub.demo, wellbeing.demo
-for m in (accounts.demo, knowledge.demo, bookclub.demo, wellbeing.demo):
+import accounts.demo, knowledge.manuals.demo, bookclub.demo, wellbeing.demo
+for m in (accounts.demo, knowledge.manuals.demo, bookclub.demo, wellbeing.demo):
     m.seed(stdout=None)
 " >/dev/null
 $PY manage.py spectacular --file "$WORK/schema.yaml" --validate

@@ -42,7 +42,8 @@ def main() -> None:
     from django.db import transaction
     from kiwipiepy import Kiwi
 
-    from knowledge.search import engine, search, service, tokenizer
+    from knowledge.search import engine, interface, tokenizer
+    from knowledge.search.interface import search
     from tests.knowledge.search import relevance, relevance_customers, relevance_data
 
     call_command("migrate", verbosity=0)
@@ -63,7 +64,7 @@ def main() -> None:
     original = engine._correct_typos
 
     def evaluate(corpus, cases, mode: str) -> list[dict]:
-        service._results.clear()  # each mode searches afresh
+        interface._results.clear()  # each mode searches afresh
         cache.clear()
         engine._correct_typos = original if mode != "kiwi" else (lambda *a, **k: {})
         rows = []

@@ -111,7 +111,7 @@ def main() -> None:
     from knowledge.calls.importers.fields import customer_key
     from knowledge.calls.models import CallRecord, MiningRun
     from knowledge.models import Article, ArticleStatus
-    from knowledge.search import rebuild
+    from knowledge.search.interface import rebuild
 
     kst = ZoneInfo("Asia/Seoul")
     client, _ = ClientCompany.objects.get_or_create(slug=CLIENT_SLUG, defaults={"name": "벤치마이닝카드"})

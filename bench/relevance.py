@@ -6,7 +6,7 @@
 - "agents": articles of three clients, synonym groups, and queries labelled by kind (exact,
   inflected, spacing, colloquial, partial, chosung, typo, synonym), in
   tests/knowledge/search/relevance_data.py. Written together with the search: it flatters it.
-- "customers": the demo clients' manuals (knowledge/demo_articles.py) searched in callers' words
+- "customers": the demo clients' manuals (knowledge/manuals/demo_articles.py) searched in callers' words
   (tests/knowledge/search/relevance_customers.py: colloquial, life events, prefixes with a polite
   ending, typos inside compounds), from the articles alone, no synonym group installed.
 - "customers_with_calls": the same queries after each demo client's generated calls
@@ -109,7 +109,7 @@ def main() -> None:
     if args.child:
         print(json.dumps(child(args.child, args.pg_url, sets), ensure_ascii=False))
         return
-    from knowledge.demo_articles import CLIENT_ARTICLES
+    from knowledge.manuals.demo_articles import CLIENT_ARTICLES
     from tests.knowledge.search.relevance_customers import QUERIES as CUSTOMER_QUERIES
     from tests.knowledge.search.relevance_data import ARTICLES, QUERIES
 

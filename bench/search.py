@@ -10,8 +10,8 @@ and filled with synthetic articles (one big client holding 95% of them, a second
 Sizes grow in place: 10k are built and measured, then 90k more are added. The index is built by the
 real indexing code (`get_backend().index`: Kiwi analysis, terms, vocabulary, FTS5 / tsvector + GIN).
 
-Then a fixed query mix is timed through the real search service (`knowledge.search.search`, the
-permission check, synonyms, ranking, snippets; the search log is left out), uncached: the result
+Then a fixed query mix is timed through the real search interface (`knowledge.search.interface.search`:
+the permission check, synonyms, ranking, snippets; the search log is left out), uncached: the result
 cache (per process and shared) and the tokenizer's caches are cleared before each call, so the
 engine and Kiwi's analysis are always paid (`search_ms`). The same queries repeated at once, which
 the result cache answers, are timed separately and labelled `repeated_cached_ms`. The mix includes common words
@@ -317,9 +317,10 @@ def measure_size(backend: str, size: int, repeat: int, baseline_repeat: int, *, 
     from django.core.cache import cache
     from django.db import connection
 
+    from bench.naive import NaiveBackend
     from knowledge.models import Article
-    from knowledge.search import search, service, tokenizer
-    from knowledge.search.backends.naive import NaiveBackend
+    from knowledge.search import interface, tokenizer
+    from knowledge.search.interface import search
 
     naive = NaiveBackend()
     t0 = time.perf_counter()
@@ -337,7 +338,7 @@ def measure_size(backend: str, size: int, repeat: int, baseline_repeat: int, *, 
             tokenizer._analyze_cached.cache_clear()
             tokenizer.split_noun.cache_clear()
             tokenizer.jamo.cache_clear()
-            service._results.clear()
+            interface._results.clear()
             cache.clear()
         t = time.perf_counter()
         fn(query)

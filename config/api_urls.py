@@ -9,7 +9,7 @@ urlpatterns = [
         include(
             [
                 path("", include("accounts.api.urls")),
-                path("knowledge/", include("knowledge.api.urls")),
+                path("knowledge/", include("knowledge.api_urls")),
                 path("bookclub/", include("bookclub.api.urls")),
                 path("wellbeing/", include("wellbeing.api.urls")),
                 path("reports/", include("reports.api.urls")),

@@ -18,7 +18,7 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 # Autodiscovery imports `<app>.tasks` of each installed app only; task modules of sub-packages are
 # named here, or a worker never learns them (tests/ops/test_worker_registry.py checks both lists).
-app.autodiscover_tasks(["knowledge.calls"])
+app.autodiscover_tasks(["knowledge.manuals", "knowledge.calls"])
 
 # --- Queues by urgency -------------------------------------------------------------------------
 # Two queues, so a million-row import never holds the minute's shutdown notices behind it. Each has

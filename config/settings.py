@@ -313,11 +313,11 @@ SPECTACULAR_SETTINGS = {
     ],
     # Several apps have a "status" field; name each choice set after its own class.
     "ENUM_NAME_OVERRIDES": {
-        "ArticleStatusEnum": "knowledge.models.ArticleStatus",
-        "SuggestionStatusEnum": "knowledge.models.SuggestionStatus",
+        "ArticleStatusEnum": "knowledge.manuals.models.ArticleStatus",
+        "SuggestionStatusEnum": "knowledge.manuals.models.SuggestionStatus",
         "ImportStatusEnum": "knowledge.calls.models.ImportStatus",
         "MiningStatusEnum": "knowledge.calls.models.MiningStatus",
-        "ImportJobStateEnum": "knowledge.calls.api.JOB_STATES",
+        "ImportJobStateEnum": "knowledge.calls.api.views.JOB_STATES",
         "CopyStatusEnum": "bookclub.models.CopyStatus",
         "HoldStatusEnum": "bookclub.models.HoldStatus",
         "RsvpStatusEnum": "bookclub.models.RsvpStatus",
@@ -387,7 +387,7 @@ KNOWLEDGE_IMPORT_MAX_UNCOMPRESSED = env.int("KNOWLEDGE_IMPORT_MAX_UNCOMPRESSED",
 # Dotted path to `f(article_ids) -> {article_id: helpfulness in [0, 1]}`, a tie-breaker after text
 # relevance (by default the manuals' 도움이 됐어요 / 부족해요 votes). Empty: no helpfulness signal.
 KNOWLEDGE_SEARCH_HELPFULNESS = env.str(
-    "KNOWLEDGE_SEARCH_HELPFULNESS", default="knowledge.selectors.helpfulness_scores"
+    "KNOWLEDGE_SEARCH_HELPFULNESS", default="knowledge.manuals.selectors.helpfulness_scores"
 )
 # A query becomes a learned customer expression of an article once this many distinct agents
 # opened that article from it.

@@ -10,3 +10,9 @@ application = get_wsgi_application()
 from knowledge.search.tokenizer import warm_up  # noqa: E402
 
 warm_up()
+
+# Choose the search backend now: a database search has no backend for stops the server here, with
+# the vendor named, rather than at the first search (knowledge/search/checks.py).
+from knowledge.search.backends import get_backend  # noqa: E402
+
+get_backend()

@@ -4,7 +4,7 @@ from django.utils import timezone
 
 from accounts.dashboard import Widget
 
-from . import selectors
+from .manuals import selectors
 
 
 def widgets(request) -> list[Widget]:

@@ -1,33 +1,12 @@
-from django.urls import include, path
+"""The knowledge app's pages under /knowledge/, namespace "knowledge": its three parts each have a
+URL module (knowledge/<part>/urls.py); the order below is the order Django tries them in."""
 
-from . import views
+from django.urls import include, path
 
 app_name = "knowledge"
 
-# The knowledge app has three parts with their own URL modules: manuals (here), search and call
-# mode (knowledge/search/urls.py), call data and topic mining (knowledge/calls/urls.py).
 urlpatterns: list = [
-    path("", include("knowledge.search.urls")),
-    path("calls/", include("knowledge.calls.urls")),
-    # Manuals
-    path("", views.home, name="home"),
-    path("review/", views.review_queue, name="review"),
-    path("import/", views.import_upload, name="import"),
-    path("c/<slug:slug>/", views.client_manual, name="client"),
-    path("c/<slug:slug>/new/", views.article_create, name="create"),
-    path("c/<slug:slug>/feedback/", views.feedback_report, name="feedback_report"),
-    path("c/<slug:slug>/export.<str:fmt>", views.export, name="export"),
-    path("articles/<int:pk>/", views.article_detail, name="article"),
-    path("articles/<int:pk>/edit/", views.article_edit, name="edit"),
-    path("articles/<int:pk>/suggest/", views.article_suggest, name="suggest"),
-    path("articles/<int:pk>/verify/", views.verify, name="verify"),
-    path("articles/<int:pk>/feedback/", views.feedback, name="feedback"),
-    path("articles/<int:pk>/history/", views.history, name="history"),
-    path("articles/<int:pk>/diff/", views.diff, name="diff"),
-    path("articles/<int:pk>/revisions/<int:number>/restore/", views.restore, name="restore"),
-    path("articles/<int:pk>/attachments/", views.attachment_upload, name="attachment_upload"),
-    path("articles/<int:pk>/<str:action>/", views.article_action, name="action"),
-    path("attachments/<int:pk>/", views.attachment_download, name="attachment"),
-    path("attachments/<int:pk>/delete/", views.attachment_delete, name="attachment_delete"),
-    path("suggestions/<int:pk>/", views.suggestion_detail, name="suggestion"),
+    path("", include("knowledge.search.urls")),  # call mode, search page, synonyms, gaps
+    path("calls/", include("knowledge.calls.urls")),  # call data and topic mining
+    path("", include("knowledge.manuals.urls")),  # manuals
 ]

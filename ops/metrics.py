@@ -21,7 +21,7 @@ RESPONSES = Counter(
 )
 SEARCH_SECONDS = Histogram(
     "dasan_search_duration_seconds",
-    "Manual search latency (knowledge.search.search), cache hits included.",
+    "Manual search latency (knowledge.search.interface.search), cache hits included.",
     buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0),
 )
 SEARCHES = Counter("dasan_searches", "Manual searches with a query.")

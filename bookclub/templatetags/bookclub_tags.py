@@ -7,7 +7,7 @@ from django import template
 from django.template.defaultfilters import striptags, truncatechars
 from django.utils import formats, timezone
 
-from knowledge.markdown import render
+from knowledge.manuals.markdown import render
 
 register = template.Library()
 

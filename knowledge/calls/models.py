@@ -1,4 +1,5 @@
-"""Models of the call-data part (call records, imports, mined topics). Imported by knowledge/models.py.
+"""Models of the call-data part (call records, imports, mined topics), gathered with the others by
+knowledge/models/__init__.py.
 
 Customer identities never reach the database in clear text: a phone number or customer id from an
 export is turned into `customer_key`, an HMAC with a secret salt (CALLS_CUSTOMER_KEY_SALT), on import.

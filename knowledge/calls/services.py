@@ -20,7 +20,7 @@ from accounts.models import ClientCompany, Role, User
 from accounts.permissions import can_manage_client
 from accounts.services import audit_record, notify
 from core.uploads import ImportRejected, RowError
-from knowledge import services as knowledge_services
+from knowledge.manuals import services as knowledge_services
 from knowledge.models import Article, ArticleStatus
 
 from . import mining, privacy, topic_stats
@@ -823,7 +823,7 @@ class Coverage:
             self._words.setdefault(i, set())
 
     def candidates(self, *, keywords: list[tuple[str, float]], question: str) -> list[int]:
-        from knowledge.search import search
+        from knowledge.search.interface import search
 
         if self.user is None:
             return []

@@ -1,31 +1,11 @@
-"""The search interface of the knowledge base. Callers use only these functions.
+"""Korean search over the manuals, call mode, synonyms and search gaps.
 
-- search(user=, client=, query=, limit=) -> SearchResult   (permission rule applied here)
-- index_articles(ids) / remove_articles(ids)               (call after commit when articles change)
-- helpfulness_changed(ids)                                 (feedback changed: re-rank, no re-analysis)
-- rebuild(client=None) -> int
+Callers use `knowledge.search.interface`: `search(user=, client=, query=, limit=)` (the permission
+rule applied there), `index_articles(ids)` / `remove_articles(ids)` / `helpfulness_changed(ids)`
+(told on commit when articles change) and `rebuild(client=None)`. The backend behind it is chosen
+by the database vendor (`backends.get_backend()`), and an unsupported vendor stops start-up
+(`knowledge/search/checks.py`).
 
-The backend is chosen by database vendor (backends.get_backend()).
+This package imports nothing itself, so the models (`knowledge/search/models.py`) and the rest of
+the app import its modules without pulling in the engine, Kiwi or the backends.
 """
-
-from __future__ import annotations
-
-from .service import (
-    SearchHit,
-    SearchResult,
-    helpfulness_changed,
-    index_articles,
-    rebuild,
-    remove_articles,
-    search,
-)
-
-__all__ = [
-    "SearchHit",
-    "SearchResult",
-    "helpfulness_changed",
-    "index_articles",
-    "rebuild",
-    "remove_articles",
-    "search",
-]

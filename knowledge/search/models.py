@@ -1,4 +1,5 @@
-"""Models of the search part (index, vocabulary, synonyms, search log). Imported by knowledge/models.py.
+"""Models of the search part (index, vocabulary, synonyms, search log), gathered with the others by
+knowledge/models/__init__.py.
 
 The full-text structures themselves are vendor-specific and created by the migration
 (knowledge/migrations/0002_search_index.py): on PostgreSQL generated `tsvector` columns with GIN
@@ -28,7 +29,7 @@ __all__ = [
 
 
 class IndexQuerySet(VersionedQuerySet):
-    """Index writes (bulk by nature) make every cached result list stale (knowledge.search.service)."""
+    """Index writes (bulk by nature) make every cached result list stale (knowledge.search.interface)."""
 
     cache_versions = (INDEX,)
 

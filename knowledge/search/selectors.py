@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Max, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
@@ -15,6 +16,14 @@ from accounts.permissions import (
     visible_client_map,
     visible_client_or_404,
     visible_clients,
+)
+from knowledge.models import (
+    Article,
+    ArticleStatus,
+    ClientPreference,
+    LearnedExpression,
+    SearchLog,
+    SynonymGroup,
 )
 
 RECENT_KEEP = 8
@@ -28,8 +37,6 @@ def call_clients(user) -> list[ClientCompany]:
 def current_client(user, clients: list[ClientCompany], slug: str | None = None) -> ClientCompany | None:
     """The client named in the URL, else the one the user used last in call mode, else the one they were
     assigned first, else the first visible one."""
-    from knowledge.models import ClientPreference
-
     by_slug = {c.slug: c for c in clients}
     if slug:
         if slug not in by_slug:
@@ -58,8 +65,6 @@ def visible_client(user, slug: str) -> ClientCompany:
 
 def visible_article(user, pk: int):
     """A published article of a client the user may see, or 404."""
-    from knowledge.models import Article
-
     article = Article.objects.published().select_related("client", "category").filter(pk=pk).first()
     if article is None or not can_see_client(user, article.client_id):
         raise Http404("No such article.")
@@ -75,8 +80,6 @@ def recent_articles(user, client: ClientCompany) -> list:
 
 
 def _preferred(user, client, kind: str) -> list:
-    from knowledge.models import Article, ArticleStatus
-
     ids = list(user_prefs(user, client, kind).values_list("article_id", flat=True)[:20])
     articles = Article.objects.filter(pk__in=ids, status=ArticleStatus.PUBLISHED, client=client)
     by_id = {a.pk: a for a in articles.select_related("category")}
@@ -84,8 +87,6 @@ def _preferred(user, client, kind: str) -> list:
 
 
 def user_prefs(user, client, kind: str) -> QuerySet:
-    from knowledge.models import ClientPreference
-
     return ClientPreference.objects.filter(user=user, client=client, kind=kind, article__isnull=False)
 
 
@@ -105,8 +106,6 @@ def managed_clients(user) -> QuerySet[ClientCompany]:
 
 def zero_result_queries(user, client: ClientCompany, *, days: int = 30) -> list[dict]:
     """Queries that found nothing for `client`, most frequent first: the gaps in the manual."""
-    from knowledge.models import SearchLog
-
     if not can_manage_client(user, client):
         raise Http404("No such client.")
     since = timezone.now() - timedelta(days=days)
@@ -120,8 +119,6 @@ def zero_result_queries(user, client: ClientCompany, *, days: int = 30) -> list[
 
 def synonym_groups_for(user) -> QuerySet:
     """Global groups and those of the clients the user may curate."""
-    from knowledge.models import SynonymGroup
-
     return SynonymGroup.objects.filter(
         Q(client__isnull=True) | Q(client__in=managed_clients(user))
     ).select_related("client", "created_by")
@@ -136,11 +133,6 @@ def can_edit_synonym_group(user, group) -> bool:
 def learned_expression(user, pk: int):
     """An active learned expression of a client the user manages (404 if they cannot see it,
     403 if they see but do not manage it)."""
-    from django.core.exceptions import PermissionDenied
-    from django.http import Http404
-
-    from knowledge.models import LearnedExpression
-
     expression = (
         LearnedExpression.objects.select_related("article", "client")
         .filter(pk=pk, removed_at__isnull=True)
@@ -155,8 +147,6 @@ def learned_expression(user, pk: int):
 
 def learned_expressions(user, article) -> list:
     """The article's active learned customer expressions, for its managers (empty for others)."""
-    from knowledge.models import LearnedExpression
-
     if not can_manage_client(user, article.client):
         return []
     return list(LearnedExpression.objects.filter(article=article, removed_at__isnull=True)[:60])
@@ -164,8 +154,6 @@ def learned_expressions(user, article) -> list:
 
 def article_by_reference(client, reference: str):
     """A published article of `client` by id, external id or exact title."""
-    from knowledge.models import Article
-
     reference = reference.strip()
     if not reference:
         return None
@@ -177,8 +165,6 @@ def article_by_reference(client, reference: str):
 
 
 def published_titles(client) -> list[str]:
-    from knowledge.models import Article
-
     return list(
         Article.objects.published()
         .filter(client=client)

@@ -4,7 +4,9 @@ the synonym table, and which article a search led to."""
 from __future__ import annotations
 
 import re
+from collections import Counter
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -13,9 +15,19 @@ from django.utils.translation import gettext as _
 from accounts.models import ClientCompany
 from accounts.permissions import can_manage_client, can_see_client
 from accounts.services import audit_record
+from knowledge.models import (
+    Article,
+    CallRecord,
+    ClientPreference,
+    LearnedExpression,
+    SearchDocument,
+    SearchLog,
+    SynonymGroup,
+)
 
-from . import service, tokenizer
-from .selectors import RECENT_KEEP
+from . import interface, lexicon, tokenizer
+from .query import EVERYDAY
+from .selectors import RECENT_KEEP, can_edit_synonym_group
 
 
 def call_client_remember(*, user, client: ClientCompany) -> None:
@@ -26,8 +38,6 @@ def call_client_remember(*, user, client: ClientCompany) -> None:
 
 
 def _remember_current(*, user, client_id: int) -> None:
-    from knowledge.models import ClientPreference
-
     current = ClientPreference.objects.filter(user=user, kind="current")
     if current.update(client_id=client_id, used_at=timezone.now()):
         return
@@ -40,8 +50,6 @@ def _remember_current(*, user, client_id: int) -> None:
 
 def call_article_opened(*, user, article, log_id: int | None = None) -> None:
     """The agent opened an article in call mode: it goes to the top of their recent list."""
-    from knowledge.models import ClientPreference
-
     with transaction.atomic():
         pref, created = ClientPreference.objects.get_or_create(
             user=user, client_id=article.client_id, article=article, kind="recent"
@@ -61,9 +69,7 @@ def call_article_opened(*, user, article, log_id: int | None = None) -> None:
 def search_result_opened(*, user, log_id: int, article) -> None:
     """An article opened from a search result: noted on the agent's log row, and the query becomes
     the article's learned expression once KNOWLEDGE_SEARCH_LEARN_AGENTS agents agree."""
-    from knowledge.models import SearchLog
-
-    service.log_opened(user=user, log_id=log_id, article_id=article.pk)
+    interface.log_opened(user=user, log_id=log_id, article_id=article.pk)
     row = SearchLog.objects.filter(pk=log_id, user=user, opened_article=article).values_list(
         "client_id", "query"
     )
@@ -73,8 +79,6 @@ def search_result_opened(*, user, log_id: int, article) -> None:
 
 def call_article_pin_toggle(*, user, article) -> bool:
     """Pin or unpin an article for its client; returns whether it is pinned now."""
-    from knowledge.models import ClientPreference
-
     with transaction.atomic():
         existing = ClientPreference.objects.select_for_update().filter(
             user=user, client_id=article.client_id, article=article, kind="pinned"
@@ -110,8 +114,6 @@ def clean_synonym_terms(raw: str, *, minimum: int = 2) -> str:
 
 def clean_colloquial_phrases(raw: str) -> str:
     """Callers' phrases, one per line; each must say something once reduced to its morphemes."""
-    from . import lexicon
-
     phrases = list(dict.fromkeys(" ".join(p.split()) for p in raw.replace("|", "\n").splitlines()))
     phrases = [p for p in phrases if p]
     if not phrases:
@@ -138,8 +140,6 @@ def synonym_group_create(
     *, by, client: ClientCompany | None, terms: str, kind: str = "synonym", phrases: str = ""
 ):
     """A synonym group, or a colloquial group (callers' phrases → the manual's words)."""
-    from knowledge.models import SynonymGroup
-
     if client is None and not by.is_admin:
         raise PermissionDenied
     if client is not None and not can_manage_client(by, client):
@@ -163,8 +163,6 @@ def synonym_group_create(
 
 
 def synonym_group_delete(*, by, group) -> None:
-    from .selectors import can_edit_synonym_group
-
     if not can_edit_synonym_group(by, group):
         raise PermissionDenied
     with transaction.atomic():
@@ -181,8 +179,6 @@ LEARN_MIN_SPECIFICITY = 0.6  # share of the linked calls using a word that are t
 def _call_words(text: str) -> set[str]:
     """The words a customer used on a call, as index terms: masked placeholders ([고객번호]),
     numbers, filler and everyday words left out."""
-    from .query import EVERYDAY
-
     text = _PLACEHOLDER.sub(" ", text or "")
     return {
         t.term
@@ -200,10 +196,6 @@ def learned_from_calls(*, client: ClientCompany) -> int:
     the words customers used on those calls, weighted by how many calls used them and how specific
     they are to that article (share of all linked calls using the word). Words already in the
     article are left out; removed expressions stay removed. Returns how many are active."""
-    from collections import Counter
-
-    from knowledge.models import CallRecord, LearnedExpression, SearchDocument
-
     per_article: dict[int, Counter] = {}
     calls_per_article: Counter = Counter()
     overall: Counter = Counter()
@@ -259,17 +251,13 @@ def learned_from_calls(*, client: ClientCompany) -> int:
             elif (e.calls, e.weight) != (n, weight):
                 LearnedExpression.objects.filter(pk=e.pk).update(calls=n, weight=weight)
         changed |= {existing_key[0] for existing_key, e in existing.items() if e.pk in stale}
-        service.index_articles(changed)
+        interface.index_articles(changed)
     return len(wanted)
 
 
 def learned_from_search(*, client_id: int, query: str, article_id: int) -> bool:
     """After an agent opened `article_id` from `query`: once KNOWLEDGE_SEARCH_LEARN_AGENTS distinct
     agents (default 3) did the same, the query becomes a learned expression of the article."""
-    from django.conf import settings
-
-    from knowledge.models import Article, LearnedExpression, SearchLog
-
     query = " ".join(query.split())[:200]
     if not query:
         return False
@@ -303,15 +291,13 @@ def learned_from_search(*, client_id: int, query: str, article_id: int) -> bool:
             if expression.removed_at is None and expression.calls != agents:
                 LearnedExpression.objects.filter(pk=expression.pk).update(calls=agents, weight=float(agents))
             return False
-        service.index_articles([article_id])
+        interface.index_articles([article_id])
     return True
 
 
 def learned_expression_link(*, by, client: ClientCompany, query: str, article):
     """A manager links a query (a zero-result one from the gaps page) to an article: it becomes a
     learned expression of that article at once."""
-    from knowledge.models import LearnedExpression
-
     if not can_manage_client(by, client):
         raise PermissionDenied
     text = " ".join(query.split())[:200]
@@ -334,15 +320,13 @@ def learned_expression_link(*, by, client: ClientCompany, query: str, article):
             },
         )
         audit_record(actor=by, action="knowledge.learned.link", target=article, data={"query": text})
-        service.index_articles([article.pk])
+        interface.index_articles([article.pk])
     return expression
 
 
 def learned_expression_remove(*, by, expression) -> None:
     """A manager removes a learned expression: search stops using it at once (the article is
     re-indexed on commit) and later learning runs do not bring it back."""
-    from django.utils import timezone
-
     if not can_manage_client(by, expression.client):
         raise PermissionDenied
     with transaction.atomic():
@@ -355,4 +339,4 @@ def learned_expression_remove(*, by, expression) -> None:
             target=expression.article,
             data={"expression": expression.text, "source": expression.source},
         )
-        service.index_articles([expression.article_id])
+        interface.index_articles([expression.article_id])

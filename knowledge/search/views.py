@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from . import selectors, service, services
+from . import interface, lexicon, selectors, services
 from .forms import SynonymGroupForm
 
 RESULT_LIMIT = 10
@@ -37,7 +37,7 @@ def call_mode(request: HttpRequest) -> HttpResponse:
             "recent": selectors.recent_articles(request.user, client),
         }
         if context["query"]:
-            context["result"] = service.search(
+            context["result"] = interface.search(
                 user=request.user, client=client, query=context["query"], limit=RESULT_LIMIT, log=True
             )
     return render(request, "knowledge/search/call_mode.html", context)
@@ -50,7 +50,7 @@ def call_results(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()
     context = {"client": client, "query": query}
     if query:
-        context["result"] = service.search(
+        context["result"] = interface.search(
             user=request.user,
             client=client,
             query=query,
@@ -105,7 +105,7 @@ def search_page(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()
     result = None
     if client is not None and query:
-        result = service.search(user=request.user, client=client, query=query, limit=20, log=True)
+        result = interface.search(user=request.user, client=client, query=query, limit=20, log=True)
     context = {"clients": clients, "client": client, "query": query, "result": result}
     template = "knowledge/search/_search_results.html" if request.htmx else "knowledge/search/search.html"
     return render(request, template, context)
@@ -116,7 +116,7 @@ def search_open(request: HttpRequest, log_id: int, pk: int) -> HttpResponse:
     """A result link: note which article the search led to, then go to it."""
     article = selectors.visible_article(request.user, pk)
     services.search_result_opened(user=request.user, log_id=log_id, article=article)
-    return redirect(service.article_url(article))
+    return redirect(interface.article_url(article))
 
 
 @login_required
@@ -143,7 +143,6 @@ def synonyms(request: HttpRequest) -> HttpResponse:
         (g, selectors.can_edit_synonym_group(request.user, g))
         for g in selectors.synonym_groups_for(request.user)
     ]
-    from . import lexicon
 
     context = {"form": form, "groups": groups, "shipped_size": lexicon.shipped().size}
     return render(request, "knowledge/search/synonyms.html", context)

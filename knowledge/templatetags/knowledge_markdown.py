@@ -1,6 +1,6 @@
 from django import template
 
-from knowledge.markdown import render
+from knowledge.manuals.markdown import render
 
 register = template.Library()
 

@@ -20,7 +20,7 @@ def test_other_values_are_unchanged(value):
 
 
 def test_the_manual_and_report_exports_use_the_same_helper():
-    from knowledge import exporting
+    from knowledge.manuals import exporting
     from reports import exports
 
     assert exporting.safe_cell is safe_cell and exports.safe_cell is safe_cell

@@ -19,10 +19,10 @@ from accounts import services as accounts_services
 from accounts.models import User
 from core import uploads
 from core.uploads import FileRejected, ImportRejected, RowError
-from knowledge import importing
-from knowledge import services as knowledge_services
 from knowledge.calls import services as calls_services
 from knowledge.calls.models import CallRecord, ImportJob, ImportStatus
+from knowledge.manuals import importing
+from knowledge.manuals import services as knowledge_services
 from knowledge.models import Article
 
 pytestmark = pytest.mark.django_db

@@ -7,7 +7,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from knowledge import services
+from knowledge.manuals import services
 from knowledge.models import Article, SuggestionStatus
 from tests.e2e.editor import editor_for, fill_markdown
 from tests.knowledge.factories import CategoryFactory, published_article
@@ -124,7 +124,7 @@ def test_manager_sees_the_client_manual_and_import_errors(new_page, login, org, 
 def test_demo_manual_reads_well_for_an_agent(new_page, login, screenshot):
     from accounts import demo as accounts_demo
     from accounts.models import User
-    from knowledge import demo
+    from knowledge.manuals import demo
 
     accounts_demo.seed()
     demo.seed()

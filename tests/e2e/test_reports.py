@@ -13,7 +13,7 @@ from openpyxl import load_workbook
 from playwright.sync_api import expect
 
 from core.dates import month_bounds, previous_month
-from knowledge import demo as knowledge_demo
+from knowledge.manuals import demo as knowledge_demo
 from reports import demo as reports_demo
 from reports.models import ReportSnapshot, SnapshotStatus
 

@@ -36,7 +36,7 @@ class DraftArticleFactory(ArticleFactory):
 
 def published_article(*, client, by, **fields) -> Article:
     """An article published through the service, so it has its first revision."""
-    from knowledge import services
+    from knowledge.manuals import services
 
     article = ArticleFactory(
         client=client, status=ArticleStatus.DRAFT, published_at=None, created_by=by, **fields

@@ -12,7 +12,7 @@ from django.test import override_settings
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from knowledge.exporting import safe_cell
+from knowledge.manuals.exporting import safe_cell
 from knowledge.models import Attachment
 from tests.knowledge.factories import ArticleFactory, DraftArticleFactory
 
@@ -153,7 +153,7 @@ def test_export_unknown_format_is_404(as_user, org, article_a):
 
 
 def test_export_round_trips_through_import(as_user, org, article_a):
-    from knowledge import services
+    from knowledge.manuals import services
 
     data = (
         as_user(org["manager_a"]).get(reverse("knowledge:export", args=[org["client_a"].slug, "csv"])).content

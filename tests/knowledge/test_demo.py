@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 
 from accounts import demo as accounts_demo
-from knowledge import demo
+from knowledge.manuals import demo
 from knowledge.models import Article, ArticleStatus, ArticleSuggestion
 
 

@@ -9,8 +9,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from knowledge import services
-from knowledge.markdown import render
+from knowledge.manuals import services
+from knowledge.manuals.markdown import render
 from knowledge.models import Attachment
 
 pytestmark = pytest.mark.django_db

@@ -11,8 +11,8 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 from openpyxl import Workbook
 
-from knowledge import services
-from knowledge.importing import ImportRejected
+from knowledge.manuals import services
+from knowledge.manuals.importing import ImportRejected
 from knowledge.models import Article, ArticleStatus, ArticleSuggestion, Category
 
 pytestmark = pytest.mark.django_db

@@ -8,7 +8,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from accounts.models import AuditEvent, Notification
-from knowledge import services
+from knowledge.manuals import services
 from knowledge.models import (
     Article,
     ArticleRevision,
@@ -49,7 +49,7 @@ def test_publish_writes_a_revision_audit_and_notifies_the_author(org, django_cap
         content={"title": "분실 카드 습득", "answer": "감사합니다."},
     )
     with (
-        mock.patch("knowledge.search.index_articles") as index,
+        mock.patch("knowledge.search.interface.index_articles") as index,
         django_capture_on_commit_callbacks(execute=True),
     ):
         revision = services.article_publish(article=draft, by=org["manager_a"], comment="고객사 확인 완료")
@@ -91,9 +91,9 @@ def test_reject_sends_a_review_item_back_with_the_reason(org):
 
 
 def test_archive_hides_from_agents_and_leaves_the_index(org, article_a):
-    from knowledge import selectors
+    from knowledge.manuals import selectors
 
-    with mock.patch("knowledge.search.remove_articles") as remove:
+    with mock.patch("knowledge.search.interface.remove_articles") as remove:
         services.article_archive(article=article_a, by=org["manager_a"], comment="상품 단종")
     remove.assert_called_once_with([article_a.pk])
     assert not selectors.articles_for(org["agent_a"]).filter(pk=article_a.pk).exists()

@@ -1,4 +1,4 @@
-"""knowledge.markdown.render: the one way user Markdown reaches a page."""
+"""knowledge.manuals.markdown.render: the one way user Markdown reaches a page."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import threading
 
 import markdown
 
-from knowledge.markdown import render, sanitize
+from knowledge.manuals.markdown import render, sanitize
 
 SAMPLES = [
     "**고객님**, 안내해 드리겠습니다.<script>alert(1)</script>",

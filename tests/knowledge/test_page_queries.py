@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from django.core.files.base import ContentFile
 
-from knowledge import services
+from knowledge.manuals import services
 from knowledge.models import ArticleStatus, Attachment
 from tests.accounts.factories import UserFactory
 from tests.knowledge.factories import ArticleFactory, CategoryFactory, published_article

@@ -7,7 +7,7 @@ from http import HTTPStatus
 import pytest
 from django.urls import reverse
 
-from knowledge import services
+from knowledge.manuals import services
 from knowledge.models import Article, ArticleFeedback, ArticleStatus, ArticleSuggestion, SuggestionStatus
 from tests.knowledge.factories import ArticleFactory, CategoryFactory
 

@@ -8,8 +8,8 @@ import pytest
 from django.utils import timezone
 
 from accounts.models import Notification
-from knowledge import services, tasks
-from knowledge.diff import diff_text
+from knowledge.manuals import services, tasks
+from knowledge.manuals.diff import diff_text
 from knowledge.models import ArticleStatus, VerificationReminder
 from tests.knowledge.factories import ArticleFactory
 

@@ -6,7 +6,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from knowledge import services
+from knowledge.manuals import services
 from knowledge.models import Article, ArticleRevision, ArticleStatus
 
 pytestmark = pytest.mark.django_db

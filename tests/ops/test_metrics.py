@@ -7,7 +7,7 @@ from http import HTTPStatus
 import pytest
 from django.urls import reverse
 
-from knowledge.search import search
+from knowledge.search.interface import search
 from ops import metrics
 from tests.wellbeing.conftest import MONDAY, seoul
 from wellbeing import services as wellbeing

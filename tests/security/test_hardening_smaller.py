@@ -12,7 +12,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from knowledge.exporting import safe_cell
+from knowledge.manuals.exporting import safe_cell
 from tests.knowledge.factories import published_article
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -9,7 +9,7 @@ from accounts.demo import DEMO_PASSWORD
 # on the manuals. Each module has seed(stdout=None) and is safe to run again.
 DEMO_MODULES = [
     "accounts.demo",
-    "knowledge.demo",
+    "knowledge.manuals.demo",
     "knowledge.calls.demo",
     "bookclub.demo",
     "wellbeing.demo",

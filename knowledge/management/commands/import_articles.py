@@ -5,7 +5,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from core.uploads import ImportRejected
-from knowledge import services
+from knowledge.manuals import services
 
 
 class Command(BaseCommand):

@@ -5,7 +5,7 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 
 from accounts.models import ClientCompany
-from knowledge.search import rebuild
+from knowledge.search.interface import rebuild
 
 
 class Command(BaseCommand):

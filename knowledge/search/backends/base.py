@@ -1,22 +1,31 @@
-"""The interface every search backend offers, and the indexing both real backends share.
+"""The protocol every search backend implements, and the indexing both backends share.
 
-Indexing is vendor-neutral: Kiwi terms go into `SearchDocument` (one row per published article)
-and `SearchTerm` (the client's vocabulary); the migration's vendor-specific structures (FTS5 tables
-with triggers, or generated tsvector columns with GIN indexes) follow those rows. A backend adds
-the matching primitives: `match`, `count` and the vocabulary look-ups.
+Indexing is vendor-neutral: Kiwi terms go into `SearchDocument` (one row per published article,
+one column per indexed field of `knowledge/search/fields.py`) and `SearchTerm` (the client's
+vocabulary); the migration's vendor-specific structures (FTS5 tables with triggers, or generated
+tsvector columns with GIN indexes) follow those rows. A backend adds the matching primitives:
+`match`, `near_terms` and the vocabulary look-ups.
+
+Every index write goes through the index models' querysets, which bump the search result cache's
+version (`knowledge/search/caches.py`): nothing here has to tell the result cache.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Protocol
 
 from django.conf import settings
 from django.db import connection, transaction
 from django.urls import reverse
 from django.utils.module_loading import import_string
 
+from knowledge.models import Article, ArticleStatus, Category, LearnedExpression, SearchDocument, SearchTerm
+
 from .. import tokenizer
+from ..engine import EngineResult, run
+from ..fields import FIELDS, LEARNED, TEXT_FIELDS, TITLE, source_text
 from ..query import Expr
 
 BATCH = 500
@@ -60,8 +69,6 @@ def helpfulness_scores(article_ids: list[int]) -> dict[int, float]:
 
 def learned_terms(article_ids: list[int]) -> dict[int, str]:
     """The index terms of each article's learned customer expressions (removed ones left out)."""
-    from knowledge.models import LearnedExpression
-
     out: dict[int, list[str]] = {}
     rows = LearnedExpression.objects.filter(article_id__in=article_ids, removed_at__isnull=True)
     for article_id, terms in rows.values_list("article_id", "terms"):
@@ -70,22 +77,38 @@ def learned_terms(article_ids: list[int]) -> dict[int, str]:
 
 
 def document_fields(article, learned: str = "") -> dict[str, str]:
-    tags = "\n".join(article.tag_list)
-    return {
-        "learned_terms": learned,
-        "title_terms": " ".join(tokenizer.index_terms(article.title)),
-        "question_terms": " ".join(tokenizer.index_terms(f"{article.question}\n{tags}")),
-        "answer_terms": " ".join(
-            tokenizer.index_terms(f"{article.answer}\n{article.steps}\n{article.cautions}")
-        ),
+    """SearchDocument column → the terms of the article's text for that indexed field."""
+    # The learned field first: the vocabulary is inserted in this order.
+    return {LEARNED.column: learned} | {
+        f.column: " ".join(tokenizer.index_terms(source_text(article, f))) for f in TEXT_FIELDS
     }
 
 
-def _index_changed() -> None:
-    """Every index write ends here: cached result lists (service.search) are from before it."""
-    from ..service import index_changed
+class Backend(Protocol):
+    """What `knowledge.search.interface` and the engine ask of a backend (one per database vendor,
+    `backends.BACKENDS`). `SearchBackend` below implements all but the vendor's matching."""
 
-    index_changed()
+    vendor: str
+    candidates: int  # matches ranked (and counted) at most per query
+
+    # indexing: the interface calls these on commit of the articles' change
+    def index(self, ids: Iterable[int]) -> None: ...
+    def remove(self, ids: Iterable[int]) -> None: ...
+    def update_helpfulness(self, ids: Iterable[int]) -> None: ...
+    def rebuild(self, client_id: int | None = None) -> int: ...
+
+    # searching: the interface calls search(), the engine the rest
+    def search(
+        self, *, client_id: int, query: str, limit: int, synonyms=None, lexicon=None
+    ) -> EngineResult: ...
+    def match(
+        self, client_id: int, expr: Expr, *, limit: int, exclude: set[int] | frozenset = frozenset()
+    ) -> tuple[list[tuple[int, float]], int]: ...
+    def near_terms(self, client_id: int, word: str, limit: int) -> list[str]: ...
+    def chosung_terms(self, client_id: int, key: str, prefix: bool, limit: int) -> list[str]: ...
+    def jamo_prefix_terms(self, client_id: int, jamo: str, limit: int) -> list[str]: ...
+    def known_terms(self, client_id: int, terms: list[str]) -> set[str]: ...
+    def documents(self, client_id: int, ids: list[int]) -> dict[int, Document]: ...
 
 
 class SearchBackend:
@@ -98,8 +121,6 @@ class SearchBackend:
 
     # --- indexing -------------------------------------------------------------------------
     def index(self, ids: Iterable[int]) -> None:
-        from knowledge.models import Article, ArticleStatus, SearchDocument, SearchTerm
-
         ids = list(ids)
         for start in range(0, len(ids), BATCH):
             chunk = ids[start : start + BATCH]
@@ -137,27 +158,18 @@ class SearchBackend:
                     ignore_conflicts=True,
                     batch_size=1000,
                 )
-        _index_changed()
 
     def update_helpfulness(self, ids: Iterable[int]) -> None:
-        from knowledge.models import SearchDocument
-
         ids = list(ids)
         scores = helpfulness_scores(ids)
         for pk in SearchDocument.objects.filter(article_id__in=ids).values_list("article_id", flat=True):
             SearchDocument.objects.filter(article_id=pk).update(helpfulness=scores.get(pk, 0.0))
-        _index_changed()
 
     def remove(self, ids: Iterable[int]) -> None:
-        from knowledge.models import SearchDocument
-
         SearchDocument.objects.filter(article_id__in=list(ids)).delete()
-        _index_changed()
 
     def rebuild(self, client_id: int | None = None) -> int:
         """Re-index every published article (of one client). The vocabulary is rebuilt with it."""
-        from knowledge.models import Article, SearchDocument, SearchTerm
-
         docs = SearchDocument.objects.all()
         terms = SearchTerm.objects.all()
         articles = Article.objects.published()
@@ -210,8 +222,6 @@ class SearchBackend:
         return self._prefix_lookup("jamo", client_id, jamo, True, limit)
 
     def known_terms(self, client_id: int, terms: list[str]) -> set[str]:
-        from knowledge.models import SearchTerm
-
         return set(
             SearchTerm.objects.filter(client_id=client_id, term__in=terms).values_list("term", flat=True)
         )
@@ -222,32 +232,28 @@ class SearchBackend:
         stale index row never shows anything else. Plain rows, not model instances: this runs on
         every keystroke that misses the result cache, and building ~20 articles with their
         category chain and index row was most of its cost."""
-        from knowledge.models import Article, Category
-
         rows = (
             Article.objects.published()
             .filter(client_id=client_id, pk__in=ids, search_document__isnull=False)
             .values_list(
                 *("id", "external_id", "title", "question", "answer", "category_id"),
                 *("category__name", "category__parent__name", "category__parent__parent_id"),
-                *("search_document__title_terms", "search_document__question_terms"),
-                *("search_document__answer_terms", "search_document__helpfulness"),
-                "search_document__published_at",
-                "search_document__learned_terms",
+                *("search_document__helpfulness", "search_document__published_at"),
+                *(f"search_document__{f.column}" for f in FIELDS),
             )
         )
         out = {}
         for pk, ext, title, question, answer, cat_id, cat, parent, grandparent, *index in rows:
-            title_terms, question_terms, answer_terms, helpfulness, published_at, learned = index
+            helpfulness, published_at, *columns = index
+            fields = dict(zip(FIELDS, columns, strict=True))
             if grandparent is not None:  # deeper than two levels: rare, let the model walk it
                 path = Category.objects.get(pk=cat_id).path
             else:
                 path = " > ".join(n for n in (parent, cat) if n is not None)
-            terms = set(title_terms.split())
             out[pk] = Document(
-                title=terms,
-                every=terms | set(question_terms.split()) | set(answer_terms.split()),
-                learned=frozenset(learned.split()),
+                title=set(fields[TITLE].split()),
+                every={term for f in TEXT_FIELDS for term in fields[f].split()},
+                learned=frozenset(fields[LEARNED].split()),
                 helpfulness=helpfulness,
                 published=published_at.timestamp() if published_at else 0.0,
                 article=ArticleRow(pk, client_id, ext, title, question, answer, cat_id, path),
@@ -256,8 +262,6 @@ class SearchBackend:
 
     # --- the search itself --------------------------------------------------------------------
     def search(self, *, client_id: int, query: str, limit: int, synonyms=None, lexicon=None):
-        from ..engine import run
-
         return run(
             self, client_id=client_id, query=query, limit=limit, synonyms=synonyms or {}, lexicon=lexicon
         )

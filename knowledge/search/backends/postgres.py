@@ -1,8 +1,9 @@
 """PostgreSQL: weighted tsvector over the Kiwi terms with a GIN index, pg_trgm for typos.
 
-The migration adds generated columns to knowledge_searchdocument: `tsv` (title A, question + tags B,
-answer C, built with array_to_tsvector so the 'simple' terms are taken verbatim) and `title_tsv`,
-each with a GIN index; and a pg_trgm GIN index on the vocabulary's jamo strings.
+The migrations add generated columns to knowledge_searchdocument: `tsv` (the indexed fields of
+knowledge/search/fields.py with their weights: title A, question + tags B, answer C, learned D,
+built with array_to_tsvector so the 'simple' terms are taken verbatim) and `title_tsv`, each with a
+GIN index; and a pg_trgm GIN index on the vocabulary's jamo strings.
 """
 
 from __future__ import annotations
@@ -10,8 +11,18 @@ from __future__ import annotations
 from django.db import connection
 
 from .. import tokenizer
+from ..fields import FIELDS
 from ..query import And, Expr, Or, Term
 from .base import SearchBackend
+
+
+def tsv_expression() -> str:
+    """The generated `tsv` column the migrations make: each indexed field's terms with its weight.
+    (A migration cannot import this; tests/knowledge/search/test_fields.py holds them together.)"""
+    return " || ".join(
+        f"setweight(array_to_tsvector(string_to_array({f.column}, ' ')), '{f.tsvector_weight}')"
+        for f in FIELDS
+    )
 
 
 def compile_tsquery(expr: Expr) -> str:

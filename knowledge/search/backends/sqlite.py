@@ -9,11 +9,13 @@ from __future__ import annotations
 from django.db import connection
 
 from .. import tokenizer
+from ..fields import FIELDS, TITLE
 from ..query import And, Expr, Or, Term
 from .base import SearchBackend
 
-# bm25 column weights: client_id (a filter, not relevance), title, question + tags, answer, learned.
-WEIGHTS = "0.0, 10.0, 4.0, 1.0, 0.5"
+# bm25 column weights in the FTS5 table's column order: client_id (a filter, not relevance), then
+# the indexed fields (title, question + tags, answer, learned: "0.0, 10.0, 4.0, 1.0, 0.5").
+WEIGHTS = ", ".join(str(w) for w in (0.0, *(f.bm25_weight for f in FIELDS)))
 
 
 def compile_match(expr: Expr) -> str:
@@ -56,7 +58,7 @@ class SQLiteBackend(SearchBackend):
         ranked, matched = self._ranked(self._match_string(client_id, expr), limit, exclude)
         if matched >= self.candidates:
             # More matches than are ranked: title matches first, then the rest of the candidates.
-            titles, _n = self._ranked(self._match_string(client_id, expr, "title_terms"), limit, exclude)
+            titles, _n = self._ranked(self._match_string(client_id, expr, TITLE.column), limit, exclude)
             first = {pk for pk, _r in titles}
             ranked = titles + [(pk, r) for pk, r in ranked if pk not in first]
         return ranked[:limit], matched

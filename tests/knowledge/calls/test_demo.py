@@ -7,10 +7,10 @@ import re
 import pytest
 
 from accounts import demo as accounts_demo
-from knowledge import demo as knowledge_demo
 from knowledge.calls import demo
 from knowledge.calls.models import CallRecord, MiningRun, MiningStatus
-from knowledge.search import rebuild
+from knowledge.manuals import demo as knowledge_demo
+from knowledge.search.interface import rebuild
 
 
 @pytest.mark.django_db

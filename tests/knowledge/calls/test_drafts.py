@@ -8,11 +8,11 @@ import pytest
 from django.core.exceptions import PermissionDenied
 
 from accounts.models import AuditEvent
-from knowledge import services as knowledge_services
 from knowledge.calls import services
 from knowledge.calls.models import CallRecord, TopicArticle
 from knowledge.calls.privacy import without_tags
-from knowledge.markdown import render
+from knowledge.manuals import services as knowledge_services
+from knowledge.manuals.markdown import render
 from knowledge.models import ArticleStatus
 
 

@@ -15,7 +15,7 @@ from sklearn.metrics import adjusted_rand_score
 
 from knowledge.calls import mining, samples, services
 from knowledge.calls.models import CallRecord, MiningRun, MiningStatus, Topic
-from knowledge.search import rebuild
+from knowledge.search.interface import rebuild
 from tests.knowledge.factories import published_article
 
 from .conftest import KST

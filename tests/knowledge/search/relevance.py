@@ -23,8 +23,8 @@ class Corpus:
 
 
 def build_demo_corpus(agent=None) -> Corpus:
-    """The demo clients' published manuals (knowledge/demo_articles.py), keyed by external id."""
-    from knowledge.demo_articles import CLIENT_ARTICLES
+    """The demo clients' published manuals (knowledge/manuals/demo_articles.py), keyed by external id."""
+    from knowledge.manuals.demo_articles import CLIENT_ARTICLES
     from knowledge.search.backends import get_backend
     from tests.accounts.factories import ClientCompanyFactory, UserFactory
     from tests.knowledge.factories import ArticleFactory
@@ -52,7 +52,7 @@ def build_corpus() -> Corpus:
     """Create the set's clients, articles and synonyms and index them (needs database access)."""
     from knowledge.models import SynonymGroup
     from knowledge.search.backends import get_backend
-    from knowledge.search.service import synonyms_changed
+    from knowledge.search.interface import synonyms_changed
     from tests.accounts.factories import ClientCompanyFactory, UserFactory
     from tests.knowledge.factories import ArticleFactory
 
@@ -90,7 +90,7 @@ class Score:
 
 def evaluate(corpus: Corpus, queries=None, kinds=None) -> tuple[Score, dict[str, Score]]:
     """The overall score and one per kind of query (inflected, spaced differently, typo, ...)."""
-    from knowledge.search import search
+    from knowledge.search.interface import search
 
     queries, kinds = (QUERIES, KINDS) if queries is None else (queries, kinds)
     overall, by_kind = Score(), defaultdict(Score)

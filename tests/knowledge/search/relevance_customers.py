@@ -1,4 +1,4 @@
-"""A second relevance set: the demo manuals (knowledge/demo_articles.py) searched in customers' words.
+"""A second relevance set: the demo manuals (knowledge/manuals/demo_articles.py) searched in customers' words.
 
 The first set (relevance_data.py) was written alongside the search and mostly reuses the articles'
 own words. These queries are what callers say on the demo clients' calls (knowledge/calls/samples.py

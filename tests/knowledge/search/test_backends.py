@@ -13,10 +13,11 @@ from django.db import connection
 from django.utils import timezone
 
 from knowledge.models import ArticleStatus, SearchDocument, SynonymGroup
-from knowledge.search import index_articles, rebuild, remove_articles, search, service
+from knowledge.search import interface
 from knowledge.search.backends import get_backend
 from knowledge.search.backends.postgres import PostgresBackend
 from knowledge.search.backends.sqlite import SQLiteBackend
+from knowledge.search.interface import index_articles, rebuild, remove_articles, search
 
 from .helpers import indexed_article
 
@@ -84,17 +85,17 @@ class SearchBackendBehaviour:
         indexed_article(self.client_a, "회원 탈퇴 방법", answer="설정에서 탈퇴합니다.")
         assert titles(self.find("해지")) == []
         group = SynonymGroup.objects.create(terms="해지, 탈퇴, 해약")
-        service.synonyms_changed()
+        interface.synonyms_changed()
         assert titles(self.find("해지")) == ["회원 탈퇴 방법"]
         group.delete()
-        service.synonyms_changed()
+        interface.synonyms_changed()
         assert titles(self.find("해지")) == []
 
     def test_client_synonyms_stay_with_their_client(self):
         # (폰 → 휴대폰 ships in the colloquial lexicon for everyone: a client's own word here)
         indexed_article(self.org["client_b"], "휴대폰 분실", answer="분실 신고")
         SynonymGroup.objects.create(client=self.client_a, terms="갤폰, 휴대폰")
-        service.synonyms_changed()
+        interface.synonyms_changed()
         result = search(user=self.org["agent_b"], client=self.org["client_b"], query="갤폰")
         assert titles(result) == []
 
@@ -117,7 +118,7 @@ class SearchBackendBehaviour:
         assert titles(self.find("포인트")) == ["포인트 안내 A", "포인트 안내 B"]
 
     def test_agents_votes_lift_an_equally_relevant_article(self, django_capture_on_commit_callbacks):
-        from knowledge import services as manual_services
+        from knowledge.manuals import services as manual_services
         from tests.accounts.factories import UserFactory
 
         now = timezone.now()
@@ -147,7 +148,7 @@ class SearchBackendBehaviour:
         indexed_article(self.client_a, "해외 카드 분실", answer="분실 신고")
         result = self.find("해외 카드 분실 긴급대책반")
         assert titles(result) == ["해외 카드 분실"] and result.fallback == "relaxed"
-        assert result.hits[0].score < service.GOOD_MATCH
+        assert result.hits[0].score < interface.GOOD_MATCH
 
     def test_only_published_articles_of_the_client_are_found(self):
         indexed_article(self.client_a, "분실 신고 게시됨", answer="분실")
@@ -254,7 +255,7 @@ class SearchBackendBehaviour:
         SynonymGroup.objects.create(
             client=self.client_a, kind="colloquial", terms="장애", phrases="집 인터넷 뻗었어요"
         )
-        service.synonyms_changed()
+        interface.synonyms_changed()
         assert titles(self.find("집 인터넷 뻗었어요 ㅠ"))[0] == "인터넷 장애 신고"
         assert search(user=self.org["agent_b"], client=other, query="뻗었어요 ㅠ").hits == []
 
@@ -284,8 +285,8 @@ class TestSearchBackend(SearchBackendBehaviour):
     ("votes", "expected"), [([], None), ([True], 0.207), ([True] * 20 + [False] * 2, 0.722), ([False], 0.0)]
 )
 def test_helpfulness_counts_many_votes_more_than_one(org, votes, expected):
+    from knowledge.manuals.selectors import helpfulness_scores
     from knowledge.models import ArticleFeedback
-    from knowledge.selectors import helpfulness_scores
     from tests.accounts.factories import UserFactory
     from tests.knowledge.factories import ArticleFactory
 

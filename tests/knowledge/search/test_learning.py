@@ -13,9 +13,9 @@ from accounts.models import AuditEvent
 from knowledge.calls import services as call_services
 from knowledge.calls.models import CallRecord, ImportStatus
 from knowledge.models import LearnedExpression
-from knowledge.search import search
 from knowledge.search import services as search_services
 from knowledge.search.backends import get_backend
+from knowledge.search.interface import search
 from tests.accounts.factories import UserFactory
 from tests.knowledge.calls.conftest import write_csv
 

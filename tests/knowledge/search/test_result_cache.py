@@ -9,11 +9,12 @@ from django.test.utils import CaptureQueriesContext
 
 from accounts.models import ClientAssignment
 from accounts.permissions import MEMO_ATTR, can_see_client
-from knowledge import services as manual_services
+from knowledge.manuals import services as manual_services
 from knowledge.models import ArticleStatus
-from knowledge.search import search, service
+from knowledge.search import interface
 from knowledge.search import services as search_services
 from knowledge.search.backends import get_backend
+from knowledge.search.interface import search
 from tests.knowledge.factories import ArticleFactory
 
 from .helpers import indexed_article
@@ -31,9 +32,9 @@ def index_queries(ctx) -> list[str]:
 
 @pytest.fixture(autouse=True)
 def _fresh_local_cache():
-    service._results.clear()
+    interface._results.clear()
     yield
-    service._results.clear()
+    interface._results.clear()
 
 
 def test_a_repeated_search_does_not_touch_the_index(org):
@@ -49,7 +50,7 @@ def test_a_repeated_search_does_not_touch_the_index(org):
 def test_other_workers_share_results_through_the_shared_cache(org):
     indexed_article(org["client_a"], "카드 분실 신고", answer="분실 신고를 접수합니다.")
     search(user=org["agent_a"], client=org["client_a"], query="카드 분실")
-    service._results.clear()  # another process: nothing in its own memory
+    interface._results.clear()  # another process: nothing in its own memory
     with CaptureQueriesContext(connection) as ctx:
         result = search(user=org["agent_a"], client=org["client_a"], query="카드 분실")
     assert titles(result) == ["카드 분실 신고"] and index_queries(ctx) == []
@@ -93,7 +94,7 @@ def test_a_rebuild_and_a_direct_index_write_start_afresh(org):
     assert titles(search(user=org["agent_a"], client=org["client_a"], query="해외")) == ["해외 결제 안내"]
     get_backend().remove([article.pk])
     assert titles(search(user=org["agent_a"], client=org["client_a"], query="해외")) == []
-    service.rebuild(org["client_a"])
+    interface.rebuild(org["client_a"])
     assert titles(search(user=org["agent_a"], client=org["client_a"], query="해외")) == ["해외 결제 안내"]
 
 

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from knowledge.markdown import render
+from knowledge.manuals.markdown import render
 from knowledge.models import Article, ArticleSuggestion
 
 

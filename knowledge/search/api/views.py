@@ -12,7 +12,7 @@ from rest_framework.views import APIView
 from accounts.models import ClientCompany
 from accounts.permissions import visible_clients
 
-from . import service
+from .. import interface
 
 
 class SearchParamsSerializer(serializers.Serializer):
@@ -36,7 +36,7 @@ class SearchHitSerializer(serializers.Serializer):
     category = serializers.CharField()
     snippet = serializers.CharField(help_text="HTML: escaped text with <mark> around matched words.")
     score = serializers.FloatField(
-        help_text=f"Relevance in [0, 1]; {service.GOOD_MATCH} or more means every typed word was found."
+        help_text=f"Relevance in [0, 1]; {interface.GOOD_MATCH} or more means every typed word was found."
     )
     url = serializers.CharField()
 
@@ -70,7 +70,7 @@ class SearchAPIView(APIView):
         params = SearchParamsSerializer(data=request.query_params, context={"request": request})
         params.is_valid(raise_exception=True)
         client = params.validated_data["client"]
-        result = service.search(
+        result = interface.search(
             user=request.user,
             client=client,
             query=params.validated_data["q"],

@@ -1,10 +1,10 @@
-from django.urls import include, path
+"""Manuals API, mounted at /api/v1/knowledge/ (knowledge/api_urls.py)."""
+
+from django.urls import path
 
 from . import views
 
 urlpatterns: list = [
-    path("", include("knowledge.search.api_urls")),
-    path("calls/", include("knowledge.calls.api_urls")),
     path("articles/", views.ArticleListView.as_view(), name="api-knowledge-articles"),
     path("articles/<int:pk>/", views.ArticleDetailView.as_view(), name="api-knowledge-article"),
     path(

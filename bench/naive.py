@@ -1,7 +1,9 @@
 """The naive baseline: `icontains` over the live article table, no index.
 
 It is what search would be without Kiwi and a full-text index; bench/search.py measures the real
-backends against it.
+backends against it. It is not a search backend (no synonyms, no typos, no helpfulness, answers
+`(hits, count)`), so it lives here and the application never chooses it: a database with no
+backend stops at start-up (knowledge/search/checks.py).
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from knowledge.models import Article
 
 class NaiveBackend:
     def search(self, *, client_id: int, query: str, limit: int):
-        from knowledge.search.service import SearchHit
+        from knowledge.search.interface import SearchHit
 
         words = query.split()
         qs = Article.objects.published().filter(client_id=client_id).select_related("client", "category")
@@ -42,12 +44,3 @@ class NaiveBackend:
             for a in qs.order_by("-published_at", "title")[:limit]
         ]
         return hits, count
-
-    def index(self, ids) -> None:
-        """Nothing to index: the naive backend reads the article table directly."""
-
-    def remove(self, ids) -> None:
-        """Nothing to remove: see index()."""
-
-    def rebuild(self, client_id=None) -> int:
-        return 0

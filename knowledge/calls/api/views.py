@@ -26,8 +26,8 @@ from rest_framework.views import APIView
 from accounts.permissions import can_manage_client
 from core.uploads import ImportRejected, RowError
 
-from . import selectors, services
-from .models import CallRecord, ImportJob, ImportStatus, MiningRun, MiningStatus, Topic
+from .. import selectors, services
+from ..models import CallRecord, ImportJob, ImportStatus, MiningRun, MiningStatus, Topic
 
 
 class CallRecordSerializer(serializers.ModelSerializer):

@@ -1,7 +1,7 @@
 """Demo manual content for the four demo clients: realistic Korean answer scripts.
 
 Each entry: (category path, title, customer situation, answer script, steps, cautions, tags).
-Kept apart from knowledge/demo.py so the content reads cleanly.
+Kept apart from knowledge/manuals/demo.py so the content reads cleanly.
 """
 
 from __future__ import annotations

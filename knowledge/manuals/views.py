@@ -20,14 +20,14 @@ from django.views.decorators.http import require_POST
 from accounts.permissions import can_manage_client
 from core.http import attachment_disposition
 from core.uploads import ImportRejected
+from knowledge.calls.selectors import article_sources
+from knowledge.search import selectors as search_selectors
 
 from . import exporting, selectors, services
-from .calls.selectors import article_sources
 from .diff import diff_versions
 from .forms import ArticleForm, AttachmentForm, DecisionForm, FeedbackForm, ImportForm, SuggestionForm
 from .importing import check_size as check_import_size
 from .models import ArticleStatus, SuggestionStatus
-from .search import selectors as search_selectors
 
 DIFF_FIELDS = [
     ("title", _l("Title")),

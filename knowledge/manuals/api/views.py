@@ -10,7 +10,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.permissions import visible_clients
-from knowledge import selectors, services
+from knowledge.manuals import selectors, services
 from knowledge.models import ArticleStatus
 
 from .serializers import (

@@ -19,8 +19,9 @@ from django.utils.translation import gettext as _
 from accounts.models import ClientCompany, User
 from accounts.permissions import can_manage_client, can_see_client
 from accounts.services import audit_record, notify
+from knowledge.search import interface as search
 
-from . import files, search
+from . import files
 from .models import (
     CONTENT_FIELDS,
     Article,

@@ -1,3 +1,15 @@
+"""The search interface of the knowledge base: what every other module calls.
+
+- search(user=, client=, query=, limit=) -> SearchResult   (permission rule applied here)
+- index_articles(ids) / remove_articles(ids)               (call when articles change: run on commit)
+- helpfulness_changed(ids)                                 (feedback changed: re-rank, no re-analysis)
+- rebuild(client=None) -> int
+
+Behind it: the result cache, the synonym and lexicon maps per client, the search log, and the
+backend of the database vendor (`backends.get_backend()`). Writes of the search part's own tables
+(call-mode memory, synonyms, learned expressions) are in `services.py`, its reads in `selectors.py`.
+"""
+
 from __future__ import annotations
 
 import hashlib
@@ -16,9 +28,10 @@ from django.utils import timezone
 from accounts.models import ClientCompany
 from accounts.permissions import can_see_client
 from core.caching import current_versions
+from knowledge.models import SearchLog, SynonymGroup
 from ops.metrics import observe_search
 
-from . import engine, tokenizer
+from . import engine, lexicon, tokenizer
 from .backends import get_backend
 from .caches import INDEX, SYNONYMS
 
@@ -87,17 +100,15 @@ def search(
         if cached is not None:
             _results.put(key, cached)
     if cached is None:
-        backend = get_backend()
-        kwargs = {"synonyms": _synonyms(client.pk, synonym_version)}
-        if hasattr(backend, "match"):  # the engine's backends (not the naive baseline)
-            kwargs["lexicon"] = _lexicon(client.pk, synonym_version)
-        out = backend.search(client_id=client.pk, query=query, limit=limit, **kwargs)
-        if isinstance(out, tuple):  # the naive baseline answers (hits, count)
-            hits, count = out
-            cached = SearchResult(query=query, hits=hits, count=count)
-        else:
-            cached = _hits(client, out)
-            cached.query = query
+        out = get_backend().search(
+            client_id=client.pk,
+            query=query,
+            limit=limit,
+            synonyms=_synonyms(client.pk, synonym_version),
+            lexicon=_lexicon(client.pk, synonym_version),
+        )
+        cached = _hits(client, out)
+        cached.query = query
         _results.put(key, cached)
         cache.set(shared_key, cached, RESULT_CACHE_SECONDS)
     result = replace(cached, took_ms=round((time.perf_counter() - started) * 1000, 2))
@@ -204,11 +215,6 @@ def _versions() -> tuple[str, str]:
     return current_versions(INDEX, SYNONYMS)
 
 
-def index_changed() -> None:
-    """Every process forgets its cached result lists (index writes through the models do it already)."""
-    INDEX.bump()
-
-
 def synonyms_changed() -> None:
     """Every process rebuilds its synonym map (saves and deletes of SynonymGroup do it already)."""
     SYNONYMS.bump()
@@ -225,8 +231,6 @@ def synonyms_for(client_id: int) -> dict[str, list[tuple[str, ...]]]:
 
 def _groups(client_id: int, version: str) -> list:
     """The client's and the global synonym groups of both kinds: one query per version."""
-    from knowledge.models import SynonymGroup
-
     key = (client_id, version)
     if key not in _group_cache:
         if len(_group_cache) > 500:
@@ -241,8 +245,6 @@ _group_cache: dict[tuple[int, str], list] = {}
 
 
 def _synonyms(client_id: int, version: str) -> dict[str, list[tuple[str, ...]]]:
-    from knowledge.models import SynonymGroup
-
     key = (client_id, version)
     if key not in _synonym_cache:
         if len(_synonym_cache) > 500:
@@ -272,10 +274,6 @@ _lexicon_cache: dict[tuple[int, str], object] = {}
 def _lexicon(client_id: int, version: str):
     """The shipped colloquial lexicon (parsed once per process) plus the client's own and the global
     entries edited in the product (SynonymGroup kind "colloquial"), rebuilt when synonyms change."""
-    from knowledge.models import SynonymGroup
-
-    from . import lexicon
-
     key = (client_id, version)
     if key not in _lexicon_cache:
         if len(_lexicon_cache) > 500:
@@ -305,8 +303,6 @@ def log_search(
     and this query refines it (same user and client, within 30 s, one extends the other), that row is
     updated instead of adding another, so the log holds what was really searched.
     """
-    from knowledge.models import SearchLog
-
     query = result.query.strip()[:200]
     fields = {
         "query": query,
@@ -336,8 +332,6 @@ def _insert_log(**values) -> int:
     """SearchLog.objects.create() without the model machinery: one row per keystroke that ends a
     query, and the ORM's instance, signals and SQL compilation cost more than the INSERT itself.
     SearchLog has no signal receivers and no save() of its own; created_at is set here."""
-    from knowledge.models import SearchLog
-
     values["created_at"] = connection.ops.adapt_datetimefield_value(timezone.now())
     columns = ", ".join(connection.ops.quote_name(c) for c in values)
     sql = (
@@ -351,42 +345,32 @@ def _insert_log(**values) -> int:
 
 def log_opened(*, user, log_id: int, article_id: int) -> None:
     """The agent opened an article from a result list: remember which (only on their own log row)."""
-    from knowledge.models import SearchLog
-
     SearchLog.objects.filter(pk=log_id, user=user).update(opened_article_id=article_id)
 
 
 # --- Index maintenance ------------------------------------------------------------------------
-
-
-def _then_new_version(write) -> None:
-    try:
-        write()
-    finally:
-        index_changed()
+# The backends write the index through the index models' querysets, which bump INDEX: the next
+# search in any process misses the result cache (tests/knowledge/search/test_result_cache.py).
 
 
 def index_articles(ids: Iterable[int]) -> None:
     ids = list(ids)
     if ids:
-        transaction.on_commit(lambda: _then_new_version(lambda: get_backend().index(ids)))
+        transaction.on_commit(lambda: get_backend().index(ids))
 
 
 def remove_articles(ids: Iterable[int]) -> None:
     ids = list(ids)
     if ids:
-        transaction.on_commit(lambda: _then_new_version(lambda: get_backend().remove(ids)))
+        transaction.on_commit(lambda: get_backend().remove(ids))
 
 
 def helpfulness_changed(ids: Iterable[int]) -> None:
     """Feedback on these articles changed: refresh their ranking tie-breaker (no re-analysis)."""
     ids = list(ids)
     if ids:
-        transaction.on_commit(lambda: _then_new_version(lambda: get_backend().update_helpfulness(ids)))
+        transaction.on_commit(lambda: get_backend().update_helpfulness(ids))
 
 
 def rebuild(client: ClientCompany | None = None) -> int:
-    try:
-        return get_backend().rebuild(client_id=client.pk if client else None)
-    finally:
-        index_changed()
+    return get_backend().rebuild(client_id=client.pk if client else None)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .api import SearchAPIView
+from .views import SearchAPIView
 
 urlpatterns = [
     path("search/", SearchAPIView.as_view(), name="api-knowledge-search"),

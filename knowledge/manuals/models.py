@@ -64,7 +64,7 @@ class ArticleQuerySet(models.QuerySet):
 class Article(models.Model):
     """A consultation manual entry (상담 매뉴얼) for one client company.
 
-    The text fields are Markdown; they reach pages only through knowledge.markdown.render().
+    The text fields are Markdown; they reach pages only through knowledge.manuals.markdown.render().
     """
 
     client = models.ForeignKey(ClientCompany, on_delete=models.PROTECT, related_name="articles")
@@ -292,8 +292,3 @@ class VerificationReminder(models.Model):
 
     def __str__(self) -> str:
         return f"{self.article_id} {self.due_date}"
-
-
-# The search and call-data parts keep their models in their own packages; Django finds them here.
-from knowledge.calls.models import *  # noqa: E402, F403
-from knowledge.search.models import *  # noqa: E402, F403

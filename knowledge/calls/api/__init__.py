@@ -1,0 +1,1 @@
+"""The call-data API, mounted at /api/v1/knowledge/calls/."""

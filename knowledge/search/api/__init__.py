@@ -1,0 +1,1 @@
+"""The search API: `GET /api/v1/knowledge/search/`."""
