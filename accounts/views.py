@@ -5,7 +5,6 @@ from allauth.account.views import EmailView as AllauthEmailView
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -13,6 +12,8 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+
+from core.errors import shown
 
 from . import dashboard, selectors, services
 from .adapters import has_company_identity
@@ -68,15 +69,13 @@ def team_tree(request: HttpRequest) -> HttpResponse:
 def profile(request: HttpRequest, pk: int) -> HttpResponse:
     person = get_object_or_404(User.objects.select_related("team", "team__manager"), pk=pk, is_active=True)
     if request.method == "POST":
-        try:
-            services.user_photo_set(user=person, by=request.user, upload=request.FILES["photo"])
-        except KeyError:
+        upload = request.FILES.get("photo")
+        if upload is None:
             messages.error(request, _("Choose a photo to upload."))
-        except ValidationError as exc:
-            for error in exc.message_dict.get("photo", exc.messages):
-                messages.error(request, error)
         else:
-            messages.success(request, _("Photo updated."))
+            with shown(request):
+                services.user_photo_set(user=person, by=request.user, upload=upload)
+                messages.success(request, _("Photo updated."))
         return redirect("accounts:profile", pk=person.pk)
     row = _people_rows(request, [person])[0]
     return render(

@@ -16,15 +16,6 @@ from .months import current_month, next_month
 COVER_FORMATS = {"JPEG": ".jpg", "PNG": ".png", "WEBP": ".webp"}
 
 
-def apply_errors(form: forms.Form, exc: ValidationError) -> None:
-    """Put a service's ValidationError on the form, field by field where it names one."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
-
-
 class BookForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
     authors = forms.CharField(label=_("Authors"), max_length=200)

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from accounts.services import audit_record, notify
+from core.errors import NotAllowed, RuleError  # the book club's refusals; re-exported as services.RuleError
 
 from . import selectors
 from .isbn import normalize_isbn
@@ -50,21 +51,6 @@ from .models import (
 )
 from .months import current_month, voting_window, window_with
 from .permissions import is_club_admin, is_librarian
-
-
-class RuleError(Exception):
-    """A book club rule said no. `field` names the input at fault, if any; `status` suits the API."""
-
-    status = 400
-
-    def __init__(self, message: str, *, field: str | None = None):
-        self.message = str(message)
-        self.field = field
-        super().__init__(self.message)
-
-
-class NotAllowed(RuleError):
-    status = 403
 
 
 def _now(now: datetime | None) -> datetime:

@@ -8,7 +8,7 @@ from functools import wraps
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -17,6 +17,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
+
+from core.errors import shown
 
 from . import forms, selectors, services
 from .models import Award, Book, Hold, Loan, Meeting, Proposal, Review, RsvpStatus
@@ -51,10 +53,6 @@ def _back(request: HttpRequest, fallback: str) -> HttpResponse:
     if target.startswith("/") and not target.startswith("//"):
         return redirect(target)
     return redirect(fallback)
-
-
-def _rule_message(request: HttpRequest, exc: services.RuleError) -> None:
-    messages.error(request, exc.message)
 
 
 # --- Home, catalogue, books -------------------------------------------------------------------
@@ -151,21 +149,18 @@ def _book_form_view(request: HttpRequest, book: Book | None) -> HttpResponse:
     form = forms.BookForm(request.POST or None, request.FILES or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
-            fields = {
-                "by": request.user,
-                "title": data["title"],
-                "authors": data["authors"],
-                "isbn": data["isbn"],
-                "publisher": data["publisher"],
-                "year": data["year"],
-                "description": data["description"],
-                "cover": data["cover"],
-            }
+        fields = {
+            "by": request.user,
+            "title": data["title"],
+            "authors": data["authors"],
+            "isbn": data["isbn"],
+            "publisher": data["publisher"],
+            "year": data["year"],
+            "description": data["description"],
+            "cover": data["cover"],
+        }
+        with shown(request, form=form):
             book = services.book_update(book=book, **fields) if book else services.book_create(**fields)
-        except ValidationError as exc:
-            forms.apply_errors(form, exc)
-        else:
             messages.success(request, _("Saved “%(title)s”.") % {"title": book.title})
             return redirect(book)
     return render(request, "bookclub/book_form.html", {"form": form, "book": book})
@@ -199,11 +194,8 @@ def copies_add(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def book_borrow(request: HttpRequest, pk: int) -> HttpResponse:
     book = get_object_or_404(Book, pk=pk)
-    try:
+    with shown(request):
         loan = services.loan_borrow(book=book, borrower=request.user)
-    except services.RuleError as exc:
-        _rule_message(request, exc)
-    else:
         messages.success(
             request,
             _("Borrowed copy %(barcode)s. Please return it by %(due)s.")
@@ -216,11 +208,8 @@ def book_borrow(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def book_hold(request: HttpRequest, pk: int) -> HttpResponse:
     book = get_object_or_404(Book, pk=pk)
-    try:
+    with shown(request):
         services.hold_place(book=book, user=request.user)
-    except services.RuleError as exc:
-        _rule_message(request, exc)
-    else:
         messages.success(request, _("You are on the waiting list. We will tell you when a copy is ready."))
     return _back(request, book.get_absolute_url())
 
@@ -229,13 +218,8 @@ def book_hold(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def hold_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     hold = get_object_or_404(Hold, pk=pk)
-    try:
+    with shown(request, not_allowed_as_404=True):  # someone else's hold does not exist for you
         services.hold_cancel(hold=hold, by=request.user)
-    except services.NotAllowed as exc:
-        raise Http404 from exc
-    except services.RuleError as exc:
-        _rule_message(request, exc)
-    else:
         messages.success(request, _("You left the waiting list."))
     return _back(request, reverse("bookclub:loans"))
 
@@ -256,50 +240,34 @@ def my_loans(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _loan_action(request: HttpRequest, pk: int, action) -> HttpResponse:
-    loan = get_object_or_404(Loan, pk=pk)
-    try:
-        action(loan=loan, by=request.user)
-    except services.NotAllowed as exc:
-        raise Http404 from exc
-    except services.RuleError as exc:
-        _rule_message(request, exc)
-        return _back(request, reverse("bookclub:loans"))
-    return None
-
-
 @login_required
 @require_POST
 def loan_renew(request: HttpRequest, pk: int) -> HttpResponse:
-    response = _loan_action(request, pk, services.loan_renew)
-    if response is None:
-        loan = Loan.objects.get(pk=pk)
+    loan = get_object_or_404(Loan, pk=pk)
+    with shown(request, not_allowed_as_404=True):  # someone else's loan does not exist for you
+        loan = services.loan_renew(loan=loan, by=request.user)
         messages.success(request, _("Renewed: now due %(due)s.") % {"due": loan.due_date.isoformat()})
-        response = _back(request, reverse("bookclub:loans"))
-    return response
+    return _back(request, reverse("bookclub:loans"))
 
 
 @login_required
 @require_POST
 def loan_return(request: HttpRequest, pk: int) -> HttpResponse:
-    response = _loan_action(request, pk, services.loan_return)
-    if response is None:
+    loan = get_object_or_404(Loan, pk=pk)
+    with shown(request, not_allowed_as_404=True):
+        services.loan_return(loan=loan, by=request.user)
         messages.success(request, _("Returned. Thank you!"))
-        response = _back(request, reverse("bookclub:loans"))
-    return response
+    return _back(request, reverse("bookclub:loans"))
 
 
 @librarian_required
 def desk(request: HttpRequest) -> HttpResponse:
     form = forms.LendForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
+        with shown(request, form=form):
             loan = services.loan_borrow(
                 book=form.cleaned_data["book"], borrower=form.cleaned_data["borrower"], by=request.user
             )
-        except services.RuleError as exc:
-            form.add_error(None, exc.message)
-        else:
             messages.success(
                 request,
                 _("Lent %(barcode)s to %(name)s, due %(due)s.")
@@ -330,7 +298,7 @@ def proposals(request: HttpRequest) -> HttpResponse:
     form = forms.ProposalForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
+        with shown(request, form=form):
             services.proposal_create(
                 by=request.user,
                 month=parse_month(data["month"]),
@@ -339,9 +307,6 @@ def proposals(request: HttpRequest) -> HttpResponse:
                 isbn=data["isbn"],
                 reason=data["reason"],
             )
-        except ValidationError as exc:
-            forms.apply_errors(form, exc)
-        else:
             messages.success(request, _("Thank you! Your proposal is up for votes."))
             return redirect("bookclub:proposals")
     months = forms.coming_months()
@@ -377,7 +342,7 @@ def proposal_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _("Copies to stock: enter a number from 0 to 200."))
         return redirect("bookclub:proposals")
-    try:
+    with shown(request):
         pick = services.pick_confirm(
             by=request.user,
             month=proposal.month,
@@ -385,9 +350,6 @@ def proposal_confirm(request: HttpRequest, pk: int) -> HttpResponse:
             copies=form.cleaned_data["copies"],
             why=form.cleaned_data["why"],
         )
-    except services.RuleError as exc:
-        _rule_message(request, exc)
-    else:
         messages.success(
             request,
             _("“%(title)s” is the pick for %(month)s.") % {"title": pick.book.title, "month": pick.label},
@@ -420,11 +382,8 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def meeting_rsvp(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = get_object_or_404(Meeting, pk=pk)
-    try:
+    with shown(request):
         rsvp = services.rsvp_set(meeting=meeting, user=request.user, status=request.POST.get("status", ""))
-    except services.RuleError as exc:
-        _rule_message(request, exc)
-    else:
         messages.success(request, _("Your answer: %(answer)s") % {"answer": rsvp.get_status_display()})
     return _back(request, meeting.get_absolute_url())
 
@@ -444,7 +403,7 @@ def _meeting_form_view(request: HttpRequest, meeting: Meeting | None) -> HttpRes
     form = forms.MeetingForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
+        with shown(request, form=form):
             meeting = services.meeting_save(
                 by=request.user,
                 meeting=meeting,
@@ -456,9 +415,6 @@ def _meeting_form_view(request: HttpRequest, meeting: Meeting | None) -> HttpRes
                 capacity=data["capacity"],
                 questions=data["questions"],
             )
-        except ValidationError as exc:
-            forms.apply_errors(form, exc)
-        else:
             messages.success(request, _("Meeting saved."))
             return redirect(meeting)
     return render(request, "bookclub/meeting_form.html", {"form": form, "meeting": meeting})
@@ -542,7 +498,7 @@ def _review_form_view(request: HttpRequest, review: Review | None) -> HttpRespon
     if request.method == "POST" and form.is_valid():
         publish = "publish" in request.POST
         data = form.cleaned_data
-        try:
+        with shown(request, form=form):
             if review is None:
                 review = services.review_create(
                     author=request.user,
@@ -560,11 +516,6 @@ def _review_form_view(request: HttpRequest, review: Review | None) -> HttpRespon
                     body=data["body"],
                     publish=publish,
                 )
-        except ValidationError as exc:
-            forms.apply_errors(form, exc)
-        except services.RuleError as exc:
-            form.add_error(None, exc.message)
-        else:
             messages.success(
                 request, _("Review published.") if publish else pgettext("book review", "Draft saved.")
             )
@@ -592,11 +543,8 @@ def review_rate(request: HttpRequest, pk: int) -> HttpResponse:
         stars = int(request.POST.get("stars", ""))
     except ValueError:
         stars = None
-    try:
+    with shown(request):
         _rating, created = services.rating_set(review=review, voter=request.user, stars=stars)
-    except services.RuleError as exc:
-        _rule_message(request, exc)
-    else:
         messages.success(request, _("Thanks for rating!") if created else _("Your rating was updated."))
     return redirect(review)
 
@@ -605,13 +553,8 @@ def review_rate(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def review_comment(request: HttpRequest, pk: int) -> HttpResponse:
     review = get_object_or_404(selectors.visible_reviews(request.user), pk=pk)
-    try:
+    with shown(request):
         services.comment_add(review=review, author=request.user, body=request.POST.get("body", ""))
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    except services.RuleError as exc:
-        _rule_message(request, exc)
-    else:
         messages.success(request, _("Comment posted."))
     return redirect(f"{review.get_absolute_url()}#comments")
 
@@ -668,7 +611,7 @@ def award_correct(request: HttpRequest, month: str) -> HttpResponse:
             )
         return redirect("bookclub:results", month=month)
     award = get_object_or_404(Award, result=result, place=form.cleaned_data["place"])
-    try:
+    with shown(request):
         services.award_correct(
             award=award,
             by=request.user,
@@ -676,9 +619,6 @@ def award_correct(request: HttpRequest, month: str) -> HttpResponse:
             review=form.cleaned_data["review"],
             prize=form.cleaned_data["prize"],
         )
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
         messages.success(request, _("Award corrected; the change is in the audit log."))
     return redirect("bookclub:results", month=month)
 

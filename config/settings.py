@@ -295,7 +295,7 @@ REST_FRAMEWORK = {
         "token": env.str("API_TOKEN_RATE", default="20/min"),
         "token_mint": env.str("API_TOKEN_RATE", default="20/min"),
     },
-    "EXCEPTION_HANDLER": "rest_framework.views.exception_handler",
+    "EXCEPTION_HANDLER": "config.api_errors.exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Dasan API",

@@ -6,7 +6,7 @@ from datetime import date
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.permissions import can_manage_client
 from core.dates import month_bounds, parse_month, previous_month
+from core.errors import shown
 from core.http import attachment_disposition
 
 from . import charts, exports, selectors, services
@@ -83,19 +84,18 @@ def build(request: HttpRequest, slug: str) -> HttpResponse:
             for error in errors:
                 messages.error(request, error)
         return redirect("reports:client", client.slug)
-    try:
+    with shown(request):
         snapshot, queued = services.snapshot_request(
             client=client, since=form.cleaned_data["since"], until=form.cleaned_data["until"], by=request.user
         )
-    except ValidationError as exc:
-        for error in exc.messages:
-            messages.error(request, error)
-        return redirect("reports:client", client.slug)
-    if queued:
-        messages.success(request, _("The report is being built. It appears here when it is ready."))
-    else:
-        messages.info(request, _("This period's report already exists. Regenerate it to include newer data."))
-    return redirect(snapshot)
+        if queued:
+            messages.success(request, _("The report is being built. It appears here when it is ready."))
+        else:
+            messages.info(
+                request, _("This period's report already exists. Regenerate it to include newer data.")
+            )
+        return redirect(snapshot)
+    return redirect("reports:client", client.slug)
 
 
 def _diagnosis_context(snapshot) -> dict:
@@ -155,13 +155,9 @@ def regenerate(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _("Say why the report is regenerated: the reason is kept in the audit log."))
         return redirect(snapshot)
-    try:
+    with shown(request):
         services.snapshot_regenerate(snapshot=snapshot, by=request.user, reason=form.cleaned_data["reason"])
-    except ValidationError as exc:
-        for error in exc.messages:
-            messages.error(request, error)
-        return redirect(snapshot)
-    messages.success(request, _("The report is being rebuilt from today's data."))
+        messages.success(request, _("The report is being rebuilt from today's data."))
     return redirect(snapshot)
 
 

@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from accounts.models import ClientCompany, User
 from accounts.permissions import can_see_client
 from accounts.services import audit_record, notify
+from core.errors import Conflict
 from core.korean import format_day, format_minutes
 from ops import services as ops_services
 
@@ -51,8 +52,8 @@ MAX_DAYS_AHEAD = 31
 MAX_DAYS_POST_HOC = 7
 
 
-class DecisionConflict(Exception):
-    """Someone else decided first (or the request is no longer open)."""
+class DecisionConflict(Conflict):
+    """Someone else decided first (or the request is no longer open): a 409 in the API, a warning on pages."""
 
 
 def _hm(value: datetime | time | None) -> str:

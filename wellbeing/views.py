@@ -16,6 +16,8 @@ from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.errors import shown
+
 from . import selectors, services
 from . import timeutils as tu
 from .forms import AbuseForm, DayOffForm, DecisionForm, DelegationForm, DeviceForm, FlexibleForm, OvertimeForm
@@ -30,18 +32,6 @@ def render(request: HttpRequest, template: str, context: dict | None = None, **k
         user = request.user
         context["is_decider_nav"] = SimpleLazyObject(lambda: selectors.is_decider(user))
     return django_render(request, template, context, **kwargs)
-
-
-def _apply_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
-
-
-def _first_message(exc: ValidationError) -> str:
-    return " ".join(exc.messages)
 
 
 def _require_decider(user) -> None:
@@ -96,7 +86,7 @@ def overtime_new(request: HttpRequest) -> HttpResponse:
     form = OvertimeForm(request.POST or None, initial={"date": tu.local_today()})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
+        with shown(request, form=form):
             req = services.overtime_submit(
                 user=request.user,
                 day=data["date"],
@@ -105,9 +95,6 @@ def overtime_new(request: HttpRequest) -> HttpResponse:
                 reason=data["reason"],
                 consent_night_holiday=data["consent_night_holiday"],
             )
-        except ValidationError as exc:
-            _apply_errors(form, exc)
-        else:
             messages.success(request, _("Overtime requested. Your manager has been notified."))
             return redirect(req.get_absolute_url())
     plan = selectors.shutdown_plan(user=request.user)
@@ -142,11 +129,8 @@ def overtime_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def overtime_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     req = get_object_or_404(selectors.overtime_for(request.user), pk=pk)
-    try:
+    with shown(request):
         services.overtime_cancel(request_id=req.pk, by=request.user, comment=request.POST.get("comment", ""))
-    except services.DecisionConflict as exc:
-        messages.error(request, str(exc))
-    else:
         messages.success(request, _("Request cancelled."))
     return redirect("wellbeing:overtime_list")
 
@@ -157,7 +141,7 @@ def overtime_decide(request: HttpRequest, pk: int) -> HttpResponse:
     req = get_object_or_404(selectors.overtime_visible_to(request.user), pk=pk)
     action = request.POST.get("action")
     comment = request.POST.get("comment", "")
-    try:
+    with shown(request):
         if action == "approve":
             services.overtime_approve(request_id=req.pk, by=request.user, comment=comment)
             messages.success(
@@ -170,10 +154,6 @@ def overtime_decide(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("Rejected. %(name)s has been told why.") % {"name": req.user.name})
         else:
             messages.error(request, _("Choose approve or reject."))
-    except services.DecisionConflict as exc:
-        messages.warning(request, str(exc))
-    except ValidationError as exc:
-        messages.error(request, _first_message(exc))
     target = request.POST.get("next") or ""
     return redirect(target if target.startswith("/wellbeing/") else reverse("wellbeing:inbox"))
 
@@ -209,11 +189,8 @@ def delegation_create(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied(_("This page is for managers."))
     form = DelegationForm(request.POST, candidates=selectors.delegation_candidates(user))
     if form.is_valid():
-        try:
+        with shown(request):
             services.delegation_create(manager=user, **form.cleaned_data)
-        except ValidationError as exc:
-            messages.error(request, _first_message(exc))
-        else:
             messages.success(
                 request,
                 _("Delegation saved. %(name)s has been told.") % {"name": form.cleaned_data["delegate"].name},
@@ -332,11 +309,8 @@ def device_revoke(request: HttpRequest, pk: int) -> HttpResponse:
 def flexible(request: HttpRequest) -> HttpResponse:
     form = FlexibleForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
+        with shown(request, form=form):
             services.flexible_submit(user=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            _apply_errors(form, exc)
-        else:
             messages.success(request, _("Flexible schedule requested. Your manager has been notified."))
             return redirect("wellbeing:flexible")
     decider = selectors.is_decider(request.user)
@@ -370,7 +344,7 @@ def flexible_decide(request: HttpRequest, pk: int) -> HttpResponse:
     if not selectors.can_decide(request.user, req.user):
         raise PermissionDenied(_("You may not decide this request."))
     action, comment = request.POST.get("action"), request.POST.get("comment", "")
-    try:
+    with shown(request):
         if action == "approve":
             services.flexible_approve(request_id=req.pk, by=request.user, comment=comment)
             messages.success(request, _("Flexible schedule approved."))
@@ -379,10 +353,6 @@ def flexible_decide(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("Flexible schedule rejected."))
         else:
             messages.error(request, _("Choose approve or reject."))
-    except services.DecisionConflict as exc:
-        messages.warning(request, str(exc))
-    except ValidationError as exc:
-        messages.error(request, _first_message(exc))
     target = request.POST.get("next") or ""
     return redirect(target if target.startswith("/wellbeing/") else reverse("wellbeing:flexible"))
 
@@ -391,11 +361,8 @@ def flexible_decide(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def flexible_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     req = get_object_or_404(selectors.flexible_for(request.user), pk=pk)
-    try:
+    with shown(request):
         services.flexible_cancel(request_id=req.pk, by=request.user)
-    except services.DecisionConflict as exc:
-        messages.error(request, str(exc))
-    else:
         messages.success(request, _("Request cancelled."))
     return redirect("wellbeing:flexible")
 
@@ -431,12 +398,14 @@ def care_flag(request: HttpRequest) -> HttpResponse:
     form = AbuseForm(request.POST, clients=selectors.abuse_clients_for(request.user))
     report, error = None, ""
     if form.is_valid():
+        # Kept: the refusal goes into the htmx fragment (answered 200 so htmx swaps it in place),
+        # not into a flash message or a form.
         try:
             report = services.abusive_call_flag(
                 user=request.user, client=form.cleaned_data["client"], note=form.cleaned_data["note"]
             )
         except ValidationError as exc:
-            error = _first_message(exc)
+            error = " ".join(exc.messages)
     else:
         error = " ".join(str(e) for errs in form.errors.values() for e in errs)
         if "client" in form.errors:
@@ -480,13 +449,10 @@ def days_off(request: HttpRequest) -> HttpResponse:
     _require_admin(request.user)
     form = DayOffForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
+        with shown(request, form=form):
             services.day_off_add(
                 by=request.user, day=form.cleaned_data["date"], name=form.cleaned_data["name"]
             )
-        except ValidationError as exc:
-            _apply_errors(form, exc)
-        else:
             messages.success(request, _("Day off added. PCs stay off that day."))
             return redirect("wellbeing:days_off")
     year = _parse_date(request.GET.get("year") and f"{request.GET['year']}-01-01", tu.local_today()).year

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.permissions import can_manage_client
+from core.errors import shown
 
 from . import selectors, services
 from .forms import MappingForm, MineForm, RecordFilterForm, UploadForm
@@ -90,12 +91,8 @@ def upload(request: HttpRequest, slug: str) -> HttpResponse:
     client = _manager_client_or_403(request, slug)
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        try:
+        with shown(request, form=form):
             job = services.import_upload(client=client, by=request.user, upload=form.cleaned_data["file"])
-        except ValidationError as exc:
-            for message in exc.message_dict.get("file", exc.messages):
-                form.add_error("file", message)
-        else:
             return redirect("knowledge:calls_job", job.pk)
     return render(request, "knowledge/calls/upload.html", {"client": client, "form": form})
 
@@ -118,6 +115,7 @@ def job(request: HttpRequest, pk: int) -> HttpResponse:
         initial = {"valid_only": "1" if job.status == ImportStatus.REJECTED else "0"}
         form = MappingForm(request.POST or None, headers=job.headers, mapping=job.mapping, initial=initial)
         if request.method == "POST" and form.is_valid():
+            # Kept: the service names columns ("phone"), the form's fields are "map_phone".
             try:
                 services.import_start(
                     job=job,
@@ -183,16 +181,13 @@ def mine(request: HttpRequest, slug: str) -> HttpResponse:
             for error in errors:
                 messages.error(request, error)
         return redirect("knowledge:calls_home", client.slug)
-    try:
+    with shown(request):
         run = services.mining_request(
             client=client, since=form.cleaned_data["since"], until=form.cleaned_data["until"], by=request.user
         )
-    except ValidationError as exc:
-        for error in exc.messages:
-            messages.error(request, error)
-        return redirect("knowledge:calls_home", client.slug)
-    messages.success(request, _("Topic mining started. The topics appear here when it is done."))
-    return redirect(reverse("knowledge:calls_topics", args=[client.slug]) + f"?run={run.pk}")
+        messages.success(request, _("Topic mining started. The topics appear here when it is done."))
+        return redirect(reverse("knowledge:calls_topics", args=[client.slug]) + f"?run={run.pk}")
+    return redirect("knowledge:calls_home", client.slug)
 
 
 @login_required
@@ -267,7 +262,7 @@ def topic_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if not can_manage_client(request.user, topic.client):
         raise PermissionDenied(_("Only managers of this client may change topics."))
     action = request.POST.get("action")
-    try:
+    with shown(request):
         if action == "rename":
             services.topic_rename(topic=topic, name=request.POST.get("name", ""), by=request.user)
             messages.success(request, _("Topic renamed; later mining runs keep the name."))
@@ -288,10 +283,8 @@ def topic_edit(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("The calls are split off; the period is being mined again."))
         else:
             raise ValidationError({"action": _("Choose rename, merge or split.")})
-    except ValidationError as error:
-        messages.error(request, " ".join(m for msgs in error.message_dict.values() for m in msgs))
-        return redirect("knowledge:calls_topic", pk=topic.pk)
-    return redirect(f"{reverse('knowledge:calls_topics', args=[topic.client.slug])}?run={topic.run_id}")
+        return redirect(f"{reverse('knowledge:calls_topics', args=[topic.client.slug])}?run={topic.run_id}")
+    return redirect("knowledge:calls_topic", pk=topic.pk)
 
 
 @login_required

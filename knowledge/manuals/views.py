@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _l
 from django.views.decorators.http import require_POST
 
 from accounts.permissions import can_manage_client
+from core.errors import shown
 from core.http import attachment_disposition
 from core.uploads import ImportRejected
 from knowledge.calls.selectors import article_sources
@@ -41,14 +42,6 @@ DIFF_FIELDS = [
 
 def _diff_fields():
     return [(name, str(label)) for name, label in DIFF_FIELDS]
-
-
-def _add_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 def _require_curator(request: HttpRequest, client) -> None:
@@ -163,7 +156,7 @@ def article_create(request: HttpRequest, slug: str) -> HttpResponse:
     initial = {"title": request.GET.get("title", "").strip()[:200]}
     form = ArticleForm(request.POST or None, client=client, curator=curator, initial=initial)
     if request.method == "POST" and form.is_valid():
-        try:
+        with shown(request, form=form):
             article = services.article_create(
                 client=client,
                 by=user,
@@ -171,9 +164,6 @@ def article_create(request: HttpRequest, slug: str) -> HttpResponse:
                 meta=_meta_from(form),
                 submit="submit" in request.POST,
             )
-        except ValidationError as exc:
-            _add_errors(form, exc)
-        else:
             if curator:
                 messages.success(request, _("Draft saved."))
             else:
@@ -208,7 +198,7 @@ def article_edit(request: HttpRequest, pk: int) -> HttpResponse:
         require_comment=published,
     )
     if request.method == "POST" and form.is_valid():
-        try:
+        with shown(request, form=form):
             services.article_update(
                 article=article,
                 by=user,
@@ -216,9 +206,6 @@ def article_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 meta=_meta_from(form),
                 comment=form.cleaned_data.get("comment", ""),
             )
-        except ValidationError as exc:
-            _add_errors(form, exc)
-        else:
             messages.success(request, _("Published as a new revision.") if published else _("Saved."))
             return redirect(article)
     return render(
@@ -237,13 +224,10 @@ def article_suggest(request: HttpRequest, pk: int) -> HttpResponse:
     initial = {n: getattr(article, n) for n in ("title", "question", "answer", "steps", "cautions", "tags")}
     form = SuggestionForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        try:
+        with shown(request, form=form):
             suggestion = services.suggestion_create(
                 article=article, by=user, content=form.content(), note=form.cleaned_data["note"]
             )
-        except ValidationError as exc:
-            _add_errors(form, exc)
-        else:
             messages.success(request, _("Thank you: your suggestion was sent to the managers."))
             return redirect(suggestion)
     return render(request, "knowledge/suggest_form.html", {"form": form, "article": article})
@@ -262,13 +246,11 @@ ACTIONS = {
 def article_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     article = selectors.article_for(request.user, pk)
     if action == "delete":
-        try:
+        with shown(request):
             services.article_delete(article=article, by=request.user)
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-            return redirect(article)
-        messages.success(request, _("Draft deleted."))
-        return redirect("knowledge:client", slug=article.client.slug)
+            messages.success(request, _("Draft deleted."))
+            return redirect("knowledge:client", slug=article.client.slug)
+        return redirect(article)
     if action not in ACTIONS:
         raise Http404
     service, needs_comment, done = ACTIONS[action]
@@ -277,11 +259,8 @@ def article_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         # The version of the text the reviewer read; a missing one counts as stale.
         raw = request.POST.get("version", "")
         kwargs["seen_version"] = int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 10 else 0
-    try:
+    with shown(request):
         service(article=article, by=request.user, **kwargs)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
         messages.success(request, done)
     return redirect(article)
 
@@ -292,12 +271,11 @@ def verify(request: HttpRequest, pk: int) -> HttpResponse:
     article = selectors.article_for(request.user, pk)
     try:
         next_date = date.fromisoformat(request.POST.get("verify_by", ""))
-        services.verify_confirm(article=article, by=request.user, next_date=next_date)
     except ValueError:
         messages.error(request, _("Verify by: enter a date (YYYY-MM-DD)."))
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
+        return redirect(article)
+    with shown(request):
+        services.verify_confirm(article=article, by=request.user, next_date=next_date)
         messages.success(request, _("Verified. Next check: %(date)s") % {"date": next_date.isoformat()})
     return redirect(article)
 
@@ -331,7 +309,7 @@ def suggestion_detail(request: HttpRequest, pk: int) -> HttpResponse:
             raise PermissionDenied
         decision = request.POST.get("decision")
         if form.is_valid() and decision in ("accept", "reject"):
-            try:
+            with shown(request, form=form):
                 if decision == "accept":
                     services.suggestion_accept(
                         suggestion=suggestion, by=user, comment=form.cleaned_data["comment"]
@@ -343,8 +321,6 @@ def suggestion_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 )
                 messages.success(request, _("Suggestion rejected; the author was told why."))
                 return redirect("knowledge:review")
-            except ValidationError as exc:
-                _add_errors(form, exc)
     mode = "inline" if request.GET.get("mode") == "inline" else "side"
     diffs = diff_versions(article, suggestion, _diff_fields())
     return render(
@@ -419,15 +395,13 @@ def diff(request: HttpRequest, pk: int) -> HttpResponse:
 def restore(request: HttpRequest, pk: int, number: int) -> HttpResponse:
     article = selectors.article_for(request.user, pk)
     revision = get_object_or_404(selectors.revisions_for(article), number=number)
-    try:
+    with shown(request):
         services.revision_restore(
             article=article, revision=revision, by=request.user, comment=request.POST.get("comment", "")
         )
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-        return redirect("knowledge:history", pk=article.pk)
-    messages.success(request, _("Revision %(n)s restored and published.") % {"n": number})
-    return redirect(article)
+        messages.success(request, _("Revision %(n)s restored and published.") % {"n": number})
+        return redirect(article)
+    return redirect("knowledge:history", pk=article.pk)
 
 
 # --- Feedback ---------------------------------------------------------------------------------
@@ -439,16 +413,13 @@ def feedback(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _("Feedback: choose helpful or not helpful (comment up to 500 characters)."))
         return redirect(article)
-    try:
+    with shown(request):
         services.feedback_set(
             article=article,
             by=request.user,
             helpful=form.cleaned_data["helpful"],
             comment=form.cleaned_data["comment"],
         )
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
         messages.success(request, _("Thank you for the feedback."))
     return redirect(article)
 
@@ -477,11 +448,8 @@ def attachment_upload(request: HttpRequest, pk: int) -> HttpResponse:
         problems = " ".join(form.errors.get("file", [])) or _("choose a file.")
         messages.error(request, _("Attachment: %(problem)s") % {"problem": problems})
         return redirect(article)
-    try:
+    with shown(request):
         services.attachment_add(article=article, by=request.user, upload=form.cleaned_data["file"])
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
         messages.success(request, _("Attachment added."))
     return redirect(article)
 

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+
+from core.errors import shown
 
 from . import interface, lexicon, selectors, services
 from .forms import SynonymGroupForm
@@ -126,7 +128,7 @@ def synonyms(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     form = SynonymGroupForm(request.POST or None, clients=clients, user=request.user)
     if request.method == "POST" and form.is_valid():
-        try:
+        with shown(request, form=form):
             services.synonym_group_create(
                 by=request.user,
                 client=form.cleaned_data["client"],
@@ -134,9 +136,6 @@ def synonyms(request: HttpRequest) -> HttpResponse:
                 kind=form.cleaned_data["kind"],
                 phrases=form.cleaned_data["phrases"],
             )
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
             messages.success(request, _("Synonyms saved. Searches use them from now on."))
             return redirect("knowledge:synonyms")
     groups = [
@@ -210,16 +209,13 @@ def gap_link(request: HttpRequest) -> HttpResponse:
     if article is None:
         messages.error(request, _("No published article of this client has that title or id."))
         return redirect(back)
-    try:
+    with shown(request):
         services.learned_expression_link(
             by=request.user, client=client, query=request.POST.get("query", ""), article=article
         )
-    except ValidationError as error:
-        messages.error(request, " ".join(m for msgs in error.message_dict.values() for m in msgs))
-        return redirect(back)
-    messages.success(
-        request,
-        _("“%(query)s” now finds “%(title)s”.")
-        % {"query": request.POST.get("query", ""), "title": article.title},
-    )
+        messages.success(
+            request,
+            _("“%(query)s” now finds “%(title)s”.")
+            % {"query": request.POST.get("query", ""), "title": article.title},
+        )
     return redirect(back)

@@ -36,8 +36,9 @@ class SnapshotList(generics.ListAPIView):
             if client is None:
                 raise NotFound(_("No client '%(slug)s' among the clients you may see.") % {"slug": slug})
             qs = qs.filter(client=client)
-        status = self.request.query_params.get("status", "").strip()
-        if status:
+        # `?status=` with nothing after it is refused like any other value outside the enum.
+        if "status" in self.request.query_params:
+            status = self.request.query_params["status"].strip()
             if status not in SnapshotStatus.values:
                 raise ValidationError(
                     {"status": [_("one of: %(values)s") % {"values": ", ".join(SnapshotStatus.values)}]}

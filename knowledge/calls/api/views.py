@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -418,10 +417,7 @@ class MiningRunCreate(APIView):
         client = _managed_client(request.user, data.validated_data["client"])
         until = data.validated_data.get("until") or services.default_period(client)[1]
         since = data.validated_data.get("since") or until - timedelta(days=29)
-        try:
-            run = services.mining_request(client=client, since=since, until=until, by=request.user)
-        except DjangoValidationError as exc:
-            raise ValidationError(exc.message_dict if hasattr(exc, "error_dict") else exc.messages) from None
+        run = services.mining_request(client=client, since=since, until=until, by=request.user)
         url = request.build_absolute_uri(reverse("api-calls-mining-run", args=[run.pk]))
         return Response({"id": run.pk, "status": run.status, "url": url}, status=status.HTTP_202_ACCEPTED)
 

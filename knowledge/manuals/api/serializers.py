@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from rest_framework import serializers
+from rest_framework.utils import html
 
 from knowledge.manuals.markdown import render
 from knowledge.models import Article, ArticleSuggestion
@@ -44,10 +45,21 @@ class ArticleDetailSerializer(ArticleListSerializer):
         return [a.pk for a in getattr(article, "visible_related", [])]
 
 
+class _NotBlankCharField(serializers.CharField):
+    """Optional, but never blank. DRF reads an empty form-encoded value of an optional field as
+    "not sent"; here it is refused like a blank JSON value ("This field may not be blank."), as the
+    schema says (minLength 1), instead of being silently dropped."""
+
+    def get_value(self, dictionary):
+        if html.is_html_input(dictionary) and dictionary.get(self.field_name) == "":
+            return ""
+        return super().get_value(dictionary)
+
+
 class SuggestionCreateSerializer(serializers.Serializer):
-    title = serializers.CharField(max_length=200, required=False)
+    title = _NotBlankCharField(max_length=200, required=False)
     question = serializers.CharField(required=False, allow_blank=True)
-    answer = serializers.CharField(required=False)
+    answer = _NotBlankCharField(required=False)
     steps = serializers.CharField(required=False, allow_blank=True)
     cautions = serializers.CharField(required=False, allow_blank=True)
     tags = serializers.CharField(required=False, allow_blank=True, max_length=500)

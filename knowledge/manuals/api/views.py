@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics, status
@@ -46,8 +45,8 @@ class ArticleListView(generics.ListAPIView):
                 raise ApiValidationError(
                     {"client": [_("Unknown client '%(slug)s'.") % {"slug": params["client"]}]}
                 )
-        status_ = params.get("status") or None
-        if status_ and status_ not in ArticleStatus.values:
+        status_ = params.get("status")  # present but empty is refused too: the schema's enum has no ""
+        if status_ is not None and status_ not in ArticleStatus.values:
             raise ApiValidationError(
                 {
                     "status": [
@@ -85,9 +84,5 @@ class SuggestionCreateView(APIView):
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         note = data.pop("note", "")
-        try:
-            suggestion = services.suggestion_create(article=article, by=request.user, content=data, note=note)
-        except ValidationError as exc:
-            detail = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
-            raise ApiValidationError(detail) from None
+        suggestion = services.suggestion_create(article=article, by=request.user, content=data, note=note)
         return Response(SuggestionSerializer(suggestion).data, status=status.HTTP_201_CREATED)
