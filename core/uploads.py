@@ -345,7 +345,7 @@ def _binary(source: Source):
 _decode_errors = 0
 
 
-def _count_and_escape(error: UnicodeDecodeError):
+def _count_and_escape(error: UnicodeError) -> tuple[str | bytes, int]:
     # surrogateescape, and a count so a row parser only searches for surrogates once some exist
     global _decode_errors
     _decode_errors += 1

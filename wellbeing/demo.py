@@ -37,10 +37,9 @@ def _workday(day: date, step: int) -> date:
     return day
 
 
-def _user(n: int) -> User | None:
-    return (
-        User.objects.filter(email=f"agent{n}@dasan.example").select_related("team", "team__manager").first()
-    )
+def _user(n: int) -> User:
+    # accounts.demo, seeded first, made agent1 … agent20.
+    return User.objects.select_related("team", "team__manager").get(email=f"agent{n}@dasan.example")
 
 
 def _overtime(agent: User, day: date, extra: int, reason: str, state: str, comment: str = "") -> None:
@@ -48,6 +47,7 @@ def _overtime(agent: User, day: date, extra: int, reason: str, state: str, comme
     overtime_submit counts them (team schedules differ: 상담2팀 works 10:00–19:00)."""
     manager = agent.team.manager if agent.team else None
     plan = selectors.shutdown_plan(user=agent, on=day)
+    assert plan.start_at is not None and plan.work_end_at is not None  # demo overtime is on working days
     start = plan.start_at.astimezone(tu.SEOUL).time()
     end = (plan.work_end_at + timedelta(minutes=extra)).astimezone(tu.SEOUL).time()
     net = tu.net_work_minutes(tu.minutes_between(start, end), planned_break=plan.break_minutes)
@@ -62,7 +62,8 @@ def _overtime(agent: User, day: date, extra: int, reason: str, state: str, comme
     Transition.objects.create(overtime=req, from_state="", to_state=RequestState.SUBMITTED, by=agent)
     if state == RequestState.SUBMITTED:
         return
-    by = {RequestState.CANCELLED: agent, RequestState.EXPIRED: None}.get(state, manager)
+    deciders: dict[str, User | None] = {RequestState.CANCELLED: agent, RequestState.EXPIRED: None}
+    by = deciders.get(state, manager)
     Transition.objects.create(
         overtime=req, from_state=RequestState.SUBMITTED, to_state=state, by=by, comment=comment
     )
@@ -158,7 +159,7 @@ def seed(stdout=None) -> None:
             )
             Transition.objects.create(flexible=flex, from_state="", to_state=RequestState.SUBMITTED, by=agent)
             if state == RequestState.APPROVED:
-                manager = agent.team.manager
+                manager = agent.team.manager if agent.team else None
                 flex.decided_by, flex.decided_at = manager, timezone.now()
                 flex.save()
                 Transition.objects.create(flexible=flex, from_state="submitted", to_state=state, by=manager)
