@@ -37,9 +37,10 @@ def _workday(day: date, step: int) -> date:
     return day
 
 
-def _user(n: int) -> User:
-    # accounts.demo, seeded first, made agent1 … agent20.
-    return User.objects.select_related("team", "team__manager").get(email=f"agent{n}@dasan.example")
+def _user(n: int) -> User | None:
+    return (
+        User.objects.filter(email=f"agent{n}@dasan.example").select_related("team", "team__manager").first()
+    )
 
 
 def _overtime(agent: User, day: date, extra: int, reason: str, state: str, comment: str = "") -> None:
@@ -87,8 +88,9 @@ def seed(stdout=None) -> None:
     today = tu.local_today()
     anniversary = date(today.year, 12, 1) if today < date(today.year, 12, 1) else date(today.year + 1, 12, 1)
     DayOff.objects.get_or_create(date=_workday(anniversary, 1), defaults={"name": "창립기념일"})
-    agents = {n: _user(n) for n in range(1, 21)}
-    if any(a is None for a in agents.values()):
+    found = {n: _user(n) for n in range(1, 21)}
+    agents = {n: a for n, a in found.items() if a is not None}
+    if len(agents) < len(found):
         return  # accounts demo not loaded
     WorkSchedule.objects.get_or_create(
         user=agents[3], defaults={"start_time": time(8, 0), "end_time": time(17, 0)}
