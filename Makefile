@@ -9,7 +9,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 export UV_PROJECT_ENVIRONMENT := $(CURDIR)/$(VENV)
 
-.PHONY: install run test test-fast lint migrate demo messages e2e-deps backup restore clean
+.PHONY: install run test test-fast lint typecheck migrate demo messages e2e-deps backup restore clean
 
 $(UV):
 	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is needed ($(PYTHON) not found)"; exit 1; }
@@ -46,6 +46,10 @@ lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/djlint templates --lint
+
+## typecheck: mypy with the Django and DRF plugins (strict on services and selectors; see pyproject.toml)
+typecheck: install
+	$(VENV)/bin/mypy
 
 ## messages: refresh the .po files from the code, fill Korean from locale/ko/*.json, compile (needs gettext)
 messages: install

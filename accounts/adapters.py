@@ -39,7 +39,11 @@ class AccountAdapter(DefaultAccountAdapter):
             return required
         request = getattr(context, "request", None)
         signed_in_at = _signed_in_at(request)
-        if signed_in_at is None or time.time() - signed_in_at >= account_settings.REAUTHENTICATION_TIMEOUT:
+        if (
+            request is None
+            or signed_in_at is None
+            or time.time() - signed_in_at >= account_settings.REAUTHENTICATION_TIMEOUT
+        ):
             return True
         return not _first_mfa_setup_since(request.user, signed_in_at)
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any
+
 from django.db import connection
 from django.db.models import Count, IntegerField, Q, QuerySet, Subquery
 from django.db.models.expressions import RawSQL
@@ -48,7 +51,7 @@ def directory_search(*, query: str = "", team_id: int | None = None) -> QuerySet
     return qs.distinct().order_by("name")
 
 
-def team_tree() -> list[dict]:
+def team_tree() -> list[dict[str, Any]]:
     """Teams as a tree (centre → teams), each with its manager and number of members."""
     teams = list(
         Team.objects.select_related("manager").annotate(
@@ -59,7 +62,7 @@ def team_tree() -> list[dict]:
     for team in teams:
         children.setdefault(team.parent_id, []).append(team)
 
-    def branch(parent_id, seen: frozenset) -> list[dict]:
+    def branch(parent_id: int, seen: frozenset[int]) -> list[dict[str, Any]]:
         return [
             {"team": t, "children": branch(t.pk, seen | {t.pk}) if t.pk not in seen else []}
             for t in sorted(children.get(parent_id, []), key=lambda t: t.name)
@@ -81,7 +84,8 @@ def unread_count(user: User) -> int:
     the Python time."""
     with connection.cursor() as cursor:
         cursor.execute(_unread_sql(), [user.pk])
-        return cursor.fetchone()[0]
+        (count,) = cursor.fetchone()
+        return int(count)
 
 
 def latest_notifications(user: User, limit: int) -> tuple[list[Notification], int]:
@@ -89,7 +93,7 @@ def latest_notifications(user: User, limit: int) -> tuple[list[Notification], in
     all means none unread)."""
     unread = RawSQL(_unread_sql(), [user.pk], output_field=IntegerField())  # noqa: S611
     latest = list(Notification.objects.filter(recipient=user).annotate(unread_total=unread)[:limit])
-    return latest, (latest[0].unread_total if latest else 0)
+    return list(latest), (int(latest[0].unread_total) if latest else 0)
 
 
 def _unread_sql() -> str:
@@ -100,10 +104,11 @@ def _unread_sql() -> str:
     return f"SELECT COUNT(*) FROM {table} WHERE {recipient_col} = %s AND {read_col} IS NULL"  # noqa: S608
 
 
-def clients_and_team(user: User) -> tuple[list[ClientCompany], str | None]:
+def clients_and_team(user: User) -> tuple[Sequence[ClientCompany], str | None]:
     """The clients a person serves (by name) and their team's name (None without a team), in
     one query when they serve any client."""
-    team = Team.objects.filter(pk=user.team_id).order_by().values("name")
+    # pk=None (no team) is an IS NULL lookup, which the stubs do not allow for.
+    team = Team.objects.filter(pk=user.team_id).order_by().values("name")  # type: ignore[misc]
     clients = list(user.clients.order_by("name").annotate(team_name=Subquery(team)))
     if user.team_id is None:
         return clients, None

@@ -7,11 +7,14 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.core.validators import validate_email
 from django.db import transaction
+from django.db.models import Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -19,6 +22,7 @@ from core import uploads
 from core.korean import resolve_particles
 from core.uploads import FileRejected, ImportRejected, RowError, RowLimit
 
+from .audit import AuditAction
 from .models import ApiToken, AuditEvent, ClientAssignment, ClientCompany, Notification, Role, Team, User
 
 
@@ -181,7 +185,7 @@ def _user_rows(data: bytes, name: str) -> Iterator[tuple[int, dict[str, str]]]:
         yield line, {h: (record[i] if i < len(record) else "").strip() for i, h in enumerate(header) if h}
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def users_import_csv(*, data: bytes, name: str = "users.csv") -> list[User]:
     """Create users from CSV (columns as for create_user). Any bad row: nothing is created."""
     known = set(ClientCompany.objects.values_list("slug", flat=True))
@@ -233,7 +237,7 @@ def notify(
     verb: str,
     *,
     actor: User | None = None,
-    target=None,
+    target: Model | None = None,
     url: str = "",
     body: str = "",
     email: bool = True,
@@ -281,11 +285,17 @@ def notifications_mark_read(*, user: User, ids: Iterable[int] | None = None) -> 
 
 # --- Audit ------------------------------------------------------------------------------------
 def audit_record(
-    *, actor: User | None, action: str, target=None, reason: str = "", data: dict | None = None
+    *,
+    actor: User | None,
+    action: AuditAction,
+    target: Model | None = None,
+    reason: str = "",
+    data: dict[str, Any] | None = None,
 ) -> AuditEvent:
+    """One audit row. `action` must be an `AuditAction`: a string outside the list raises ValueError."""
     return AuditEvent.objects.create(
         actor=actor,
-        action=action,
+        action=AuditAction(action).value,
         target_type=ContentType.objects.get_for_model(target) if target is not None else None,
         target_id=str(target.pk) if target is not None else "",
         reason=reason,
@@ -294,7 +304,7 @@ def audit_record(
 
 
 # --- API tokens -------------------------------------------------------------------------------
-@transaction.atomic
+@transaction.atomic(durable=True)
 def api_token_create(*, user: User, name: str = "") -> tuple[ApiToken, str]:
     """Issue a token. The key is returned once and only its hash is kept."""
     key = ApiToken.generate_key()
@@ -304,17 +314,17 @@ def api_token_create(*, user: User, name: str = "") -> tuple[ApiToken, str]:
         prefix=key[: ApiToken.PREFIX_LENGTH],
         key_hash=ApiToken.hash_key(key),
     )
-    audit_record(actor=user, action="api_token.create", target=token)
+    audit_record(actor=user, action=AuditAction.API_TOKEN_CREATE, target=token)
     return token, key
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def api_token_revoke(*, user: User, token_id: int) -> ApiToken:
     token = ApiToken.objects.select_for_update().get(pk=token_id, user=user)
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])
-        audit_record(actor=user, action="api_token.revoke", target=token)
+        audit_record(actor=user, action=AuditAction.API_TOKEN_REVOKE, target=token)
     return token
 
 
@@ -326,7 +336,11 @@ def api_tokens_revoke_all(*, user: User, reason: str) -> int:
     if ids:
         ApiToken.objects.filter(pk__in=ids).update(revoked_at=now)
         audit_record(
-            actor=None, action="api_token.revoke_all", target=user, reason=reason, data={"tokens": ids}
+            actor=None,
+            action=AuditAction.API_TOKEN_REVOKE_ALL,
+            target=user,
+            reason=reason,
+            data={"tokens": ids},
         )
     return len(ids)
 
@@ -337,7 +351,7 @@ PHOTO_MAX_BYTES = 8 * 1024 * 1024
 PHOTO_MAX_PIXELS = 40_000_000
 
 
-def user_photo_set(*, user: User, by: User, upload) -> User:
+def user_photo_set(*, user: User, by: User, upload: UploadedFile[Any]) -> User:
     """Store a directory photo: any JPEG, PNG or WebP, cropped to a square and resized with Pillow.
 
     Only the person or an admin may change it. Bad files raise ValidationError naming the field;
@@ -349,7 +363,7 @@ def user_photo_set(*, user: User, by: User, upload) -> User:
 
     if by.pk != user.pk and not by.is_admin:
         raise PermissionDenied(_("Only the person or an administrator can change this photo."))
-    if upload.size > PHOTO_MAX_BYTES:
+    if (upload.size or 0) > PHOTO_MAX_BYTES:
         raise ValidationError({"photo": _("The photo is larger than 8 MB.")})
     try:
         with Image.open(upload) as image:
@@ -357,8 +371,8 @@ def user_photo_set(*, user: User, by: User, upload) -> User:
                 raise ValidationError({"photo": _("Use a JPEG, PNG or WebP photo.")})
             if image.width * image.height > PHOTO_MAX_PIXELS:
                 raise ValidationError({"photo": _("The photo has too many pixels.")})
-            image = ImageOps.exif_transpose(image).convert("RGB")
-            square = ImageOps.fit(image, (PHOTO_SIZE, PHOTO_SIZE), Image.Resampling.LANCZOS)
+            upright = ImageOps.exif_transpose(image).convert("RGB")
+            square = ImageOps.fit(upright, (PHOTO_SIZE, PHOTO_SIZE), Image.Resampling.LANCZOS)
     except (UnidentifiedImageError, OSError, Image.DecompressionBombError) as exc:
         raise ValidationError({"photo": _("This file is not a photo we can read.")}) from exc
     folder = Path(settings.MEDIA_ROOT) / "accounts" / "photos"

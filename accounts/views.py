@@ -6,7 +6,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -19,16 +19,17 @@ from . import dashboard, selectors, services
 from .adapters import has_company_identity
 from .models import Team, User
 from .permissions import personal_details_rule
+from .requests import AuthenticatedHttpRequest
 
 
 @login_required
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(
         request, "home.html", {"widgets": dashboard.collect(request), "today": timezone.localdate()}
     )
 
 
-def _people_rows(request: HttpRequest, people) -> list[dict]:
+def _people_rows(request: AuthenticatedHttpRequest, people) -> list[dict]:
     """Each person with what this viewer may see of them: mobile number and today's status."""
     from wellbeing.selectors import day_statuses  # the directory shows wellbeing's "today"
 
@@ -40,7 +41,7 @@ def _people_rows(request: HttpRequest, people) -> list[dict]:
 
 
 @login_required
-def directory(request: HttpRequest) -> HttpResponse:
+def directory(request: AuthenticatedHttpRequest) -> HttpResponse:
     query = request.GET.get("q", "")
     try:
         team_id = int(request.GET.get("team") or 0) or None
@@ -61,12 +62,12 @@ def directory(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def team_tree(request: HttpRequest) -> HttpResponse:
+def team_tree(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(request, "accounts/teams.html", {"tree": selectors.team_tree()})
 
 
 @login_required
-def profile(request: HttpRequest, pk: int) -> HttpResponse:
+def profile(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     person = get_object_or_404(User.objects.select_related("team", "team__manager"), pk=pk, is_active=True)
     if request.method == "POST":
         upload = request.FILES.get("photo")
@@ -91,7 +92,7 @@ def profile(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def photo(request: HttpRequest, pk: int) -> HttpResponse:
+def photo(request: AuthenticatedHttpRequest, pk: int) -> FileResponse:
     """Directory photos live under MEDIA_ROOT, outside the web root; only signed-in staff get them."""
     person = get_object_or_404(User, pk=pk, is_active=True)
     path = services.user_photo_path(person)
@@ -104,13 +105,13 @@ def photo(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def notifications(request: HttpRequest) -> HttpResponse:
+def notifications(request: AuthenticatedHttpRequest) -> HttpResponse:
     page = Paginator(selectors.notifications_for(request.user), 30).get_page(request.GET.get("page"))
     return render(request, "accounts/notifications.html", {"page": page})
 
 
 @login_required
-def notifications_bell(request: HttpRequest) -> HttpResponse:
+def notifications_bell(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The bell's dropdown, loaded by htmx when opened."""
     notifications, unread = selectors.latest_notifications(request.user, 8)
     return render(request, "accounts/_bell.html", {"notifications": notifications, "unread": unread})
@@ -118,7 +119,7 @@ def notifications_bell(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def notifications_read(request: HttpRequest) -> HttpResponse:
+def notifications_read(request: AuthenticatedHttpRequest) -> HttpResponse:
     ids = [int(i) for i in request.POST.getlist("id") if i.isdigit()] or None
     services.notifications_mark_read(user=request.user, ids=ids)
     target = request.POST.get("next", "")
@@ -128,7 +129,7 @@ def notifications_read(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def api_tokens(request: HttpRequest) -> HttpResponse:
+def api_tokens(request: AuthenticatedHttpRequest) -> HttpResponse:
     new_key = None
     if request.method == "POST":
         _token, new_key = services.api_token_create(user=request.user, name=request.POST.get("name", ""))
@@ -146,7 +147,7 @@ def api_tokens(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def api_token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+def api_token_revoke(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     get_object_or_404(selectors.api_tokens_for(request.user), pk=pk)
     services.api_token_revoke(user=request.user, token_id=pk)
     messages.success(request, _("Token revoked."))

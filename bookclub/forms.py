@@ -11,7 +11,7 @@ from accounts.models import User
 
 from .isbn import normalize_isbn
 from .models import Book, Review
-from .months import current_month, next_month
+from .months import current_month, next_month, parse_month
 
 COVER_FORMATS = {"JPEG": ".jpg", "PNG": ".png", "WEBP": ".webp"}
 
@@ -76,7 +76,8 @@ def coming_months(n: int = 3) -> list:
 
 
 class ProposalForm(forms.Form):
-    month = forms.TypedChoiceField(label=_("For month"), coerce=str)
+    # The chosen "YYYY-MM" comes out as the month's first day (a date).
+    month = forms.TypedChoiceField(label=_("For month"), coerce=parse_month)
     title = forms.CharField(label=_("Title"), max_length=200)
     authors = forms.CharField(label=_("Authors"), max_length=200, required=False)
     isbn = forms.CharField(label=_("ISBN (optional)"), max_length=20, required=False)
@@ -162,7 +163,7 @@ class AnnounceForm(forms.Form):
 
 
 class MeetingForm(forms.Form):
-    month = forms.ChoiceField(label=_("Month"))
+    month = forms.TypedChoiceField(label=_("Month"), coerce=parse_month)
     title = forms.CharField(label=_("Title"), max_length=200)
     starts_at = forms.DateTimeField(
         label=_("Starts at"),

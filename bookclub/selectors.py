@@ -8,6 +8,7 @@ a month is closed (only the person's own rating is).
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from django.db import connection
 from django.db.models import (
@@ -15,6 +16,8 @@ from django.db.models import (
     Count,
     DateTimeField,
     Exists,
+    Field,
+    Model,
     OuterRef,
     Prefetch,
     Q,
@@ -23,6 +26,8 @@ from django.db.models import (
 )
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
+
+from accounts.models import User
 
 from .models import (
     HOLD_OPEN,
@@ -66,11 +71,11 @@ def catalogue(*, query: str = "", available_only: bool = False) -> QuerySet[Book
             condition |= Q(isbn13__contains=digits)
         books = books.filter(condition)
     if available_only:
-        books = books.filter(n_available__gt=0)
+        books = books.filter(n_available__gt=0)  # type: ignore[misc]  # annotated in books_with_availability
     return books
 
 
-def book_state_for(user, book: Book) -> dict:
+def book_state_for(user: User, book: Book) -> dict[str, Any]:
     """What this person can do with this book right now: their loan, hold and queue position."""
     loan = (
         Loan.objects.filter(book=book, borrower=user, returned_at__isnull=True).select_related("copy").first()
@@ -79,7 +84,7 @@ def book_state_for(user, book: Book) -> dict:
     return _book_state(book, loan, hold)
 
 
-def book_state_from(book: Book, *, loans: list[Loan], holds: list[Hold]) -> dict:
+def book_state_from(book: Book, *, loans: list[Loan], holds: list[Hold]) -> dict[str, Any]:
     """book_state_for, from the person's active loans (`loans_for`) and open holds (`holds_for`)
     already loaded for the page: the database allows one active loan and one open hold per person
     and book, so the one for this book is among them."""
@@ -88,7 +93,7 @@ def book_state_from(book: Book, *, loans: list[Loan], holds: list[Hold]) -> dict
     return _book_state(book, loan, hold)
 
 
-def _book_state(book: Book, loan: Loan | None, hold: Hold | None) -> dict:
+def _book_state(book: Book, loan: Loan | None, hold: Hold | None) -> dict[str, Any]:
     position = None
     if hold is not None and hold.status == HoldStatus.WAITING:
         position = (
@@ -109,29 +114,30 @@ def picks() -> QuerySet[MonthlyPick]:
     return MonthlyPick.objects.select_related("book").order_by("-month")
 
 
-def availability(book: Book) -> dict:
+def availability(book: Book) -> dict[str, Any]:
     """Copies (lost ones aside), copies on the shelf and people waiting, counted in one query."""
     total, available, waiting = _select_counts(_availability_counts("%s"), book.pk)
     return _availability(total=total, available=available, waiting=waiting)
 
 
-def _availability(*, total: int, available: int, waiting: int) -> dict:
+def _availability(*, total: int, available: int, waiting: int) -> dict[str, Any]:
     return {"total": total, "available": available, "dots": range(min(total, 40)), "waiting": waiting}
 
 
-def pick_availability(pick: MonthlyPick) -> dict:
+def pick_availability(pick: MonthlyPick) -> dict[str, Any]:
     """availability(pick.book) for a pick from `pick_and_open_votes(with_availability=True)`."""
-    return _availability(total=pick.n_copies, available=pick.n_available, waiting=pick.n_waiting)
+    counts = pick.n_copies, pick.n_available, pick.n_waiting  # type: ignore[attr-defined]  # annotated by the query
+    return _availability(total=counts[0], available=counts[1], waiting=counts[2])
 
 
-def loans_for(user, *, active: bool = True) -> QuerySet[Loan]:
+def loans_for(user: User, *, active: bool = True) -> QuerySet[Loan]:
     loans = Loan.objects.filter(borrower=user).select_related("book", "copy")
     if active:
         return loans.filter(returned_at__isnull=True).order_by("due_date")
     return loans.filter(returned_at__isnull=False).order_by("-returned_at")
 
 
-def holds_for(user) -> QuerySet[Hold]:
+def holds_for(user: User) -> QuerySet[Hold]:
     return Hold.objects.filter(user=user, status__in=HOLD_OPEN).select_related("book", "copy")
 
 
@@ -167,13 +173,15 @@ def next_meeting(now: datetime | None = None) -> Meeting | None:
     )
 
 
-def rsvp_summary(meeting: Meeting, user) -> dict:
+def rsvp_summary(meeting: Meeting, user: User) -> dict[str, Any]:
     """The meeting's answers by kind and this person's own, in one query."""
     going, maybe, not_going, mine = _select_counts(_rsvp_counts("%s", user), meeting.pk)
     return _rsvp(meeting, going=going, maybe=maybe, not_going=not_going, mine=mine)
 
 
-def next_meeting_with_rsvp(user, now: datetime | None = None) -> tuple[Meeting | None, dict | None]:
+def next_meeting_with_rsvp(
+    user: User, now: datetime | None = None
+) -> tuple[Meeting | None, dict[str, Any] | None]:
     """next_meeting() and its rsvp_summary() for this person, in one query (two when no meeting is
     coming up and the last one is shown)."""
     now = now or timezone.now()
@@ -196,7 +204,7 @@ def next_meeting_with_rsvp(user, now: datetime | None = None) -> tuple[Meeting |
     )
 
 
-def _rsvp(meeting: Meeting, *, going: int, maybe: int, not_going: int, mine: str | None) -> dict:
+def _rsvp(meeting: Meeting, *, going: int, maybe: int, not_going: int, mine: str | None) -> dict[str, Any]:
     return {
         "going": going,
         "maybe": maybe,
@@ -214,20 +222,22 @@ def _rsvp(meeting: Meeting, *, going: int, maybe: int, not_going: int, mine: str
 # Each fragment counts for the row whose id is `ref`: "%s" in a query of its own, or the outer
 # table's column inside the query that loads the pick or the meeting (RawSQL). Only quoted names
 # from the models go into the text; values are parameters.
-def _sql(model) -> str:
+def _sql(model: type[Model]) -> str:
     return connection.ops.quote_name(model._meta.db_table)
 
 
-def _col(model, field: str) -> str:
+def _col(model: type[Model], field: str) -> str:
     """The quoted column, with its table: the fragments are correlated subqueries."""
-    return f"{_sql(model)}.{connection.ops.quote_name(model._meta.get_field(field).column)}"
+    column = model._meta.get_field(field)
+    assert isinstance(column, Field) and column.column  # a concrete column, not a reverse relation
+    return f"{_sql(model)}.{connection.ops.quote_name(column.column)}"
 
 
 def _count(table: str, *conditions: str) -> str:
     return f"SELECT COUNT(*) FROM {table} WHERE {' AND '.join(conditions)}"  # noqa: S608
 
 
-def _availability_counts(ref: str) -> list[tuple[str, list]]:
+def _availability_counts(ref: str) -> list[tuple[str, list[Any]]]:
     """Copies not lost, copies available and people waiting, for the book `ref`."""
     copies, book, status = _sql(Copy), _col(Copy, "book"), _col(Copy, "status")
     holds, hold_book, hold_status = _sql(Hold), _col(Hold, "book"), _col(Hold, "status")
@@ -238,7 +248,7 @@ def _availability_counts(ref: str) -> list[tuple[str, list]]:
     ]
 
 
-def _rsvp_counts(ref: str, user) -> list[tuple[str, list]]:
+def _rsvp_counts(ref: str, user: User) -> list[tuple[str, list[Any]]]:
     """Going, maybe, not going, and this person's answer (or NULL), for the meeting `ref`."""
     rsvps, meeting, status, person = (
         _sql(Rsvp),
@@ -255,18 +265,20 @@ def _rsvp_counts(ref: str, user) -> list[tuple[str, list]]:
     ]
 
 
-def _annotations(names: list[str], parts: list[tuple[str, list]]) -> dict[str, RawSQL]:
+def _annotations(names: list[str], parts: list[tuple[str, list[Any]]]) -> dict[str, RawSQL]:
     return {name: RawSQL(sql, params) for name, (sql, params) in zip(names, parts, strict=True)}  # noqa: S611
 
 
-def _select_counts(parts: list[tuple[str, list]], ref_value) -> tuple:
+def _select_counts(parts: list[tuple[str, list[Any]]], ref_value: object) -> tuple[Any, ...]:
     """One row of the fragments, each with `ref` = "%s" given `ref_value` (`ref` is the first
     parameter of every fragment)."""
     sql = "SELECT " + ", ".join(f"({part})" for part, _params in parts)
     params = [value for _part, part_params in parts for value in (ref_value, *part_params)]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        return cursor.fetchone()
+        row = cursor.fetchone()
+    assert row is not None  # a SELECT without FROM has one row
+    return tuple(row)
 
 
 def attendees(meeting: Meeting) -> QuerySet[Rsvp]:
@@ -277,14 +289,14 @@ def attendees(meeting: Meeting) -> QuerySet[Rsvp]:
     )
 
 
-def visible_reviews(user) -> QuerySet[Review]:
+def visible_reviews(user: User) -> QuerySet[Review]:
     """Published reviews, plus the person's own drafts."""
     return Review.objects.filter(Q(status=ReviewStatus.PUBLISHED) | Q(author=user)).select_related(
         "author", "book", "author__team"
     )
 
 
-def review_board(user, *, month: date) -> QuerySet[Review]:
+def review_board(user: User, *, month: date) -> QuerySet[Review]:
     return (
         Review.objects.filter(month=month, status=ReviewStatus.PUBLISHED)
         .select_related("author", "book")
@@ -294,7 +306,7 @@ def review_board(user, *, month: date) -> QuerySet[Review]:
     )
 
 
-def my_drafts(user) -> QuerySet[Review]:
+def my_drafts(user: User) -> QuerySet[Review]:
     return Review.objects.filter(author=user, status=ReviewStatus.DRAFT).select_related("book")
 
 
@@ -310,7 +322,7 @@ def review_months() -> list[date]:
     )
 
 
-def my_rating(review: Review, user) -> int | None:
+def my_rating(review: Review, user: User) -> int | None:
     return Rating.objects.filter(review=review, voter=user).values_list("stars", flat=True).first()
 
 
@@ -357,11 +369,11 @@ def results() -> QuerySet[MonthResult]:
     return MonthResult.objects.order_by("-month")
 
 
-def voting_state(month: date, now: datetime | None = None) -> dict:
+def voting_state(month: date, now: datetime | None = None) -> dict[str, Any]:
     return voting_states([month], now)[month]
 
 
-def _is_closed(model=MonthlyPick) -> RawSQL:
+def _is_closed(model: type[Model] = MonthlyPick) -> RawSQL:
     """Whether the month of the row (a pick, a review) has its MonthResult (the vote is closed),
     inside the row's query."""
     month = _col(MonthResult, "month")
@@ -369,7 +381,7 @@ def _is_closed(model=MonthlyPick) -> RawSQL:
     return RawSQL(sql, [], output_field=BooleanField())  # noqa: S611
 
 
-def vote_columns(model=Review) -> dict[str, RawSQL]:
+def vote_columns(model: type[Model] = Review) -> dict[str, RawSQL]:
     """For rows with a month (reviews): the month's pick's own voting window (NULL where it has
     none, see months.window_with) and whether the month is closed, inside the rows' query."""
     picks, pick_month = _sql(MonthlyPick), _col(MonthlyPick, "month")
@@ -386,7 +398,7 @@ def vote_columns(model=Review) -> dict[str, RawSQL]:
     }
 
 
-def voting_states(months: list[date], now: datetime | None = None) -> dict[date, dict]:
+def voting_states(months: list[date], now: datetime | None = None) -> dict[date, dict[str, Any]]:
     """voting_state() of several months, in one query (two when a month has no pick)."""
     picks = MonthlyPick.objects.filter(month__in=months).only("month", "voting_opens_at", "voting_closes_at")
     return _voting_states(
@@ -394,7 +406,9 @@ def voting_states(months: list[date], now: datetime | None = None) -> dict[date,
     )
 
 
-def _voting_states(months: list[date], now: datetime, picks: dict[date, MonthlyPick]) -> dict[date, dict]:
+def _voting_states(
+    months: list[date], now: datetime, picks: dict[date, MonthlyPick]
+) -> dict[date, dict[str, Any]]:
     """`picks` holds every pick of `months` (annotated with `closed`); a month without one has the
     default window and is closed when its MonthResult exists."""
     missing = [m for m in months if m not in picks]
@@ -407,7 +421,7 @@ def _voting_states(months: list[date], now: datetime, picks: dict[date, MonthlyP
     for month in months:
         pick = picks.get(month)
         opens, closes = voting_window(month, pick) if pick is not None else default_window(month)
-        closed = pick.closed if pick is not None else month in closed_missing
+        closed = pick.closed if pick is not None else month in closed_missing  # type: ignore[attr-defined]  # annotated (_is_closed)
         states[month] = {
             "opens": opens,
             "closes": closes,
@@ -418,7 +432,7 @@ def _voting_states(months: list[date], now: datetime, picks: dict[date, MonthlyP
     return states
 
 
-def _open_votes(states: dict[date, dict]) -> list[dict]:
+def _open_votes(states: dict[date, dict[str, Any]]) -> list[dict[str, Any]]:
     votes = [{"month": m, "closes": s["closes"]} for m, s in states.items() if s["open"]]
     return sorted(votes, key=lambda v: v["closes"])
 
@@ -428,7 +442,7 @@ def _vote_months(now: datetime) -> list[date]:
     return [previous_month(month), month]
 
 
-def open_votes(now: datetime | None = None) -> list[dict]:
+def open_votes(now: datetime | None = None) -> list[dict[str, Any]]:
     """The star votes open now, the one closing first first. From the 1st to the 5th of a month (by
     default) last month's vote is still open beside this month's, and it is the one about to end."""
     now = now or timezone.now()
@@ -437,7 +451,7 @@ def open_votes(now: datetime | None = None) -> list[dict]:
 
 def pick_and_open_votes(
     now: datetime | None = None, *, with_availability: bool = False
-) -> tuple[MonthlyPick | None, list[dict]]:
+) -> tuple[MonthlyPick | None, list[dict[str, Any]]]:
     """current_pick() and open_votes() together, in one query (two when last or this month has no
     pick). With `with_availability` the pick also carries its book's copy and waiting counts (see
     `pick_availability`)."""
@@ -461,7 +475,7 @@ def pick_and_open_votes(
     return (latest[0] if latest else None), _open_votes(states)
 
 
-def proposals(user, *, months: list[date]) -> QuerySet[Proposal]:
+def proposals(user: User, *, months: list[date]) -> QuerySet[Proposal]:
     return (
         Proposal.objects.filter(month__in=months)
         .select_related("proposer", "book")

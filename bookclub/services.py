@@ -11,13 +11,16 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files import File
 from django.db import IntegrityError, transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from accounts.audit import AuditAction
 from accounts.models import User
 from accounts.services import audit_record, notify
 from core.errors import NotAllowed, RuleError  # the book club's refusals; re-exported as services.RuleError
@@ -66,7 +69,7 @@ def _members() -> list[User]:
 
 
 # --- Books and copies -------------------------------------------------------------------------
-def _clean_book_fields(*, title: str, authors: str, isbn: str, year: int | None) -> dict:
+def _clean_book_fields(*, title: str, authors: str, isbn: str, year: int | None) -> dict[str, Any]:
     errors: dict[str, str] = {}
     if not (title or "").strip():
         errors["title"] = _("Enter the title.")
@@ -84,7 +87,7 @@ def _clean_book_fields(*, title: str, authors: str, isbn: str, year: int | None)
     return {"title": title.strip(), "authors": authors.strip(), "isbn13": isbn13}
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def book_create(
     *,
     by: User,
@@ -94,7 +97,7 @@ def book_create(
     publisher: str = "",
     year: int | None = None,
     description: str = "",
-    cover=None,
+    cover: File[Any] | None = None,
 ) -> Book:
     if not is_librarian(by):
         raise NotAllowed(_("Only librarians can add books."))
@@ -105,11 +108,11 @@ def book_create(
     if cover:
         book.cover = cover
     book.save()
-    audit_record(actor=by, action="bookclub.book.create", target=book, data={"isbn13": book.isbn13})
+    audit_record(actor=by, action=AuditAction.BOOK_CREATE, target=book, data={"isbn13": book.isbn13})
     return book
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def book_update(
     *,
     book: Book,
@@ -120,7 +123,7 @@ def book_update(
     publisher: str = "",
     year: int | None = None,
     description: str = "",
-    cover=None,
+    cover: File[Any] | None = None,
 ) -> Book:
     if not is_librarian(by):
         raise NotAllowed(_("Only librarians can edit books."))
@@ -155,9 +158,16 @@ def copies_add(*, book: Book, count: int, by: User | None = None) -> list[Copy]:
 
 
 # --- Proposals and picks ----------------------------------------------------------------------
-@transaction.atomic
+@transaction.atomic(durable=True)
 def proposal_create(
-    *, by: User, month: date, title: str, authors: str = "", isbn: str = "", reason: str, now=None
+    *,
+    by: User,
+    month: date,
+    title: str,
+    authors: str = "",
+    isbn: str = "",
+    reason: str,
+    now: datetime | None = None,
 ) -> Proposal:
     errors: dict[str, str] = {}
     if month <= current_month(now):
@@ -188,7 +198,7 @@ def proposal_create(
 
 def proposal_vote_toggle(*, proposal: Proposal, voter: User) -> bool:
     """Vote for a proposal, or take the vote back. Returns whether the person now votes for it."""
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         deleted, _rows = ProposalVote.objects.filter(proposal=proposal, voter=voter).delete()
         if deleted:
             return False
@@ -249,7 +259,7 @@ def pick_confirm(
             copies_add(book=book, count=missing)
         audit_record(
             actor=by,
-            action="bookclub.pick.confirm",
+            action=AuditAction.PICK_CONFIRM,
             target=pick,
             data={
                 "month": month_label(month),
@@ -323,6 +333,7 @@ def loan_borrow(*, book: Book, borrower: User, by: User | None = None, now: date
             .select_related("copy")
             .first()
         )
+        copy: Copy | None
         if hold is not None and hold.copy is not None:
             copy = hold.copy
         else:
@@ -374,7 +385,7 @@ def _load_loan_for(loan_id: int, by: User) -> tuple[Book, Loan]:
 
 def loan_renew(*, loan: Loan, by: User, now: datetime | None = None) -> Loan:
     now = _now(now)
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         book, loan = _load_loan_for(loan.pk, by)
         if loan.renewals >= settings.BOOKCLUB_MAX_RENEWALS:
             raise RuleError(
@@ -396,7 +407,7 @@ def loan_renew(*, loan: Loan, by: User, now: datetime | None = None) -> Loan:
 
 def loan_return(*, loan: Loan, by: User, now: datetime | None = None) -> Loan:
     now = _now(now)
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         _book, loan = _load_loan_for(loan.pk, by)
         loan.returned_at = now
         loan.save(update_fields=["returned_at"])
@@ -423,7 +434,7 @@ def hold_place(*, book: Book, user: User, now: datetime | None = None) -> Hold:
 
 def hold_cancel(*, hold: Hold, by: User, now: datetime | None = None) -> Hold:
     now = _now(now)
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         _lock_book(hold.book_id)
         hold = (
             Hold.objects.select_for_update(of=("self",)).select_related("copy", "copy__book").get(pk=hold.pk)
@@ -514,7 +525,7 @@ def rsvp_set(*, meeting: Meeting, user: User, status: str, now: datetime | None 
     now = _now(now)
     if status not in RsvpStatus.values:
         raise RuleError(_("Answer going, maybe or not going."), field="status")
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
         if meeting.starts_at <= now:
             raise RuleError(_("This meeting has already started."))
@@ -607,7 +618,7 @@ def meeting_save(
         "capacity": capacity,
         "questions": questions.strip(),
     }
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         if meeting is None:
             try:
                 with transaction.atomic():
@@ -626,7 +637,7 @@ def meeting_save(
     return meeting
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def meeting_notes_update(*, meeting: Meeting, by: User, notes: str) -> Meeting:
     if not is_librarian(by):
         raise NotAllowed(_("Only librarians write the meeting notes."))
@@ -666,7 +677,7 @@ def review_create(
     )
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def review_update(
     *,
     review: Review,
@@ -696,7 +707,7 @@ def review_update(
     return review
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def comment_add(*, review: Review, author: User, body: str) -> Comment:
     if not review.is_published:
         raise RuleError(_("Comments open once the review is published."))
@@ -718,7 +729,9 @@ def comment_add(*, review: Review, author: User, body: str) -> Comment:
 
 
 # --- Star ratings -----------------------------------------------------------------------------
-def rating_set(*, review: Review, voter: User, stars, now: datetime | None = None) -> tuple[Rating, bool]:
+def rating_set(
+    *, review: Review, voter: User, stars: object, now: datetime | None = None
+) -> tuple[Rating, bool]:
     """Rate a colleague's published review 1–5 during its month's window. Returns (rating, created);
     rating again changes the stars. Safe under concurrent requests: the review row is locked, and the
     unique (review, voter) constraint backs it up."""
@@ -732,8 +745,9 @@ def rating_set(*, review: Review, voter: User, stars, now: datetime | None = Non
             raise RuleError(_("Only published reviews can be rated."))
         if review.author_id == voter.pk:
             raise NotAllowed(_("You cannot rate your own review."))
-        opens, closes = window_with(review.month, review.pick_opens_at, review.pick_closes_at)
-        if not opens <= now < closes or review.month_closed:
+        # pick_opens_at, pick_closes_at, month_closed: annotated above, unknown to the model's type.
+        opens, closes = window_with(review.month, review.pick_opens_at, review.pick_closes_at)  # type: ignore[attr-defined]
+        if not opens <= now < closes or review.month_closed:  # type: ignore[attr-defined]
             raise RuleError(
                 _("Voting for %(month)s is open from %(opens)s until %(closes)s.")
                 % {"month": review.month_label, "opens": _fmt_dt(opens), "closes": _fmt_dt(closes)}
@@ -855,7 +869,7 @@ def month_close(
         result.save(update_fields=["mean_c", "total_votes", "announced_at"])
         audit_record(
             actor=by,
-            action="bookclub.month.close",
+            action=AuditAction.MONTH_CLOSE,
             target=result,
             data={
                 "month": month_label(month),
@@ -898,7 +912,7 @@ def award_correct(
         raise NotAllowed(_("Only administrators correct awards."))
     if not (reason or "").strip():
         raise ValidationError({"reason": _("Say why the award is corrected.")})
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         award = (
             Award.objects.select_for_update(of=("self",)).select_related("result", "review").get(pk=award.pk)
         )
@@ -916,7 +930,7 @@ def award_correct(
         award.save(update_fields=["review", "prize"])
         audit_record(
             actor=by,
-            action="bookclub.award.correct",
+            action=AuditAction.AWARD_CORRECT,
             target=award,
             reason=reason.strip(),
             data={"before": before, "after": {"review": award.review_id, "prize": award.prize}},
@@ -939,11 +953,11 @@ def month_announce(*, result: MonthResult, by: User, reason: str, now: datetime 
         raise NotAllowed(_("Only administrators announce awards."))
     if not (reason or "").strip():
         raise ValidationError({"reason": _("Say why the awards are announced again.")})
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         result = MonthResult.objects.select_for_update().get(pk=result.pk)
         result.announced_at, result.announced_by = now, by
         result.save(update_fields=["announced_at", "announced_by"])
-        audit_record(actor=by, action="bookclub.month.announce", target=result, reason=reason.strip())
+        audit_record(actor=by, action=AuditAction.MONTH_ANNOUNCE, target=result, reason=reason.strip())
         notify(
             _members(),
             _("Book review awards for %(month)s") % {"month": result.label},
@@ -970,7 +984,7 @@ def pick_window_update(
     pick.save(update_fields=["voting_opens_at", "voting_closes_at"])
     audit_record(
         actor=by,
-        action="bookclub.pick.window",
+        action=AuditAction.PICK_WINDOW,
         target=pick,
         reason=reason,
         data={"before": before, "after": {"opens": str(opens), "closes": str(closes)}},

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import mimetypes
 from functools import wraps
+from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
@@ -18,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
+from accounts.requests import AuthenticatedHttpRequest
 from core.errors import shown
 
 from . import forms, selectors, services
@@ -57,7 +59,7 @@ def _back(request: HttpRequest, fallback: str) -> HttpResponse:
 
 # --- Home, catalogue, books -------------------------------------------------------------------
 @login_required
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = request.user
     pick, open_votes = selectors.pick_and_open_votes(with_availability=True)
     month = current_month()
@@ -87,7 +89,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def library(request: HttpRequest) -> HttpResponse:
+def library(request: AuthenticatedHttpRequest) -> HttpResponse:
     query = request.GET.get("q", "")
     available = request.GET.get("available") == "1"
     page = Paginator(selectors.catalogue(query=query, available_only=available), 24).get_page(
@@ -102,7 +104,7 @@ def library(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def book_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def book_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     book = get_object_or_404(Book, pk=pk)
     context = {
         "book": book,
@@ -119,7 +121,7 @@ def book_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def book_cover(request: HttpRequest, pk: int) -> HttpResponse:
+def book_cover(request: AuthenticatedHttpRequest, pk: int) -> FileResponse:
     """Covers live under MEDIA_ROOT, outside the web root; only signed-in staff get them."""
     book = get_object_or_404(Book, pk=pk)
     if not book.cover:
@@ -128,14 +130,14 @@ def book_cover(request: HttpRequest, pk: int) -> HttpResponse:
         handle = book.cover.open("rb")
     except FileNotFoundError as exc:
         raise Http404 from exc
-    content_type = mimetypes.guess_type(book.cover.name)[0] or "application/octet-stream"
+    content_type = mimetypes.guess_type(book.cover.name or "")[0] or "application/octet-stream"
     response = FileResponse(handle, content_type=content_type)
     response["Cache-Control"] = "private, max-age=86400"
     response["X-Content-Type-Options"] = "nosniff"
     return response
 
 
-def _book_form_view(request: HttpRequest, book: Book | None) -> HttpResponse:
+def _book_form_view(request: AuthenticatedHttpRequest, book: Book | None) -> HttpResponse:
     initial = {}
     if book is not None:
         initial = {
@@ -167,18 +169,18 @@ def _book_form_view(request: HttpRequest, book: Book | None) -> HttpResponse:
 
 
 @librarian_required
-def book_create(request: HttpRequest) -> HttpResponse:
+def book_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     return _book_form_view(request, None)
 
 
 @librarian_required
-def book_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def book_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _book_form_view(request, get_object_or_404(Book, pk=pk))
 
 
 @librarian_required
 @require_POST
-def copies_add(request: HttpRequest, pk: int) -> HttpResponse:
+def copies_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     book = get_object_or_404(Book, pk=pk)
     form = forms.CopiesForm(request.POST)
     if not form.is_valid():
@@ -192,7 +194,7 @@ def copies_add(request: HttpRequest, pk: int) -> HttpResponse:
 # --- Loans and holds --------------------------------------------------------------------------
 @login_required
 @require_POST
-def book_borrow(request: HttpRequest, pk: int) -> HttpResponse:
+def book_borrow(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     book = get_object_or_404(Book, pk=pk)
     with shown(request):
         loan = services.loan_borrow(book=book, borrower=request.user)
@@ -206,7 +208,7 @@ def book_borrow(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def book_hold(request: HttpRequest, pk: int) -> HttpResponse:
+def book_hold(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     book = get_object_or_404(Book, pk=pk)
     with shown(request):
         services.hold_place(book=book, user=request.user)
@@ -216,7 +218,7 @@ def book_hold(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def hold_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+def hold_cancel(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     hold = get_object_or_404(Hold, pk=pk)
     with shown(request, not_allowed_as_404=True):  # someone else's hold does not exist for you
         services.hold_cancel(hold=hold, by=request.user)
@@ -225,7 +227,7 @@ def hold_cancel(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def my_loans(request: HttpRequest) -> HttpResponse:
+def my_loans(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = request.user
     return render(
         request,
@@ -242,7 +244,7 @@ def my_loans(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def loan_renew(request: HttpRequest, pk: int) -> HttpResponse:
+def loan_renew(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     loan = get_object_or_404(Loan, pk=pk)
     with shown(request, not_allowed_as_404=True):  # someone else's loan does not exist for you
         loan = services.loan_renew(loan=loan, by=request.user)
@@ -252,7 +254,7 @@ def loan_renew(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def loan_return(request: HttpRequest, pk: int) -> HttpResponse:
+def loan_return(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     loan = get_object_or_404(Loan, pk=pk)
     with shown(request, not_allowed_as_404=True):
         services.loan_return(loan=loan, by=request.user)
@@ -261,7 +263,7 @@ def loan_return(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @librarian_required
-def desk(request: HttpRequest) -> HttpResponse:
+def desk(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = forms.LendForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         with shown(request, form=form):
@@ -294,14 +296,14 @@ def desk(request: HttpRequest) -> HttpResponse:
 
 # --- Proposals --------------------------------------------------------------------------------
 @login_required
-def proposals(request: HttpRequest) -> HttpResponse:
+def proposals(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = forms.ProposalForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         with shown(request, form=form):
             services.proposal_create(
                 by=request.user,
-                month=parse_month(data["month"]),
+                month=data["month"],
                 title=data["title"],
                 authors=data["authors"],
                 isbn=data["isbn"],
@@ -327,7 +329,7 @@ def proposals(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def proposal_vote(request: HttpRequest, pk: int) -> HttpResponse:
+def proposal_vote(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     proposal = get_object_or_404(Proposal, pk=pk)
     voted = services.proposal_vote_toggle(proposal=proposal, voter=request.user)
     messages.success(request, _("Vote recorded.") if voted else _("Vote withdrawn."))
@@ -336,7 +338,7 @@ def proposal_vote(request: HttpRequest, pk: int) -> HttpResponse:
 
 @admin_required
 @require_POST
-def proposal_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+def proposal_confirm(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     proposal = get_object_or_404(Proposal, pk=pk)
     form = forms.PickConfirmForm(request.POST)
     if not form.is_valid():
@@ -359,7 +361,7 @@ def proposal_confirm(request: HttpRequest, pk: int) -> HttpResponse:
 
 # --- Meetings ---------------------------------------------------------------------------------
 @login_required
-def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def meeting_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     meeting = get_object_or_404(Meeting, pk=pk)
     pick = selectors.picks().filter(month=meeting.month).first()
     return render(
@@ -380,7 +382,7 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def meeting_rsvp(request: HttpRequest, pk: int) -> HttpResponse:
+def meeting_rsvp(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     meeting = get_object_or_404(Meeting, pk=pk)
     with shown(request):
         rsvp = services.rsvp_set(meeting=meeting, user=request.user, status=request.POST.get("status", ""))
@@ -388,7 +390,7 @@ def meeting_rsvp(request: HttpRequest, pk: int) -> HttpResponse:
     return _back(request, meeting.get_absolute_url())
 
 
-def _meeting_form_view(request: HttpRequest, meeting: Meeting | None) -> HttpResponse:
+def _meeting_form_view(request: AuthenticatedHttpRequest, meeting: Meeting | None) -> HttpResponse:
     initial = {}
     if meeting is not None:
         initial = {
@@ -407,7 +409,7 @@ def _meeting_form_view(request: HttpRequest, meeting: Meeting | None) -> HttpRes
             meeting = services.meeting_save(
                 by=request.user,
                 meeting=meeting,
-                month=parse_month(data["month"]),
+                month=data["month"],
                 title=data["title"],
                 starts_at=data["starts_at"],
                 place=data["place"],
@@ -421,18 +423,18 @@ def _meeting_form_view(request: HttpRequest, meeting: Meeting | None) -> HttpRes
 
 
 @librarian_required
-def meeting_create(request: HttpRequest) -> HttpResponse:
+def meeting_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     return _meeting_form_view(request, None)
 
 
 @librarian_required
-def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def meeting_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _meeting_form_view(request, get_object_or_404(Meeting, pk=pk))
 
 
 @librarian_required
 @require_POST
-def meeting_notes(request: HttpRequest, pk: int) -> HttpResponse:
+def meeting_notes(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     meeting = get_object_or_404(Meeting, pk=pk)
     form = forms.NotesForm(request.POST)
     if form.is_valid():
@@ -443,7 +445,7 @@ def meeting_notes(request: HttpRequest, pk: int) -> HttpResponse:
 
 # --- Reviews, comments and stars --------------------------------------------------------------
 @login_required
-def review_board(request: HttpRequest) -> HttpResponse:
+def review_board(request: AuthenticatedHttpRequest) -> HttpResponse:
     month = parse_month(request.GET.get("month")) or current_month()
     return render(
         request,
@@ -462,7 +464,7 @@ def review_board(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def review_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     review = get_object_or_404(selectors.visible_reviews(request.user), pk=pk)
     voting = selectors.voting_state(review.month)
     result = selectors.result_for(review.month) if voting["closed"] else None
@@ -486,7 +488,7 @@ def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _review_form_view(request: HttpRequest, review: Review | None) -> HttpResponse:
+def _review_form_view(request: AuthenticatedHttpRequest, review: Review | None) -> HttpResponse:
     initial = {}
     if review is not None:
         initial = {"book": review.book_id, "title": review.title, "body": review.body}
@@ -524,19 +526,19 @@ def _review_form_view(request: HttpRequest, review: Review | None) -> HttpRespon
 
 
 @login_required
-def review_new(request: HttpRequest) -> HttpResponse:
+def review_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     return _review_form_view(request, None)
 
 
 @login_required
-def review_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def review_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     review = get_object_or_404(Review, pk=pk, author=request.user)
     return _review_form_view(request, review)
 
 
 @login_required
 @require_POST
-def review_rate(request: HttpRequest, pk: int) -> HttpResponse:
+def review_rate(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     # Only whether the person may see it: the service loads (and locks) the review itself.
     review = get_object_or_404(selectors.visible_reviews(request.user).select_related(None).only("pk"), pk=pk)
     try:
@@ -551,7 +553,7 @@ def review_rate(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def review_comment(request: HttpRequest, pk: int) -> HttpResponse:
+def review_comment(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     review = get_object_or_404(selectors.visible_reviews(request.user), pk=pk)
     with shown(request):
         services.comment_add(review=review, author=request.user, body=request.POST.get("body", ""))
@@ -561,20 +563,20 @@ def review_comment(request: HttpRequest, pk: int) -> HttpResponse:
 
 # --- Results and awards -----------------------------------------------------------------------
 @login_required
-def results_latest(request: HttpRequest) -> HttpResponse:
+def results_latest(request: AuthenticatedHttpRequest) -> HttpResponse:
     latest = selectors.latest_result()
     month = latest.month if latest else previous_month(current_month())
     return redirect("bookclub:results", month=f"{month:%Y-%m}")
 
 
 @login_required
-def results(request: HttpRequest, month: str) -> HttpResponse:
+def results(request: AuthenticatedHttpRequest, month: str) -> HttpResponse:
     month_date = parse_month(month)
     if month_date is None:
         raise Http404
     result = selectors.result_for(month_date)
     is_admin = is_club_admin(request.user)
-    context = {
+    context: dict[str, Any] = {
         "month": month_date,
         "result": result,
         "voting": selectors.voting_state(month_date),
@@ -598,7 +600,7 @@ def results(request: HttpRequest, month: str) -> HttpResponse:
 
 @admin_required
 @require_POST
-def award_correct(request: HttpRequest, month: str) -> HttpResponse:
+def award_correct(request: AuthenticatedHttpRequest, month: str) -> HttpResponse:
     month_date = parse_month(month)
     result = selectors.result_for(month_date) if month_date else None
     if result is None:
@@ -607,7 +609,8 @@ def award_correct(request: HttpRequest, month: str) -> HttpResponse:
     if not form.is_valid():
         for field, errors in form.errors.items():
             messages.error(
-                request, f"{form.fields[field].label if field in form.fields else ''}: {' '.join(errors)}"
+                request,
+                f"{form.fields[field].label if field in form.fields else ''}: {' '.join(map(str, errors))}",
             )
         return redirect("bookclub:results", month=month)
     award = get_object_or_404(Award, result=result, place=form.cleaned_data["place"])
@@ -625,7 +628,7 @@ def award_correct(request: HttpRequest, month: str) -> HttpResponse:
 
 @admin_required
 @require_POST
-def month_announce(request: HttpRequest, month: str) -> HttpResponse:
+def month_announce(request: AuthenticatedHttpRequest, month: str) -> HttpResponse:
     month_date = parse_month(month)
     result = selectors.result_for(month_date) if month_date else None
     if result is None:

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Hashable
-from typing import Any
+from typing import Any, TypeVar
 
 from django.core.cache import cache
 from django.db import models, transaction
@@ -101,7 +101,10 @@ class VersionedCache:
             version.bump()
 
 
-class VersionedQuerySet(models.QuerySet):
+_M = TypeVar("_M", bound=models.Model)
+
+
+class VersionedQuerySet(models.QuerySet[_M]):
     """A queryset whose signal-less writes bump `cache_versions` (set on a subclass)."""
 
     cache_versions: tuple[Version, ...] = ()
@@ -110,32 +113,32 @@ class VersionedQuerySet(models.QuerySet):
         for version in self.cache_versions:
             version.bump()
 
-    def update(self, **kwargs):
+    def update(self, **kwargs: Any) -> int:
         rows = super().update(**kwargs)
         self._bump()
         return rows
 
-    update.alters_data = True
+    update.alters_data = True  # type: ignore[attr-defined]  # Django's flag on the method, unknown to the stubs
 
-    def bulk_create(self, *args, **kwargs):
+    def bulk_create(self, *args: Any, **kwargs: Any) -> list[_M]:
         objs = super().bulk_create(*args, **kwargs)
         self._bump()
         return objs
 
-    def bulk_update(self, *args, **kwargs):
+    def bulk_update(self, *args: Any, **kwargs: Any) -> int:
         rows = super().bulk_update(*args, **kwargs)
         self._bump()
         return rows
 
-    bulk_update.alters_data = True
+    bulk_update.alters_data = True  # type: ignore[attr-defined]  # as above
 
-    def delete(self):
+    def delete(self) -> tuple[int, dict[str, int]]:
         deleted = super().delete()
         self._bump()
         return deleted
 
-    delete.alters_data = True
-    delete.queryset_only = True
+    delete.alters_data = True  # type: ignore[attr-defined]  # as above
+    delete.queryset_only = True  # type: ignore[attr-defined]  # as above
 
 
 def versioned_queryset(*versions: Version, base: type[models.QuerySet] = VersionedQuerySet) -> type:

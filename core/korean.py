@@ -93,14 +93,18 @@ def _sound_of(text: str) -> str | None:
             return _NO_FINAL
         return _FINAL_RIEUL if final == _RIEUL else _FINAL
     if ch.isdigit() and ch.isascii():
-        digits = re.search(r"[0-9][0-9,]*$", text[: i + 1]).group().replace(",", "")
+        number = re.search(r"[0-9][0-9,]*$", text[: i + 1])
+        assert number is not None  # text[i] is a digit
+        digits = number.group().replace(",", "")
         stripped = digits.rstrip("0")
         zeros = len(digits) - len(stripped)
         if zeros and stripped:
             return _FINAL  # 십, 백, 천, 만
         return _DIGIT_SOUND[ch]
     if ch.isascii() and ch.isalpha():
-        word = re.search(r"[A-Za-z]+$", text[: i + 1]).group()
+        letters = re.search(r"[A-Za-z]+$", text[: i + 1])
+        assert letters is not None  # text[i] is a letter
+        word = letters.group()
         if word.isupper() or len(word) == 1:  # read letter by letter
             return _LETTER_SOUND.get(ch.upper(), _NO_FINAL)
         lower = word.lower()

@@ -18,10 +18,11 @@ import codecs
 import csv
 import io
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Generator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path, PurePath
+from typing import Any
 
 from django.utils.translation import gettext as _
 
@@ -345,7 +346,7 @@ def _binary(source: Source):
 _decode_errors = 0
 
 
-def _count_and_escape(error: UnicodeDecodeError):
+def _count_and_escape(error: UnicodeError) -> tuple[str | bytes, int]:
     # surrogateescape, and a count so a row parser only searches for surrogates once some exist
     global _decode_errors
     _decode_errors += 1
@@ -383,7 +384,7 @@ def sniff_delimiter(first_line: str) -> str:
 
 def iter_csv(
     source: Source, encoding: str, delimiter: str = ",", *, progress=None, lenient: bool = False
-) -> Iterator[tuple[int, list[str]]]:
+) -> Generator[tuple[int, list[str]], None, None]:
     """(line number, cells) for each CSV record, streamed.
 
     `lenient`: undecodable bytes become surrogates (see decode_error_count) so the caller can report
@@ -441,7 +442,7 @@ def open_workbook(source: Source):
         fh.close()
 
 
-def iter_xlsx(source: Source, *, max_row: int | None = None) -> Iterator[tuple]:
+def iter_xlsx(source: Source, *, max_row: int | None = None) -> Generator[tuple[Any, ...], None, None]:
     """Rows of the first worksheet as tuples of cell values. openpyxl read-only parses the sheet's
     XML as it is iterated, so a caller that stops early never parses the rest."""
     with open_workbook(source) as workbook:

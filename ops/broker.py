@@ -54,7 +54,7 @@ def _redis():
 
 
 def _queue_folder() -> Path:
-    return Path(settings.CELERY_BROKER_TRANSPORT_OPTIONS["data_folder_in"])
+    return Path(str(settings.CELERY_BROKER_TRANSPORT_OPTIONS["data_folder_in"]))
 
 
 def ping() -> None:

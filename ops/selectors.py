@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
@@ -31,9 +32,9 @@ OK, DOWN, LATE, UNKNOWN = "ok", "down", "late", "unknown"
 @lru_cache(maxsize=1)
 def version() -> str:
     if settings.DASAN_VERSION:
-        return settings.DASAN_VERSION
+        return str(settings.DASAN_VERSION)
     with open(Path(settings.BASE_DIR) / "pyproject.toml", "rb") as f:
-        return tomllib.load(f)["project"]["version"]
+        return str(tomllib.load(f)["project"]["version"])
 
 
 # --- The broker check, remembered per process (a load balancer asks every few seconds) -------------
@@ -208,8 +209,8 @@ class Status:
     notices_detail: str
     notices_by_team: list[TeamNotices]
     notices_total: TeamNotices
-    imports: list = field(default_factory=list)
-    mining_runs: list = field(default_factory=list)
+    imports: list[Any] = field(default_factory=list)
+    mining_runs: list[Any] = field(default_factory=list)
     incidents: list[Incident] = field(default_factory=list)
     task_errors: list[TaskError] = field(default_factory=list)
     database_bytes: int | None = None
@@ -280,10 +281,10 @@ def notices_by_team(*, now: datetime) -> list[TeamNotices]:
     limit = timedelta(seconds=settings.OPS_NOTICE_LATE_SECONDS)
     people = list(wb.plan_subjects())
     team_of = {u.pk: u.team_id for u in people}
-    names = dict(Team.objects.values_list("pk", "name"))
+    names: dict[int | None, str] = dict(Team.objects.values_list("pk", "name"))
     rows: dict[int | None, TeamNotices] = {}
 
-    def row(team_id):
+    def row(team_id: int | None) -> TeamNotices:
         if team_id not in rows:
             rows[team_id] = TeamNotices(team=names.get(team_id) or str(_("No team")))
         return rows[team_id]
@@ -329,7 +330,7 @@ def database_size() -> int | None:
 
 
 # --- /metrics state ----------------------------------------------------------------------------------
-def metrics_snapshot(*, now: datetime | None = None) -> dict:
+def metrics_snapshot(*, now: datetime | None = None) -> dict[str, Any]:
     from knowledge.calls.models import ImportJob, ImportStatus
     from wellbeing import timeutils as tu
     from wellbeing.models import ShutdownNotice
@@ -352,7 +353,7 @@ def metrics_snapshot(*, now: datetime | None = None) -> dict:
         .first()
     )
     rate = None
-    if last:
+    if last and last[1] and last[2]:  # both set: filtered above
         seconds = (last[2] - last[1]).total_seconds()
         rate = round(last[0] / seconds, 1) if seconds > 0 else None
     return {

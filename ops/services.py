@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -18,7 +19,9 @@ from . import selectors
 from .models import Heartbeat, Incident, TaskError
 
 
-def heartbeat_record(*, name: str, at: datetime | None = None, data: dict | None = None) -> Heartbeat:
+def heartbeat_record(
+    *, name: str, at: datetime | None = None, data: dict[str, Any] | None = None
+) -> Heartbeat:
     """The last sign of life of `name`, overwritten: repeating a minute's write changes nothing."""
     beat, _created = Heartbeat.objects.update_or_create(
         name=name, defaults={"at": at or timezone.now(), "data": data or {}}
@@ -58,7 +61,7 @@ def notices_dispatched(*, at: datetime, next_due_at: datetime | None, sent: int)
     )
 
 
-def watchdog_run(*, now: datetime | None = None) -> dict:
+def watchdog_run(*, now: datetime | None = None) -> dict[str, Any]:
     """Alert the admins once when a check starts failing and once when it recovers.
 
     Runs every minute on each queue (config/celery.py), so one pool still alerts when the other

@@ -14,6 +14,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from accounts.requests import AuthenticatedHttpRequest
+
 from . import metrics as metrics_module
 from . import selectors
 
@@ -32,25 +34,25 @@ def ready(request: HttpRequest) -> HttpResponse:
     response = JsonResponse(checks, status=HTTPStatus.OK if ok else HTTPStatus.SERVICE_UNAVAILABLE)
     # A load balancer asks every few seconds: no "Service Unavailable" error line each time (the
     # status page, /metrics and the watchdog's alerts tell what is wrong).
-    response._has_been_logged = True
+    response._has_been_logged = True  # type: ignore[attr-defined]  # Django's private "already logged" flag
     return response
 
 
-def _admin_only(request: HttpRequest) -> None:
+def _admin_only(request: AuthenticatedHttpRequest) -> None:
     if not request.user.is_admin:
         raise PermissionDenied(_("The system status is for admins."))
 
 
 @login_required
 @require_GET
-def status(request: HttpRequest) -> HttpResponse:
+def status(request: AuthenticatedHttpRequest) -> HttpResponse:
     _admin_only(request)
     return render(request, "ops/status.html", {"s": selectors.status()})
 
 
 @login_required
 @require_GET
-def status_panel(request: HttpRequest) -> HttpResponse:
+def status_panel(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The page's body again, for htmx's refresh every few seconds."""
     _admin_only(request)
     return render(request, "ops/_status_panel.html", {"s": selectors.status()})

@@ -197,7 +197,7 @@ def _topic(t: Topic) -> dict:
         "transfer_rate": round(t.transfer_rate, 4),
         "escalation_rate": round(t.escalation_rate, 4),
         "covered_by": t.covered_by_id,
-        "covered_title": t.covered_by.title if t.covered_by_id else "",
+        "covered_title": t.covered_by.title if t.covered_by else "",
         "gap": t.covered_by_id is None,
     }
 

@@ -10,7 +10,9 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count, Min, Q, QuerySet, Sum
 from django.db.models.functions import TruncDate
 from django.utils import timezone
@@ -38,26 +40,26 @@ from .periods import bounds
 
 
 # --- Diagnosis ------------------------------------------------------------------------------------
-def clients_for(user) -> QuerySet[ClientCompany]:
+def clients_for(user: User) -> QuerySet[ClientCompany]:
     return calls_selectors.clients_for(user)
 
 
-def client_for(user, slug: str) -> ClientCompany | None:
+def client_for(user: User, slug: str) -> ClientCompany | None:
     return visible_client_or_none(user, slug)
 
 
-def snapshots_for(user, *, client: ClientCompany | None = None) -> QuerySet[ReportSnapshot]:
+def snapshots_for(user: User, *, client: ClientCompany | None = None) -> QuerySet[ReportSnapshot]:
     qs = ReportSnapshot.objects.filter(client__in=visible_clients(user)).select_related("client", "built_by")
     if client is not None:
         qs = qs.filter(client=client)
     return qs.order_by("-period_start", "-period_end", "client__name")
 
 
-def snapshot_for(user, pk: int) -> ReportSnapshot | None:
+def snapshot_for(user: User, pk: int) -> ReportSnapshot | None:
     return snapshots_for(user).filter(pk=pk).first()
 
 
-def latest_snapshots(user) -> dict[int, ReportSnapshot]:
+def latest_snapshots(user: User) -> dict[int, ReportSnapshot]:
     """The most recent ready monthly-or-custom report per client the user may see."""
     latest: dict[int, ReportSnapshot] = {}
     for snap in snapshots_for(user).filter(status=SnapshotStatus.DONE).defer("figures"):
@@ -97,7 +99,7 @@ def call_months(client: ClientCompany) -> list[date]:
 
     first = rows["first"].astimezone(SEOUL).date().replace(day=1)
     month = timezone.localdate().replace(day=1)
-    months = []
+    months: list[date] = []
     while month >= first and len(months) < 24:
         months.append(month)
         month = (month - timedelta(days=1)).replace(day=1)
@@ -105,8 +107,8 @@ def call_months(client: ClientCompany) -> list[date]:
 
 
 # --- Management dashboards ------------------------------------------------------------------------
-def can_see_dashboards(user) -> bool:
-    return bool(getattr(user, "is_authenticated", False)) and (user.is_admin or user.role == Role.MANAGER)
+def can_see_dashboards(user: User | AnonymousUser) -> bool:
+    return isinstance(user, User) and (user.is_admin or user.role == Role.MANAGER)
 
 
 @dataclass
@@ -177,7 +179,7 @@ class GroupRow:
     def _sum(self, attr: str) -> int:
         return sum(getattr(r, attr) for r in self.rows)
 
-    def __getattr__(self, name: str):
+    def __getattr__(self, name: str) -> int:
         if name.startswith("total_"):
             return self._sum(name.removeprefix("total_"))
         raise AttributeError(name)
@@ -259,7 +261,7 @@ def _compliance(people: list[User], days: list[date]) -> dict[int, dict[str, int
     return out
 
 
-def _counts(qs, key: str) -> dict[int, int]:
+def _counts(qs: QuerySet[Any], key: str) -> dict[int, int]:
     return dict(qs.order_by().values(key).annotate(n=Count("id")).values_list(key, "n"))
 
 
@@ -375,6 +377,7 @@ def team_groups(rows: list[PersonRow]) -> list[GroupRow]:
     groups: dict[int, GroupRow] = {}
     for row in rows:
         team = row.user.team
+        assert team is not None  # the dashboards list the members of teams
         group = groups.setdefault(team.pk, GroupRow(label=team.name, key=str(team.pk)))
         group.rows.append(row)
         group.people += 1

@@ -5,13 +5,15 @@ from __future__ import annotations
 import logging
 import time
 from datetime import date
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.audit import AuditAction
 from accounts.models import ClientCompany, Role, User
 from accounts.permissions import can_manage_client
 from accounts.services import audit_record, notify
@@ -99,14 +101,14 @@ def snapshot_regenerate(*, snapshot: ReportSnapshot, by: User, reason: str = "")
     reason = (reason or "").strip()
     if len(reason) > 500:
         raise ValidationError({"reason": _("Keep the reason under 500 characters.")})
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         snapshot = ReportSnapshot.objects.select_for_update().select_related("client").get(pk=snapshot.pk)
         if snapshot.is_building:
             raise ValidationError(_("This report is being built already."))
         totals = (snapshot.figures or {}).get("totals", {})
         audit_record(
             actor=by,
-            action="reports.snapshot.regenerate",
+            action=AuditAction.SNAPSHOT_REGENERATE,
             target=snapshot,
             reason=reason,
             data={
@@ -129,7 +131,7 @@ def snapshot_regenerate(*, snapshot: ReportSnapshot, by: User, reason: str = "")
     return snapshot
 
 
-def managers_of(client: ClientCompany):
+def managers_of(client: ClientCompany) -> QuerySet[User]:
     """Managers of the teams that serve a client, and managers assigned to it themselves."""
     return (
         User.objects.filter(role=Role.MANAGER, is_active=True)
@@ -153,7 +155,7 @@ def _notify_built(snapshot: ReportSnapshot) -> None:
         }
     if snapshot.trigger == SnapshotTrigger.SCHEDULE:
         recipients = list(managers_of(snapshot.client))
-    elif snapshot.trigger == SnapshotTrigger.REQUEST and snapshot.built_by_id:
+    elif snapshot.trigger == SnapshotTrigger.REQUEST and snapshot.built_by:
         recipients = [snapshot.built_by]
     else:
         recipients = []
@@ -167,7 +169,7 @@ def _notify_built(snapshot: ReportSnapshot) -> None:
         )
 
 
-def summary_of(figures: dict) -> dict:
+def summary_of(figures: dict[str, Any]) -> dict[str, Any]:
     coverage = figures["mining"]["coverage"]
     return {
         "calls": figures["totals"]["calls"],

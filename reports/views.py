@@ -14,7 +14,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.models import ClientCompany
 from accounts.permissions import can_manage_client
+from accounts.requests import AuthenticatedHttpRequest
 from core.dates import month_bounds, parse_month, previous_month
 from core.errors import shown
 from core.http import attachment_disposition
@@ -22,16 +24,17 @@ from core.http import attachment_disposition
 from . import charts, exports, selectors, services
 from .findings import describe, weekday_name
 from .forms import BuildForm, RegenerateForm
+from .models import ReportSnapshot
 
 
-def _client_or_404(request: HttpRequest, slug: str):
+def _client_or_404(request: AuthenticatedHttpRequest, slug: str) -> ClientCompany:
     client = selectors.client_for(request.user, slug)
     if client is None:
         raise Http404(_("No such client."))
     return client
 
 
-def _snapshot_or_404(request: HttpRequest, pk: int):
+def _snapshot_or_404(request: AuthenticatedHttpRequest, pk: int) -> ReportSnapshot:
     snapshot = selectors.snapshot_for(request.user, pk)
     if snapshot is None:
         raise Http404(_("No such report."))
@@ -39,7 +42,7 @@ def _snapshot_or_404(request: HttpRequest, pk: int):
 
 
 @login_required
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     clients = list(selectors.clients_for(request.user))
     latest = selectors.latest_snapshots(request.user)
     last_month = month_bounds(previous_month(timezone.localdate()))
@@ -53,7 +56,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def client(request: HttpRequest, slug: str) -> HttpResponse:
+def client(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     client = _client_or_404(request, slug)
     manager = can_manage_client(request.user, client)
     snapshots = list(selectors.snapshots_for(request.user, client=client).defer("figures"))
@@ -74,7 +77,7 @@ def client(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def build(request: HttpRequest, slug: str) -> HttpResponse:
+def build(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     client = _client_or_404(request, slug)
     if not can_manage_client(request.user, client):
         raise PermissionDenied(_("Only managers of this client may build its reports."))
@@ -82,7 +85,7 @@ def build(request: HttpRequest, slug: str) -> HttpResponse:
     if not form.is_valid():
         for errors in form.errors.values():
             for error in errors:
-                messages.error(request, error)
+                messages.error(request, str(error))
         return redirect("reports:client", client.slug)
     with shown(request):
         snapshot, queued = services.snapshot_request(
@@ -124,7 +127,7 @@ def _diagnosis_context(snapshot) -> dict:
 
 
 @login_required
-def snapshot(request: HttpRequest, pk: int) -> HttpResponse:
+def snapshot(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     snapshot = _snapshot_or_404(request, pk)
     manager = can_manage_client(request.user, snapshot.client)
     context = {"snapshot": snapshot, "client": snapshot.client, "manager": manager}
@@ -137,7 +140,7 @@ def snapshot(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def snapshot_status(request: HttpRequest, pk: int) -> HttpResponse:
+def snapshot_status(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     snapshot = _snapshot_or_404(request, pk)
     response = render(request, "reports/_progress.html", {"snapshot": snapshot})
     if not snapshot.is_building and request.htmx:
@@ -147,7 +150,7 @@ def snapshot_status(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def regenerate(request: HttpRequest, pk: int) -> HttpResponse:
+def regenerate(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     snapshot = _snapshot_or_404(request, pk)
     if not can_manage_client(request.user, snapshot.client):
         raise PermissionDenied(_("Only managers of this client may regenerate its reports."))
@@ -176,7 +179,7 @@ def _export_disposition(snapshot, ext: str) -> str:
     return attachment_disposition(f"{name}.{ext}", ascii_name=ascii_name)
 
 
-def _ready_or_404(request: HttpRequest, pk: int):
+def _ready_or_404(request: AuthenticatedHttpRequest, pk: int) -> ReportSnapshot:
     snapshot = _snapshot_or_404(request, pk)
     if not snapshot.is_ready:
         raise Http404(_("This report is not built yet."))
@@ -184,7 +187,7 @@ def _ready_or_404(request: HttpRequest, pk: int):
 
 
 @login_required
-def export_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
+def export_xlsx(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     snapshot = _ready_or_404(request, pk)
     response = HttpResponse(
         exports.to_xlsx(snapshot.figures),
@@ -195,7 +198,7 @@ def export_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def export_csv(request: HttpRequest, pk: int) -> HttpResponse:
+def export_csv(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     snapshot = _ready_or_404(request, pk)
     response = HttpResponse(exports.to_csv(snapshot.figures), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = _export_disposition(snapshot, "csv")
@@ -207,21 +210,20 @@ def _month(request: HttpRequest) -> date:
     return parse_month(request.GET.get("month", "")) or timezone.localdate().replace(day=1)
 
 
-def _require_dashboards(request: HttpRequest) -> None:
+def _require_dashboards(request: AuthenticatedHttpRequest) -> None:
     if not selectors.can_see_dashboards(request.user):
         raise PermissionDenied(_("The dashboards are for managers and admins."))
 
 
 def _months_around(month: date) -> dict:
     prev = previous_month(month)
-    nxt = month_bounds(month)[1].toordinal() + 1
-    nxt = date.fromordinal(nxt)
+    nxt = date.fromordinal(month_bounds(month)[1].toordinal() + 1)
     this = timezone.localdate().replace(day=1)
     return {"month": month, "prev_month": prev, "next_month": nxt if nxt <= this else None}
 
 
 @login_required
-def team(request: HttpRequest) -> HttpResponse:
+def team(request: AuthenticatedHttpRequest) -> HttpResponse:
     _require_dashboards(request)
     month = _month(request)
     teams = list(selectors.teams_for(request.user))
@@ -246,7 +248,7 @@ def team(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def company(request: HttpRequest) -> HttpResponse:
+def company(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not request.user.is_admin:
         raise PermissionDenied(_("The company view is for admins."))
     month = _month(request)

@@ -48,6 +48,7 @@ def _overtime(agent: User, day: date, extra: int, reason: str, state: str, comme
     overtime_submit counts them (team schedules differ: 상담2팀 works 10:00–19:00)."""
     manager = agent.team.manager if agent.team else None
     plan = selectors.shutdown_plan(user=agent, on=day)
+    assert plan.start_at is not None and plan.work_end_at is not None  # demo overtime is on working days
     start = plan.start_at.astimezone(tu.SEOUL).time()
     end = (plan.work_end_at + timedelta(minutes=extra)).astimezone(tu.SEOUL).time()
     net = tu.net_work_minutes(tu.minutes_between(start, end), planned_break=plan.break_minutes)
@@ -62,7 +63,8 @@ def _overtime(agent: User, day: date, extra: int, reason: str, state: str, comme
     Transition.objects.create(overtime=req, from_state="", to_state=RequestState.SUBMITTED, by=agent)
     if state == RequestState.SUBMITTED:
         return
-    by = {RequestState.CANCELLED: agent, RequestState.EXPIRED: None}.get(state, manager)
+    deciders: dict[str, User | None] = {RequestState.CANCELLED: agent, RequestState.EXPIRED: None}
+    by = deciders.get(state, manager)
     Transition.objects.create(
         overtime=req, from_state=RequestState.SUBMITTED, to_state=state, by=by, comment=comment
     )
@@ -86,8 +88,9 @@ def seed(stdout=None) -> None:
     today = tu.local_today()
     anniversary = date(today.year, 12, 1) if today < date(today.year, 12, 1) else date(today.year + 1, 12, 1)
     DayOff.objects.get_or_create(date=_workday(anniversary, 1), defaults={"name": "창립기념일"})
-    agents = {n: _user(n) for n in range(1, 21)}
-    if any(a is None for a in agents.values()):
+    found = {n: _user(n) for n in range(1, 21)}
+    agents = {n: a for n, a in found.items() if a is not None}
+    if len(agents) < len(found):
         return  # accounts demo not loaded
     WorkSchedule.objects.get_or_create(
         user=agents[3], defaults={"start_time": time(8, 0), "end_time": time(17, 0)}
@@ -158,7 +161,7 @@ def seed(stdout=None) -> None:
             )
             Transition.objects.create(flexible=flex, from_state="", to_state=RequestState.SUBMITTED, by=agent)
             if state == RequestState.APPROVED:
-                manager = agent.team.manager
+                manager = agent.team.manager if agent.team else None
                 flex.decided_by, flex.decided_at = manager, timezone.now()
                 flex.save()
                 Transition.objects.create(flexible=flex, from_state="submitted", to_state=state, by=manager)

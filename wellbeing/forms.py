@@ -3,6 +3,8 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import ClientCompany, User
+
 from .models import FlexibleKind
 
 WEEKDAY_CHOICES = [
@@ -82,7 +84,10 @@ class DeviceForm(forms.Form):
 
 
 class AbuseForm(forms.Form):
-    client = forms.ModelChoiceField(label=_("Client"), queryset=None, empty_label=None)
+    # The querysets are set per person in __init__.
+    client: forms.ModelChoiceField[ClientCompany] = forms.ModelChoiceField(
+        label=_("Client"), queryset=None, empty_label=None
+    )
     note = forms.CharField(
         label=_("Note (optional)"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
@@ -102,7 +107,9 @@ class DayOffForm(forms.Form):
 
 
 class DelegationForm(forms.Form):
-    delegate = forms.ModelChoiceField(label=_("Delegate"), queryset=None, empty_label=_("Choose a colleague"))
+    delegate: forms.ModelChoiceField[User] = forms.ModelChoiceField(
+        label=_("Delegate"), queryset=None, empty_label=_("Choose a colleague")
+    )
     start_date = forms.DateField(label=_("From"), widget=DateInput())
     end_date = forms.DateField(label=_("Until"), widget=DateInput())
 

@@ -408,8 +408,8 @@ def _hash(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
-class DeviceQuerySet(models.QuerySet):
-    def active(self):
+class DeviceQuerySet(models.QuerySet["Device"]):
+    def active(self) -> DeviceQuerySet:
         return self.filter(revoked_at__isnull=True)
 
 

@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
+from typing import Any, TypedDict
 
 from django.db import connection
 from django.db.models import Count, Exists, Max, Q, QuerySet, Subquery
@@ -125,7 +126,7 @@ def _plan_versions(first: date, last: date) -> QuerySet[PlanVersion]:
     return PlanVersion.objects.filter(date__range=(first, last))
 
 
-def _probe_person(user_id: int, first: date, last: date) -> dict:
+def _probe_person(user_id: int, first: date, last: date) -> dict[str, Any]:
     """Which plan inputs one person has between two dates, in one query: whether they have a
     personal schedule, an approved flexible schedule, active overtime and stored plan versions,
     whether there is a company day off, and for the first day the day off's name and the plan
@@ -137,7 +138,7 @@ def _probe_person(user_id: int, first: date, last: date) -> dict:
     sql, slots = _probe_sql()
     adapt = connection.ops.adapt_datefield_value
     values = {"user": user_id, "first": adapt(first), "last": adapt(last)}
-    params = [values.get(slot, constant) for slot, constant in slots]
+    params: list[Any] = [values.get(slot, constant) for slot, constant in slots]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         row = dict(zip((c[0] for c in cursor.description), cursor.fetchone(), strict=True))
@@ -148,7 +149,7 @@ def _probe_person(user_id: int, first: date, last: date) -> dict:
 _PROBE_USER, _PROBE_FIRST, _PROBE_LAST = -914_207_331, date(1901, 2, 3), date(1902, 3, 4)
 
 
-def _probe_queryset(user_id: int, first: date, last: date) -> QuerySet:
+def _probe_queryset(user_id: int, first: date, last: date) -> QuerySet[Any]:
     return (
         User.objects.filter(pk=user_id)
         .annotate(
@@ -256,7 +257,7 @@ def deciders_for(agent: User) -> list[User]:
         team = agent.team
     else:  # the team and its manager at once
         team = Team.objects.select_related("manager").filter(pk=agent.team_id).first()
-    if team and team.manager_id:
+    if team and team.manager is not None:  # manager_id unset: None, without a query
         if team.manager.is_active:
             people.append(team.manager)
         today = tu.local_today()
@@ -352,7 +353,11 @@ def flexible_inbox(user: User) -> QuerySet[FlexibleScheduleRequest]:
 
 
 def overtime_minutes_in_week(
-    *, user: User, day: date, states=(RequestState.APPROVED,), exclude_pk=None
+    *,
+    user: User,
+    day: date,
+    states: Iterable[str] = (RequestState.APPROVED,),
+    exclude_pk: int | None = None,
 ) -> int:
     days = tu.week_days(day)
     qs = OvertimeRequest.objects.filter(user=user, date__range=(days[0], days[-1]), state__in=list(states))
@@ -373,7 +378,7 @@ def with_week_usage(requests: list[OvertimeRequest]) -> list[OvertimeRequest]:
     ).values_list("user_id", "date", "minutes"):
         used[(uid, tu.week_start(day))] += minutes
     for r in requests:
-        r.week_used_hours = used[(r.user_id, tu.week_start(r.date))] / 60
+        r.week_used_hours = used[(r.user_id, tu.week_start(r.date))] / 60  # type: ignore[attr-defined]  # for the page
     return requests
 
 
@@ -387,7 +392,7 @@ class WeekRow:
     pending_minutes: int = 0
     night: bool = False
     holiday_work: bool = False
-    days: list[dict] = field(default_factory=list)
+    days: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def total_minutes(self) -> int:
@@ -515,13 +520,20 @@ def abuse_reports_visible_to(user: User) -> QuerySet[AbusiveCallReport]:
     return qs.filter(user=user)
 
 
+class ClientAbuseCount(TypedDict):
+    client_id: int
+    client__name: str
+    client__slug: str
+    count: int
+
+
 def abusive_call_counts(
     *,
     user: User,
     client: ClientCompany | int | None = None,
     since: date | datetime | None = None,
     until: date | datetime | None = None,
-) -> list[dict]:
+) -> list[ClientAbuseCount]:
     """Abusive calls per client: [{"client_id", "client__name", "client__slug", "count"}], most first.
 
     `since` and `until` are inclusive dates (or aware datetimes)."""
@@ -581,9 +593,11 @@ def day_statuses(*, users: Iterable[User], now: datetime | None = None) -> dict[
             continue
         in_hours = bool(plan and plan.working_day and plan.start_at and plan.start_at <= now)
         overtime = plan and plan.overtime and plan.overtime.state == RequestState.APPROVED
-        if in_hours and overtime and plan.work_end_at and plan.work_end_at <= now < plan.end_at:
+        if plan is None or not in_hours:
+            out[user.pk] = DayStatus.OFF
+        elif overtime and plan.work_end_at and plan.end_at and plan.work_end_at <= now < plan.end_at:
             out[user.pk] = DayStatus.OVERTIME
-        elif in_hours and plan.work_end_at and now < plan.work_end_at:
+        elif plan.work_end_at and now < plan.work_end_at:
             out[user.pk] = DayStatus.REMOTE if away.get(user.pk) == AwayKind.REMOTE else DayStatus.WORKING
         else:
             out[user.pk] = DayStatus.OFF

@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -20,6 +21,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
+from accounts.audit import AuditAction
 from accounts.models import ClientCompany, User
 from accounts.permissions import can_see_client
 from accounts.services import audit_record, notify
@@ -115,7 +117,7 @@ def policy_changed(*, policy: ShutdownPolicy, by: User | None) -> None:
         overridden = ShutdownPolicy.objects.filter(team__isnull=False).values_list("team_id", flat=True)
         people = people.exclude(team_id__in=list(overridden))
     _bump_plans(users=people, on=tu.local_today(), reason="policy changed")
-    audit_record(actor=by, action="wellbeing.policy.change", target=policy)
+    audit_record(actor=by, action=AuditAction.POLICY_CHANGE, target=policy)
 
 
 @transaction.atomic
@@ -128,22 +130,22 @@ def day_off_add(*, by: User, day: date, name: str) -> DayOff:
     off = DayOff.objects.create(date=day, name=name[:80], created_by=by)
     if day >= tu.local_today():
         _bump_plans(users=selectors.plan_subjects(), on=day, reason="day off added")
-    audit_record(actor=by, action="wellbeing.day_off.add", target=off, data={"date": day.isoformat()})
+    audit_record(actor=by, action=AuditAction.DAY_OFF_ADD, target=off, data={"date": day.isoformat()})
     return off
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def day_off_delete(*, by: User, day_off_id: int) -> None:
     off = DayOff.objects.select_for_update().get(pk=day_off_id)
     day = off.date
-    audit_record(actor=by, action="wellbeing.day_off.delete", reason=off.name, data={"date": day.isoformat()})
+    audit_record(actor=by, action=AuditAction.DAY_OFF_DELETE, reason=off.name, data={"date": day.isoformat()})
     off.delete()
     if day >= tu.local_today():
         _bump_plans(users=selectors.plan_subjects(), on=day, reason="day off removed")
 
 
 # --- Delegation while a manager is away ------------------------------------------------------
-@transaction.atomic
+@transaction.atomic(durable=True)
 def delegation_create(
     *, manager: User, delegate: User, start_date: date, end_date: date
 ) -> ManagerDelegation:
@@ -168,7 +170,7 @@ def delegation_create(
     )
     audit_record(
         actor=manager,
-        action="wellbeing.delegation.create",
+        action=AuditAction.DELEGATION_CREATE,
         target=delegation,
         data={"delegate": delegate.pk, "from": start_date.isoformat(), "until": end_date.isoformat()},
     )
@@ -182,14 +184,14 @@ def delegation_create(
     return delegation
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def delegation_end(*, by: User, delegation_id: int) -> None:
     """The manager who delegated, or an admin (e.g. the manager is back early and forgot), ends it."""
     delegation = ManagerDelegation.objects.select_for_update().get(pk=delegation_id)
     if delegation.manager_id != by.pk and not by.is_admin:
         raise PermissionDenied(_("Only the manager who delegated, or an admin, ends a delegation."))
     today = tu.local_today()
-    audit_record(actor=by, action="wellbeing.delegation.end", target=delegation)
+    audit_record(actor=by, action=AuditAction.DELEGATION_END, target=delegation)
     if delegation.start_date >= today:
         delegation.delete()
     else:
@@ -197,14 +199,21 @@ def delegation_end(*, by: User, delegation_id: int) -> None:
         delegation.save(update_fields=["end_date"])
 
 
-def _delegation_data(by: User, agent: User) -> dict:
+def _delegation_data(by: User, agent: User) -> dict[str, Any]:
     """Audit data naming the manager a delegate decided for (empty when deciding in one's own right)."""
     manager_id = selectors.acting_for(by, agent)
     return {"on_behalf_of": manager_id} if manager_id else {}
 
 
 # --- Overtime ---------------------------------------------------------------------------------
-def _transition(*, request, to: str, by: User | None, comment: str = "", field: str = "overtime") -> None:
+def _transition(
+    *,
+    request: OvertimeRequest | FlexibleScheduleRequest,
+    to: str,
+    by: User | None,
+    comment: str = "",
+    field: str = "overtime",
+) -> None:
     Transition.objects.create(
         **{field: request}, from_state=request.state, to_state=to, by=by, comment=comment
     )
@@ -220,13 +229,14 @@ def _check_overtime(
     consent: bool,
     states: Iterable[str],
     exclude_pk: int | None = None,
-) -> dict:
+) -> dict[str, Any]:
     """The law rules. Returns the computed facts or raises ValidationError naming the field."""
     # The week's plans hold the day's own: one read for both the day's check and the 52-hour one.
     week = tu.week_days(day)
     plans = selectors.shutdown_plans(users=[user], dates=week)
     plan = plans[(user.pk, day)]
     if plan.working_day:
+        assert plan.start_at is not None and plan.work_end_at is not None  # a working day has both
         start = plan.start_at.astimezone(tu.SEOUL).time()
         scheduled_end = plan.work_end_at.astimezone(tu.SEOUL).time()
         if end_time <= scheduled_end:
@@ -363,7 +373,7 @@ def _lock_overtime(request_id: int, by: User) -> OvertimeRequest:
     return req
 
 
-def _already(req, by_label: str = "") -> DecisionConflict:
+def _already(req: OvertimeRequest | FlexibleScheduleRequest, by_label: str = "") -> DecisionConflict:
     who = req.decided_by.name if req.decided_by else ""
     if who:
         return DecisionConflict(
@@ -379,7 +389,7 @@ def _already(req, by_label: str = "") -> DecisionConflict:
     )
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def overtime_approve(*, request_id: int, by: User, comment: str = "") -> OvertimeRequest:
     """Approve: the plan moves to the planned end in the same transaction and the agent is told."""
     req = _lock_overtime(request_id, by)
@@ -405,7 +415,7 @@ def overtime_approve(*, request_id: int, by: User, comment: str = "") -> Overtim
     _bump_plans(users=[req.user], on=req.date, reason="overtime approved")
     audit_record(
         actor=by,
-        action="wellbeing.overtime.approve",
+        action=AuditAction.OVERTIME_APPROVE,
         target=req,
         reason=comment,
         data={"date": req.date.isoformat(), "end_time": _hm(req.end_time), "minutes": req.minutes}
@@ -422,7 +432,7 @@ def overtime_approve(*, request_id: int, by: User, comment: str = "") -> Overtim
     return req
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def overtime_reject(*, request_id: int, by: User, comment: str) -> OvertimeRequest:
     comment = (comment or "").strip()
     req = _lock_overtime(request_id, by)
@@ -437,7 +447,7 @@ def overtime_reject(*, request_id: int, by: User, comment: str) -> OvertimeReque
     req.save(update_fields=["state", "decided_by", "decided_at", "decision_comment"])
     audit_record(
         actor=by,
-        action="wellbeing.overtime.reject",
+        action=AuditAction.OVERTIME_REJECT,
         target=req,
         reason=comment,
         data=_delegation_data(by, req.user),
@@ -452,7 +462,7 @@ def overtime_reject(*, request_id: int, by: User, comment: str) -> OvertimeReque
     return req
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def overtime_cancel(*, request_id: int, by: User, comment: str = "") -> OvertimeRequest:
     """The agent withdraws a request; an approved one only until its end (the plan moves back)."""
     req = _lock_overtime(request_id, by)
@@ -474,7 +484,7 @@ def overtime_cancel(*, request_id: int, by: User, comment: str = "") -> Overtime
             url=reverse("wellbeing:inbox"),
             email=False,
         )
-    audit_record(actor=by, action="wellbeing.overtime.cancel", target=req, reason=comment)
+    audit_record(actor=by, action=AuditAction.OVERTIME_CANCEL, target=req, reason=comment)
     return req
 
 
@@ -505,23 +515,23 @@ def overtime_expire_stale(*, now: datetime | None = None) -> int:
         state=RequestState.SUBMITTED, start_date__lt=today
     ).values_list("pk", flat=True):
         with transaction.atomic():
-            req = FlexibleScheduleRequest.objects.select_for_update().get(pk=pk)
-            if req.state != RequestState.SUBMITTED:
+            flexible = FlexibleScheduleRequest.objects.select_for_update().get(pk=pk)
+            if flexible.state != RequestState.SUBMITTED:
                 continue
             _transition(
-                request=req,
+                request=flexible,
                 to=RequestState.EXPIRED,
                 by=None,
                 comment=_("Not decided before it started."),
                 field="flexible",
             )
-            req.save(update_fields=["state"])
+            flexible.save(update_fields=["state"])
             count += 1
     return count
 
 
 # --- Flexible schedules -----------------------------------------------------------------------
-@transaction.atomic
+@transaction.atomic(durable=True)
 def flexible_submit(
     *,
     user: User,
@@ -583,7 +593,7 @@ def _lock_flexible(request_id: int) -> FlexibleScheduleRequest:
     return req
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def flexible_approve(*, request_id: int, by: User, comment: str = "") -> FlexibleScheduleRequest:
     req = _lock_flexible(request_id)
     if not selectors.can_decide(by, req.user):
@@ -604,7 +614,7 @@ def flexible_approve(*, request_id: int, by: User, comment: str = "") -> Flexibl
     _bump_range(user=req.user, start=req.start_date, end=req.end_date, reason="flexible approved")
     audit_record(
         actor=by,
-        action="wellbeing.flexible.approve",
+        action=AuditAction.FLEXIBLE_APPROVE,
         target=req,
         reason=comment,
         data=_delegation_data(by, req.user),
@@ -625,7 +635,7 @@ def flexible_approve(*, request_id: int, by: User, comment: str = "") -> Flexibl
     return req
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def flexible_reject(*, request_id: int, by: User, comment: str) -> FlexibleScheduleRequest:
     comment = (comment or "").strip()
     req = _lock_flexible(request_id)
@@ -640,7 +650,7 @@ def flexible_reject(*, request_id: int, by: User, comment: str) -> FlexibleSched
     req.save(update_fields=["state", "decided_by", "decided_at", "decision_comment"])
     audit_record(
         actor=by,
-        action="wellbeing.flexible.reject",
+        action=AuditAction.FLEXIBLE_REJECT,
         target=req,
         reason=comment,
         data=_delegation_data(by, req.user),
@@ -651,7 +661,7 @@ def flexible_reject(*, request_id: int, by: User, comment: str) -> FlexibleSched
     return req
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def flexible_cancel(*, request_id: int, by: User) -> FlexibleScheduleRequest:
     req = _lock_flexible(request_id)
     if req.user_id != by.pk:
@@ -663,12 +673,13 @@ def flexible_cancel(*, request_id: int, by: User) -> FlexibleScheduleRequest:
     req.save(update_fields=["state"])
     if was_approved:
         _bump_range(user=req.user, start=req.start_date, end=req.end_date, reason="flexible cancelled")
-    audit_record(actor=by, action="wellbeing.flexible.cancel", target=req)
+    audit_record(actor=by, action=AuditAction.FLEXIBLE_CANCEL, target=req)
     return req
 
 
 # --- Notices (the beat task calls this every minute) ------------------------------------------
 def _claim(plan: ShutdownPlan, offset: int) -> bool:
+    assert plan.shutdown_at is not None  # a notice is due (due_offset): the plan shuts down
     try:
         with transaction.atomic():
             ShutdownNotice.objects.create(
@@ -683,7 +694,7 @@ def _claim(plan: ShutdownPlan, offset: int) -> bool:
     return True
 
 
-def notices_dispatch(*, now: datetime | None = None) -> dict:
+def notices_dispatch(*, now: datetime | None = None) -> dict[str, Any]:
     """Send the notices that are due. Safe to run twice, late, or on two workers at once: each
     notice is claimed by inserting its unique row first, and the claim commits with the notification."""
     now = now or timezone.now()
@@ -706,6 +717,7 @@ def notices_dispatch(*, now: datetime | None = None) -> dict:
         offset = due_offset(plan, now)
         if offset is None or (plan.user_id, plan.date, offset, plan.version) in claimed:
             continue
+        assert plan.shutdown_at is not None  # a notice is due: the plan shuts down
         with transaction.atomic():
             if not _claim(plan, offset):
                 continue
@@ -736,7 +748,7 @@ def notices_dispatch(*, now: datetime | None = None) -> dict:
     return {"notices": sent, "reminders": reminded}
 
 
-def _remind_undecided(*, now: datetime, plans: dict) -> int:
+def _remind_undecided(*, now: datetime, plans: dict[tuple[int, date], ShutdownPlan]) -> int:
     """10 minutes before an agent's shutdown, remind the deciders of an undecided request (once)."""
     count = 0
     for plan in plans.values():
@@ -776,7 +788,7 @@ def device_issue(*, user: User, name: str) -> tuple[Device, str]:
         token_hash=Device.hash_secret(token),
         token_expires_at=timezone.now() + timedelta(hours=Device.TOKEN_LIFETIME_HOURS),
     )
-    audit_record(actor=user, action="wellbeing.device.issue", target=device)
+    audit_record(actor=user, action=AuditAction.DEVICE_ISSUE, target=device)
     return device, token
 
 
@@ -803,12 +815,12 @@ def device_register(*, token: str, hostname: str = "", platform: str = "") -> tu
     device.hostname, device.platform = hostname[:120], platform[:40]
     device.save(update_fields=["credential_hash", "registered_at", "last_seen_at", "hostname", "platform"])
     audit_record(
-        actor=device.user, action="wellbeing.device.register", target=device, data={"hostname": hostname}
+        actor=device.user, action=AuditAction.DEVICE_REGISTER, target=device, data={"hostname": hostname}
     )
     return device, credential
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def device_revoke(*, by: User, device_id: int) -> Device:
     device = Device.objects.select_for_update().get(pk=device_id)
     if device.user_id != by.pk and not by.is_admin:
@@ -816,7 +828,7 @@ def device_revoke(*, by: User, device_id: int) -> Device:
     if device.revoked_at is None:
         device.revoked_at = timezone.now()
         device.save(update_fields=["revoked_at"])
-        audit_record(actor=by, action="wellbeing.device.revoke", target=device)
+        audit_record(actor=by, action=AuditAction.DEVICE_REVOKE, target=device)
     return device
 
 
@@ -828,7 +840,7 @@ def device_seen(*, device: Device) -> None:
         device.last_seen_at = now
 
 
-def device_events_record(*, device: Device, events: list[dict]) -> int:
+def device_events_record(*, device: Device, events: list[dict[str, Any]]) -> int:
     """Store reported events; a queued event sent twice (same id) is stored once."""
     rows, errors = [], {}
     for i, raw in enumerate(events):
@@ -855,7 +867,7 @@ def device_events_record(*, device: Device, events: list[dict]) -> int:
             )
     if errors:
         raise ValidationError(errors)
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         before = DeviceEvent.objects.filter(device=device).count()
         DeviceEvent.objects.bulk_create(rows, ignore_conflicts=True)
         stored = DeviceEvent.objects.filter(device=device).count() - before
@@ -877,7 +889,7 @@ def device_events_record(*, device: Device, events: list[dict]) -> int:
 
 
 # --- Abusive customers (산업안전보건법 제41조) ----------------------------------------------------
-@transaction.atomic
+@transaction.atomic(durable=True)
 def abusive_call_flag(
     *, user: User, client: ClientCompany | int, note: str = "", occurred_at: datetime | None = None
 ) -> AbusiveCallReport:
@@ -899,7 +911,7 @@ def abusive_call_flag(
         break_started_at=now,
     )
     client_name = report.client.name
-    audit_record(actor=user, action="wellbeing.abuse.flag", target=report, data={"client": client_name})
+    audit_record(actor=user, action=AuditAction.ABUSE_FLAG, target=report, data={"client": client_name})
     deciders = selectors.deciders_for(User.objects.select_related("team", "team__manager").get(pk=user.pk))
     if deciders:
         notify(
@@ -921,7 +933,7 @@ def abusive_call_flag(
     return report
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def abuse_counselling_request(*, user: User, report_id: int) -> AbusiveCallReport:
     report = AbusiveCallReport.objects.select_for_update().get(pk=report_id)
     if report.user_id != user.pk:
@@ -939,5 +951,5 @@ def abuse_counselling_request(*, user: User, report_id: int) -> AbusiveCallRepor
                 actor=user,
                 url=reverse("wellbeing:care"),
             )
-        audit_record(actor=user, action="wellbeing.abuse.counselling", target=report)
+        audit_record(actor=user, action=AuditAction.ABUSE_COUNSELLING, target=report)
     return report

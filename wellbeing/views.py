@@ -8,7 +8,7 @@ from pathlib import Path
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.shortcuts import render as django_render
 from django.urls import reverse
@@ -16,6 +16,7 @@ from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.requests import AuthenticatedHttpRequest
 from core.errors import shown
 
 from . import selectors, services
@@ -24,7 +25,9 @@ from .forms import AbuseForm, DayOffForm, DecisionForm, DelegationForm, DeviceFo
 from .models import DayOff, RequestState
 
 
-def render(request: HttpRequest, template: str, context: dict | None = None, **kwargs) -> HttpResponse:
+def render(
+    request: AuthenticatedHttpRequest, template: str, context: dict | None = None, **kwargs
+) -> HttpResponse:
     """Django's render, plus what the section's tabs need."""
     context = dict(context or {})
     if request.user.is_authenticated and "is_decider_nav" not in context:
@@ -59,7 +62,7 @@ def _plan_context(user) -> dict:
 
 # --- Agent pages ------------------------------------------------------------------------------
 @login_required
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = request.user
     decider = selectors.is_decider(user)
     context = _plan_context(user)
@@ -76,13 +79,13 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def plan_card(request: HttpRequest) -> HttpResponse:
+def plan_card(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The plan card alone; the home page refreshes it every minute so approvals show up."""
     return render(request, "wellbeing/_plan_card.html", _plan_context(request.user))
 
 
 @login_required
-def overtime_new(request: HttpRequest) -> HttpResponse:
+def overtime_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = OvertimeForm(request.POST or None, initial={"date": tu.local_today()})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -102,14 +105,14 @@ def overtime_new(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def overtime_list(request: HttpRequest) -> HttpResponse:
+def overtime_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(
         request, "wellbeing/overtime_list.html", {"requests": selectors.overtime_for(request.user)[:100]}
     )
 
 
 @login_required
-def overtime_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def overtime_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     req = get_object_or_404(selectors.overtime_visible_to(request.user), pk=pk)
     return render(
         request,
@@ -127,7 +130,7 @@ def overtime_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def overtime_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+def overtime_cancel(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     req = get_object_or_404(selectors.overtime_for(request.user), pk=pk)
     with shown(request):
         services.overtime_cancel(request_id=req.pk, by=request.user, comment=request.POST.get("comment", ""))
@@ -137,7 +140,7 @@ def overtime_cancel(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def overtime_decide(request: HttpRequest, pk: int) -> HttpResponse:
+def overtime_decide(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     req = get_object_or_404(selectors.overtime_visible_to(request.user), pk=pk)
     action = request.POST.get("action")
     comment = request.POST.get("comment", "")
@@ -160,7 +163,7 @@ def overtime_decide(request: HttpRequest, pk: int) -> HttpResponse:
 
 # --- Manager pages ----------------------------------------------------------------------------
 @login_required
-def inbox(request: HttpRequest) -> HttpResponse:
+def inbox(request: AuthenticatedHttpRequest) -> HttpResponse:
     _require_decider(request.user)
     items = selectors.with_week_usage(list(selectors.overtime_inbox(request.user)))
     user = request.user
@@ -183,7 +186,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def delegation_create(request: HttpRequest) -> HttpResponse:
+def delegation_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = request.user
     if not user.is_manager:
         raise PermissionDenied(_("This page is for managers."))
@@ -199,7 +202,9 @@ def delegation_create(request: HttpRequest) -> HttpResponse:
         messages.error(
             request,
             " ".join(
-                f"{form.fields[f].label}: {' '.join(e)}" if f in form.fields else " ".join(e)
+                f"{form.fields[f].label}: {' '.join(map(str, e))}"
+                if f in form.fields
+                else " ".join(map(str, e))
                 for f, e in form.errors.items()
             ),
         )
@@ -208,7 +213,7 @@ def delegation_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def delegation_end(request: HttpRequest, pk: int) -> HttpResponse:
+def delegation_end(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     get_object_or_404(selectors.delegations_endable_by(request.user), pk=pk)
     services.delegation_end(by=request.user, delegation_id=pk)
     messages.success(request, _("Delegation ended."))
@@ -216,7 +221,7 @@ def delegation_end(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def week(request: HttpRequest) -> HttpResponse:
+def week(request: AuthenticatedHttpRequest) -> HttpResponse:
     _require_decider(request.user)
     day = _parse_date(request.GET.get("week"), tu.local_today())
     days = tu.week_days(day)
@@ -234,7 +239,7 @@ def week(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def day(request: HttpRequest) -> HttpResponse:
+def day(request: AuthenticatedHttpRequest) -> HttpResponse:
     _require_decider(request.user)
     on = _parse_date(request.GET.get("date"), tu.local_today())
     rows = selectors.day_compliance(user=request.user, day=on)
@@ -258,7 +263,7 @@ def day(request: HttpRequest) -> HttpResponse:
 
 # --- Devices ----------------------------------------------------------------------------------
 @login_required
-def devices(request: HttpRequest) -> HttpResponse:
+def devices(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = DeviceForm(request.POST or None)
     new_token = None
     if request.method == "POST" and form.is_valid():
@@ -283,7 +288,7 @@ PC_AGENT_FILES = {"dasan_pc_agent.py": "text/x-python", "README.md": "text/markd
 
 
 @login_required
-def pc_agent_download(request: HttpRequest, name: str) -> FileResponse:
+def pc_agent_download(request: AuthenticatedHttpRequest, name: str) -> FileResponse:
     """The stand-alone PC agent and its install notes, for staff setting up their own PC."""
     if name not in PC_AGENT_FILES:
         raise Http404
@@ -297,7 +302,7 @@ def pc_agent_download(request: HttpRequest, name: str) -> FileResponse:
 
 @login_required
 @require_POST
-def device_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+def device_revoke(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     device = get_object_or_404(selectors.devices_revocable_by(request.user), pk=pk)
     services.device_revoke(by=request.user, device_id=device.pk)
     messages.success(request, _("Device revoked. Its agent can no longer fetch the plan."))
@@ -306,7 +311,7 @@ def device_revoke(request: HttpRequest, pk: int) -> HttpResponse:
 
 # --- Flexible schedules -----------------------------------------------------------------------
 @login_required
-def flexible(request: HttpRequest) -> HttpResponse:
+def flexible(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = FlexibleForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         with shown(request, form=form):
@@ -329,7 +334,7 @@ def flexible(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def flexible_decide(request: HttpRequest, pk: int) -> HttpResponse:
+def flexible_decide(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     from django.db.models import Q
 
     from .models import FlexibleScheduleRequest
@@ -359,7 +364,7 @@ def flexible_decide(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def flexible_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+def flexible_cancel(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     req = get_object_or_404(selectors.flexible_for(request.user), pk=pk)
     with shown(request):
         services.flexible_cancel(request_id=req.pk, by=request.user)
@@ -369,7 +374,7 @@ def flexible_cancel(request: HttpRequest, pk: int) -> HttpResponse:
 
 # --- Abusive calls ----------------------------------------------------------------------------
 @login_required
-def care(request: HttpRequest) -> HttpResponse:
+def care(request: AuthenticatedHttpRequest) -> HttpResponse:
     clients = selectors.abuse_clients_for(request.user)
     user = request.user
     manager_view = user.is_admin or selectors.is_decider(user)
@@ -394,7 +399,7 @@ def care(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def care_flag(request: HttpRequest) -> HttpResponse:
+def care_flag(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = AbuseForm(request.POST, clients=selectors.abuse_clients_for(request.user))
     report, error = None, ""
     if form.is_valid():
@@ -429,7 +434,7 @@ def care_flag(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def care_counselling(request: HttpRequest, pk: int) -> HttpResponse:
+def care_counselling(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     report = get_object_or_404(
         selectors.abuse_reports_visible_to(request.user).filter(user=request.user), pk=pk
     )
@@ -445,7 +450,7 @@ def _require_admin(user) -> None:
 
 
 @login_required
-def days_off(request: HttpRequest) -> HttpResponse:
+def days_off(request: AuthenticatedHttpRequest) -> HttpResponse:
     _require_admin(request.user)
     form = DayOffForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -471,7 +476,7 @@ def days_off(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def day_off_delete(request: HttpRequest, pk: int) -> HttpResponse:
+def day_off_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     _require_admin(request.user)
     get_object_or_404(DayOff, pk=pk)
     services.day_off_delete(by=request.user, day_off_id=pk)

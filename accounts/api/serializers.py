@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
@@ -23,7 +25,9 @@ class TokenResponseSerializer(serializers.Serializer):
 class MeSerializer(serializers.ModelSerializer):
     role = serializers.CharField(source="effective_role")
     team = serializers.CharField(source="team.name", default=None, allow_null=True)
-    managed_teams = serializers.SlugRelatedField(many=True, read_only=True, slug_field="name")
+    managed_teams: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
+        many=True, read_only=True, slug_field="name"
+    )
     clients = serializers.SerializerMethodField()
 
     class Meta:

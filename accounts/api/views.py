@@ -16,6 +16,7 @@ from rest_framework.views import APIView
 from accounts import services
 from accounts.models import User
 from accounts.permissions import mfa_required
+from accounts.requests import AuthenticatedRequest
 
 from .serializers import MeSerializer, TokenRequestSerializer, TokenResponseSerializer
 from .throttling import TokenMintThrottle
@@ -83,6 +84,6 @@ class TokenView(APIView):
 
 class MeView(APIView):
     @extend_schema(responses=MeSerializer, tags=["auth"])
-    def get(self, request: Request) -> Response:
+    def get(self, request: AuthenticatedRequest) -> Response:
         user = User.objects.select_related("team").prefetch_related("managed_teams").get(pk=request.user.pk)
         return Response(MeSerializer(user).data)

@@ -12,6 +12,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.requests import AuthenticatedRequest
 from bookclub import selectors, services
 from bookclub.models import Loan
 from bookclub.months import current_month, parse_month
@@ -54,7 +55,7 @@ class LoanList(APIView):
         parameters=[OpenApiParameter("all", bool, description="Librarians: every active loan")],
         responses=s.LoanSerializer(many=True),
     )
-    def get(self, request: Request) -> Response:
+    def get(self, request: AuthenticatedRequest) -> Response:
         raw = request.query_params.get("all", "false").strip().lower()
         if raw not in ("1", "true", "0", "false"):
             raise ApiValidationError({"all": [_("Use true or false.")]})
@@ -70,7 +71,7 @@ class LoanList(APIView):
         responses={201: s.LoanSerializer, 400: s.ErrorSerializer},
         description="Borrow a free copy of a book (self-service).",
     )
-    def post(self, request: Request) -> Response:
+    def post(self, request: AuthenticatedRequest) -> Response:
         serializer = s.BorrowSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         loan = services.loan_borrow(book=serializer.validated_data["book"], borrower=request.user)
@@ -86,7 +87,7 @@ class _LoanAction(APIView):
         request=None,
         responses={200: s.LoanSerializer, 400: s.ErrorSerializer, 404: s.DetailSerializer},
     )
-    def post(self, request: Request, pk: int) -> Response:
+    def post(self, request: AuthenticatedRequest, pk: int) -> Response:
         loan = get_object_or_404(Loan, pk=pk)
         action = services.loan_renew if self.action_name == "renew" else services.loan_return
         loan = action(loan=loan, by=request.user)
@@ -108,7 +109,7 @@ class ReviewList(APIView):
         parameters=[OpenApiParameter("month", str, description="YYYY-MM; the current month by default")],
         responses={200: s.ReviewSerializer(many=True), 400: s.ErrorSerializer},
     )
-    def get(self, request: Request) -> Response:
+    def get(self, request: AuthenticatedRequest) -> Response:
         raw = request.query_params.get("month")
         month = parse_month(raw) if raw else current_month()
         if month is None:
@@ -121,7 +122,7 @@ class ReviewList(APIView):
         request=s.ReviewCreateSerializer,
         responses={201: s.ReviewSerializer, 400: s.ErrorSerializer},
     )
-    def post(self, request: Request) -> Response:
+    def post(self, request: AuthenticatedRequest) -> Response:
         serializer = s.ReviewCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
@@ -159,7 +160,7 @@ class ReviewRating(APIView):
         description="Rate a colleague's published review 1–5 stars during its month's voting window. "
         "201 the first time, 200 when the rating changes. Scores stay hidden until the month closes.",
     )
-    def post(self, request: Request, pk: int) -> Response:
+    def post(self, request: AuthenticatedRequest, pk: int) -> Response:
         review = get_object_or_404(selectors.visible_reviews(request.user), pk=pk)
         serializer = s.RatingRequestSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)

@@ -25,11 +25,13 @@ CALLS_PER_CLIENT = 3000
 
 
 def _agents(client: ClientCompany) -> list[str]:
-    numbers = list(
-        User.objects.filter(assignments__client=client, role=Role.AGENT)
+    numbers = [
+        number
+        for number in User.objects.filter(assignments__client=client, role=Role.AGENT)
         .exclude(employee_number="")
         .values_list("employee_number", flat=True)
-    )
+        if number is not None
+    ]
     return numbers or ["EXT-001", "EXT-002"]
 
 

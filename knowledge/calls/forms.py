@@ -44,7 +44,7 @@ class MappingForm(forms.Form):
                 initial=mapping.get(field.key, ""),
                 widget=forms.Select(attrs={"class": "input"}),
             )
-            self.fields[name].required_field = field.required
+            self.fields[name].required_field = field.required  # type: ignore[attr-defined]  # for the template
             self.mapped_fields.append((field, name))
         # put the mapping first, options after
         order = [name for _f, name in self.mapped_fields] + ["valid_only", "save_mapping"]

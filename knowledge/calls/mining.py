@@ -17,6 +17,7 @@ import math
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -38,9 +39,9 @@ class ClusterModel:
     unassigned: list[int] = field(default_factory=list)  # texts with no usable words
     k: int = 0
     silhouette: float | None = None
-    vectorizer: object = None
-    svd: object = None
-    kmeans: object = None
+    vectorizer: Any = None  # scikit-learn has no types
+    svd: Any = None
+    kmeans: Any = None
     order: list[int] = field(default_factory=list)  # topic index of each k-means label
     merge: object = None
     boilerplate: frozenset[str] = frozenset()  # words frequent in every topic, left out

@@ -2,27 +2,31 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import QuerySet
 
-from accounts.models import ClientCompany
+from accounts.models import ClientCompany, User
 from accounts.permissions import can_manage_client, visible_client_or_none, visible_clients
 
 from .importers.fields import KST
 from .models import CallRecord, ImportJob, MiningRun, MiningStatus, Topic, TopicArticle
 
+if TYPE_CHECKING:
+    from knowledge.models import Article
 
-def clients_for(user) -> QuerySet[ClientCompany]:
+
+def clients_for(user: User) -> QuerySet[ClientCompany]:
     return visible_clients(user).order_by("name")
 
 
-def client_for(user, slug: str) -> ClientCompany | None:
+def client_for(user: User, slug: str) -> ClientCompany | None:
     return visible_client_or_none(user, slug)
 
 
 def call_records(
-    user,
+    user: User,
     *,
     client: ClientCompany | None = None,
     since: date | None = None,
@@ -43,27 +47,27 @@ def call_records(
     return qs.order_by("-started_at", "-id")
 
 
-def import_jobs(user, *, client: ClientCompany) -> QuerySet[ImportJob]:
+def import_jobs(user: User, *, client: ClientCompany) -> QuerySet[ImportJob]:
     """Imports of a client: for the people who may import into it."""
     if not can_manage_client(user, client):
         return ImportJob.objects.none()
     return ImportJob.objects.filter(client=client).select_related("created_by").order_by("-created_at", "-id")
 
 
-def import_job_for(user, pk: int) -> ImportJob | None:
+def import_job_for(user: User, pk: int) -> ImportJob | None:
     job = ImportJob.objects.select_related("client", "created_by").filter(pk=pk).first()
     if job is None or not can_manage_client(user, job.client):
         return None
     return job
 
 
-def mining_runs(user, *, client: ClientCompany) -> QuerySet[MiningRun]:
+def mining_runs(user: User, *, client: ClientCompany) -> QuerySet[MiningRun]:
     return MiningRun.objects.filter(client=client, client__in=visible_clients(user)).order_by(
         "-finished_at", "-id"
     )
 
 
-def latest_run(user, *, client: ClientCompany) -> MiningRun | None:
+def latest_run(user: User, *, client: ClientCompany) -> MiningRun | None:
     """The most recently finished run of a client (what the topics page shows by default)."""
     return (
         mining_runs(user, client=client)
@@ -73,7 +77,7 @@ def latest_run(user, *, client: ClientCompany) -> MiningRun | None:
     )
 
 
-def topics(user, *, run: MiningRun) -> QuerySet[Topic]:
+def topics(user: User, *, run: MiningRun) -> QuerySet[Topic]:
     return (
         Topic.objects.filter(run=run, client__in=visible_clients(user))
         .select_related("covered_by")
@@ -82,7 +86,7 @@ def topics(user, *, run: MiningRun) -> QuerySet[Topic]:
     )
 
 
-def topic_for(user, pk: int) -> Topic | None:
+def topic_for(user: User, pk: int) -> Topic | None:
     return (
         Topic.objects.filter(pk=pk, client__in=visible_clients(user))
         .select_related("run", "client", "covered_by")
@@ -100,7 +104,7 @@ def topic_drafts(topic: Topic) -> QuerySet[TopicArticle]:
     return TopicArticle.objects.filter(topic=topic).select_related("article", "created_by")
 
 
-def call_record_for(user, pk: int) -> CallRecord | None:
+def call_record_for(user: User, pk: int) -> CallRecord | None:
     return (
         CallRecord.objects.filter(pk=pk, client__in=visible_clients(user))
         .select_related("client", "agent")
@@ -108,15 +112,15 @@ def call_record_for(user, pk: int) -> CallRecord | None:
     )
 
 
-def local_date(value) -> date:
+def local_date(value: datetime) -> date:
     return value.astimezone(KST).date()
 
 
-def mining_run_for(user, pk: int) -> MiningRun | None:
+def mining_run_for(user: User, pk: int) -> MiningRun | None:
     return MiningRun.objects.filter(pk=pk, client__in=visible_clients(user)).select_related("client").first()
 
 
-def article_sources(article) -> list[dict]:
+def article_sources(article: Article) -> list[dict[str, Any]]:
     """The topics an article was drafted from, each with its source calls in the draft's order
     (for the article page's "source calls" section, shown to the client's curators)."""
     sources = []

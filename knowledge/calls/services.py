@@ -5,9 +5,11 @@ from __future__ import annotations
 import logging
 import uuid
 from collections import Counter
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -16,6 +18,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.audit import AuditAction
 from accounts.models import ClientCompany, Role, User
 from accounts.permissions import can_manage_client
 from accounts.services import audit_record, notify
@@ -43,7 +46,7 @@ log = logging.getLogger(__name__)
 ERROR_SAMPLE = 200
 
 
-def _require_manager(user, client: ClientCompany) -> None:
+def _require_manager(user: User, client: ClientCompany) -> None:
     if not can_manage_client(user, client):
         raise PermissionDenied(_("Only managers of %(client)s may do this.") % {"client": client.name})
 
@@ -80,7 +83,7 @@ IMPORT_LEASE, MINING_LEASE = 7101, 7102
 
 
 @contextmanager
-def _lease(kind: int, pk: int):
+def _lease(kind: int, pk: int) -> Iterator[bool]:
     if connection.vendor != "postgresql":
         yield True
         return
@@ -99,7 +102,7 @@ def _stale(heartbeat: datetime | None, now: datetime) -> bool:
     return heartbeat is None or now - heartbeat > timedelta(seconds=settings.CALLS_WORK_STALE_SECONDS)
 
 
-def _claim(obj, now: datetime) -> str:
+def _claim(obj: ImportJob | MiningRun, now: datetime) -> str:
     """Inside the row lock: "run" (QUEUED, or RUNNING whose worker is gone), "busy" or "finished".
     A job that has already been started CALLS_WORK_MAX_ATTEMPTS times is "exhausted": it killed
     its worker each time (out of memory on a huge file?) and is not tried again."""
@@ -113,7 +116,7 @@ def _claim(obj, now: datetime) -> str:
 
 
 # --- Imports ------------------------------------------------------------------------------------
-def import_upload(*, client: ClientCompany, by: User, upload: UploadedFile) -> ImportJob:
+def import_upload(*, client: ClientCompany, by: User, upload: UploadedFile[Any]) -> ImportJob:
     """Store an uploaded export and read its header. Raises ValidationError when it cannot be read."""
     _require_manager(by, client)
     try:
@@ -165,7 +168,7 @@ def suggest_mapping(*, client: ClientCompany, headers: list[str]) -> dict[str, s
     return detected
 
 
-def import_preview(job: ImportJob, limit: int = 8) -> list[list]:
+def import_preview(job: ImportJob, limit: int = 8) -> list[list[Any]]:
     """The first rows, customer numbers masked (a preview is no place for them)."""
     if not job.file_path or not Path(job.file_path).exists():
         return []
@@ -211,7 +214,7 @@ def import_start(
 
     _require_manager(by, job.client)
     clean = validate_mapping(mapping, job.headers)
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         job = ImportJob.objects.select_for_update().get(pk=job.pk)
         if job.status not in (ImportStatus.UPLOADED, ImportStatus.REJECTED) or not job.file_path:
             raise ValidationError(_("This import has already run. Upload the file again to import it again."))
@@ -245,7 +248,7 @@ def import_submit(
     *,
     client: ClientCompany,
     by: User,
-    upload: UploadedFile,
+    upload: UploadedFile[Any],
     mapping: dict[str, str] | None = None,
     valid_only: bool = False,
 ) -> ImportJob:
@@ -305,7 +308,11 @@ def _record_errors(job: ImportJob, outcome: Outcome, path: Path) -> None:
 
 
 def import_execute(
-    *, job_id: int, path: Path | None = None, on_progress=None, mine: bool = True
+    *,
+    job_id: int,
+    path: Path | None = None,
+    on_progress: Callable[[float, int], object] | None = None,
+    mine: bool = True,
 ) -> ImportJob:
     """Run a queued import (called by the Celery task, or by the CLI with its own file path).
 
@@ -319,7 +326,9 @@ def import_execute(
         return _import_run(job_id=job_id, path=path, on_progress=on_progress, mine=mine)
 
 
-def _import_run(*, job_id: int, path: Path | None, on_progress, mine: bool) -> ImportJob:
+def _import_run(
+    *, job_id: int, path: Path | None, on_progress: Callable[[float, int], object] | None, mine: bool
+) -> ImportJob:
     now = timezone.now()
     with transaction.atomic():
         job = ImportJob.objects.select_for_update().select_related("client").get(pk=job_id)
@@ -416,6 +425,7 @@ def _import_run(*, job_id: int, path: Path | None, on_progress, mine: bool) -> I
         and not job.dry_run
         and outcome.valid
         and outcome.period_start
+        and outcome.period_end
     ):
         # New calls change the topics of the period they cover: mine it again in the background.
         mining_request(
@@ -456,7 +466,7 @@ def import_file(
     dry_run: bool = False,
     valid_only: bool = False,
     mapping: dict[str, str] | None = None,
-    on_progress=None,
+    on_progress: Callable[[float, int], object] | None = None,
     mine: bool = True,
 ) -> ImportJob:
     """Import a file from disk (the CLI). The file stays where it is; the job records the result."""
@@ -552,7 +562,7 @@ def personal_data_mask_stored(*, dry_run: bool = False, batch: int = 2000) -> di
             )
             topic.save(update_fields=["label", "representative_inquiries", "common_resolutions"])
     if not dry_run and any(counts.values()):
-        audit_record(actor=None, action="calls.personal_data_masked", data=counts)
+        audit_record(actor=None, action=AuditAction.CALLS_PERSONAL_DATA_MASKED, data=counts)
     return counts
 
 
@@ -580,6 +590,7 @@ def mining_request(
     from .tasks import mine_topics_task
 
     if check:
+        assert by is not None  # a checked request is a person's
         _require_manager(by, client)
     if until < since:
         raise ValidationError({"until": _("The end date is before the start date.")})
@@ -614,7 +625,7 @@ def mining_run_now(*, client: ClientCompany, since: date, until: date, by: User 
     return mining_execute(run_id=run.pk)
 
 
-def _search_user(run: MiningRun):
+def _search_user(run: MiningRun) -> User | None:
     """Whose eyes the coverage search uses: the requester, else an admin."""
     if run.requested_by and run.requested_by.is_active:
         return run.requested_by
@@ -685,7 +696,7 @@ def _mining_run(*, run_id: int) -> MiningRun:
     return run
 
 
-def _mine(run: MiningRun) -> tuple[list[Topic], dict]:
+def _mine(run: MiningRun) -> tuple[list[Topic], dict[str, Any]]:
     start, end = _bounds(run.period_start, run.period_end)
     rows = list(
         CallRecord.objects.filter(client=run.client, started_at__gte=start, started_at__lt=end)
@@ -703,7 +714,13 @@ def _mine(run: MiningRun) -> tuple[list[Topic], dict]:
         )
     )
     n = len(rows)
-    figures = {"record_count": n, "topic_count": 0, "covered_calls": 0, "coverage": 0.0, "previous_count": 0}
+    figures: dict[str, Any] = {
+        "record_count": n,
+        "topic_count": 0,
+        "covered_calls": 0,
+        "coverage": 0.0,
+        "previous_count": 0,
+    }
     if not n:
         return [], figures
     # The customers' words and what the agent did: phrasings of one subject that share no word
@@ -723,7 +740,8 @@ def _mine(run: MiningRun) -> tuple[list[Topic], dict]:
         .order_by("started_at")
         .values_list("started_at", flat=True)
     )
-    if prev_total and earliest.first() > prev_start + timedelta(days=1):
+    first_call = earliest.first()
+    if prev_total and first_call is not None and first_call > prev_start + timedelta(days=1):
         prev_total = 0  # the data begins inside the previous period: a trend would mislead
     predicted = []
     if prev_total and model.clusters:
@@ -747,7 +765,7 @@ def _mine(run: MiningRun) -> tuple[list[Topic], dict]:
     covered = 0
     for rank, cluster in enumerate(model.clusters):
         seen_text: set[str] = set()
-        representative = []
+        representative: list[dict[str, Any]] = []
         for i in cluster.central:
             text = rows[i][2].strip()
             if text not in seen_text:
@@ -803,7 +821,7 @@ class Coverage:
     """Does the client's published manual answer a topic? Candidates come from the search service;
     each is scored by the weighted share of the topic's keywords found in the article's words."""
 
-    def __init__(self, *, client: ClientCompany, user):
+    def __init__(self, *, client: ClientCompany, user: User | None) -> None:  # None: no searcher
         self.client = client
         self.user = user
         self.threshold = float(settings.CALLS_COVERAGE_MIN_SCORE)
@@ -968,6 +986,12 @@ def _apply_topic_rules(client: ClientCompany, model: mining.ClusterModel, inquir
     model.order = [position[id(into[id(original[t])])] if t >= 0 else -1 for t in model.order]
 
 
+_RULE_ACTIONS: dict[str, AuditAction] = {
+    TopicRule.Action.RENAME: AuditAction.CALLS_TOPIC_RENAME,
+    TopicRule.Action.SPLIT: AuditAction.CALLS_TOPIC_SPLIT,
+}
+
+
 def _rule(*, topic: Topic, by: User, action: str, name: str, keyword: str = "") -> TopicRule:
     _require_manager(by, topic.client)
     name = " ".join(name.split())[:200]
@@ -985,7 +1009,7 @@ def _rule(*, topic: Topic, by: User, action: str, name: str, keyword: str = "") 
     )
     audit_record(
         actor=by,
-        action=f"calls.topic_{action}",
+        action=_RULE_ACTIONS[action],
         target=topic,
         data={"topic": topic.label, "name": name, "keyword": keyword},
     )
@@ -995,7 +1019,7 @@ def _rule(*, topic: Topic, by: User, action: str, name: str, keyword: str = "") 
 def topic_rename(*, topic: Topic, name: str, by: User) -> Topic:
     """Name a topic as managers call it; later mining runs give the same topic the same name.
     Renaming it to the name of another topic of the run merges the two (the run is mined again)."""
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         _rule(topic=topic, by=by, action=TopicRule.Action.RENAME, name=name)
         merges = topic.run.topics.exclude(pk=topic.pk).filter(label=" ".join(name.split())).exists()
         Topic.objects.filter(pk=topic.pk).update(label=" ".join(name.split())[:200])
@@ -1010,7 +1034,7 @@ def topic_merge(*, topic: Topic, into: Topic, by: User) -> None:
     """Merge a topic into another of the same run: it takes the other's name from now on."""
     if into.run_id != topic.run_id or into.pk == topic.pk:
         raise ValidationError({"into": _("Choose another topic of the same run.")})
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         _rule(topic=topic, by=by, action=TopicRule.Action.RENAME, name=into.label)
         _mine_again(topic.run, by)
 
@@ -1018,7 +1042,7 @@ def topic_merge(*, topic: Topic, into: Topic, by: User) -> None:
 def topic_split(*, topic: Topic, keyword: str, name: str, by: User) -> None:
     """Split off the calls of a topic that use `keyword` into a topic named `name`, now and in
     later runs."""
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         _rule(topic=topic, by=by, action=TopicRule.Action.SPLIT, name=name, keyword=keyword)
         _mine_again(topic.run, by)
 
@@ -1051,7 +1075,9 @@ def topic_link_article(*, topic: Topic, article: Article, by: User) -> None:
             defaults={"client": topic.client, "label": topic.label, "created_by": by},
         )
         _link_topic_calls(topic, article)
-        audit_record(actor=by, action="calls.topic_linked", target=article, data={"topic": topic.pk})
+        audit_record(
+            actor=by, action=AuditAction.CALLS_TOPIC_LINKED, target=article, data={"topic": topic.pk}
+        )
 
 
 def topic_create_draft(*, topic: Topic, by: User) -> Article:
@@ -1061,7 +1087,7 @@ def topic_create_draft(*, topic: Topic, by: User) -> Article:
     agents answered; the source calls are not copied into the text agents read: they stay linked
     (TopicArticle) and the article page lists them to curators under their own heading."""
     _require_manager(by, topic.client)
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         topic = Topic.objects.select_for_update().select_related("run", "client").get(pk=topic.pk)
         existing = TopicArticle.objects.filter(topic=topic).select_related("article").first()
         if existing is not None:
@@ -1107,7 +1133,7 @@ def topic_create_draft(*, topic: Topic, by: User) -> Article:
         _link_topic_calls(topic, article)
         audit_record(
             actor=by,
-            action="calls.topic_drafted",
+            action=AuditAction.CALLS_TOPIC_DRAFTED,
             target=article,
             data={"topic": topic.pk, "label": topic.label, "calls": topic.size},
         )

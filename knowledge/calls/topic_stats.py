@@ -35,7 +35,14 @@ def size_and_trend(size: int, previous_size: float, previous_total: int) -> tupl
 class CallMeasures:
     """Duration and the repeat, transfer and escalation flags of every call of a run, by position."""
 
-    def __init__(self, *, durations, repeats, transfers, escalations):
+    def __init__(
+        self,
+        *,
+        durations: Sequence[float],
+        repeats: Sequence[bool],
+        transfers: Sequence[bool],
+        escalations: Sequence[bool],
+    ) -> None:
         self.durations = np.array(durations, dtype=float)
         self.repeats = np.array(repeats, dtype=float)
         self.transfers = np.array(transfers, dtype=float)

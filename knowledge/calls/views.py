@@ -9,13 +9,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Max
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.permissions import can_manage_client
+from accounts.requests import AuthenticatedHttpRequest
 from core.errors import shown
 
 from . import selectors, services
@@ -23,14 +24,14 @@ from .forms import MappingForm, MineForm, RecordFilterForm, UploadForm
 from .models import CallRecord, ImportStatus, MiningStatus
 
 
-def _client_or_404(request: HttpRequest, slug: str):
+def _client_or_404(request: AuthenticatedHttpRequest, slug: str):
     client = selectors.client_for(request.user, slug)
     if client is None:
         raise Http404(_("No such client."))
     return client
 
 
-def _manager_client_or_403(request: HttpRequest, slug: str):
+def _manager_client_or_403(request: AuthenticatedHttpRequest, slug: str):
     client = _client_or_404(request, slug)
     if not can_manage_client(request.user, client):
         raise PermissionDenied(_("Only managers of this client may import calls or run mining."))
@@ -49,7 +50,7 @@ def article_url(article) -> str:
 
 
 @login_required
-def index(request: HttpRequest) -> HttpResponse:
+def index(request: AuthenticatedHttpRequest) -> HttpResponse:
     clients = list(
         selectors.clients_for(request.user).annotate(
             calls=Count("call_records", distinct=True), last_call=Max("call_records__started_at")
@@ -65,7 +66,7 @@ def index(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def home(request: HttpRequest, slug: str) -> HttpResponse:
+def home(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     client = _client_or_404(request, slug)
     manager = can_manage_client(request.user, client)
     run = selectors.latest_run(request.user, client=client)
@@ -87,7 +88,7 @@ def home(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-def upload(request: HttpRequest, slug: str) -> HttpResponse:
+def upload(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     client = _manager_client_or_403(request, slug)
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
@@ -97,7 +98,7 @@ def upload(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "knowledge/calls/upload.html", {"client": client, "form": form})
 
 
-def _job_or_404(request: HttpRequest, pk: int):
+def _job_or_404(request: AuthenticatedHttpRequest, pk: int):
     job = selectors.import_job_for(request.user, pk)
     if job is None:
         raise Http404(_("No such import."))
@@ -105,7 +106,7 @@ def _job_or_404(request: HttpRequest, pk: int):
 
 
 @login_required
-def job(request: HttpRequest, pk: int) -> HttpResponse:
+def job(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     job = _job_or_404(request, pk)
     if job.status in (ImportStatus.QUEUED, ImportStatus.RUNNING):
         return render(request, "knowledge/calls/job_progress.html", {"job": job, "client": job.client})
@@ -150,7 +151,7 @@ def job(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def job_progress(request: HttpRequest, pk: int) -> HttpResponse:
+def job_progress(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     job = _job_or_404(request, pk)
     response = render(request, "knowledge/calls/_job_progress.html", {"job": job})
     if job.is_finished and request.htmx:
@@ -159,7 +160,7 @@ def job_progress(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def job_errors(request: HttpRequest, pk: int) -> HttpResponse:
+def job_errors(request: AuthenticatedHttpRequest, pk: int) -> FileResponse:
     job = _job_or_404(request, pk)
     if not job.errors_file or not Path(job.errors_file).exists():
         raise Http404(_("This import has no bad rows."))
@@ -173,13 +174,13 @@ def job_errors(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def mine(request: HttpRequest, slug: str) -> HttpResponse:
+def mine(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     client = _manager_client_or_403(request, slug)
     form = MineForm(request.POST)
     if not form.is_valid():
         for errors in form.errors.values():
             for error in errors:
-                messages.error(request, error)
+                messages.error(request, str(error))
         return redirect("knowledge:calls_home", client.slug)
     with shown(request):
         run = services.mining_request(
@@ -191,7 +192,7 @@ def mine(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-def topics(request: HttpRequest, slug: str) -> HttpResponse:
+def topics(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     client = _client_or_404(request, slug)
     runs = selectors.mining_runs(request.user, client=client)
     run = None
@@ -220,7 +221,7 @@ def topics(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-def run_status(request: HttpRequest, pk: int) -> HttpResponse:
+def run_status(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     run = selectors.mining_run_for(request.user, pk)
     if run is None:
         raise Http404(_("No such mining run."))
@@ -231,7 +232,7 @@ def run_status(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def topic(request: HttpRequest, pk: int) -> HttpResponse:
+def topic(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     topic = selectors.topic_for(request.user, pk)
     if topic is None:
         raise Http404(_("No such topic."))
@@ -254,7 +255,7 @@ def topic(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def topic_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def topic_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """A manager renames a topic, merges it into another or splits calls off it (kept by later runs)."""
     topic = selectors.topic_for(request.user, pk)
     if topic is None:
@@ -289,7 +290,7 @@ def topic_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def topic_draft(request: HttpRequest, pk: int) -> HttpResponse:
+def topic_draft(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     topic = selectors.topic_for(request.user, pk)
     if topic is None:
         raise Http404(_("No such topic."))
@@ -304,7 +305,7 @@ def topic_draft(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def records(request: HttpRequest, slug: str) -> HttpResponse:
+def records(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     client = _client_or_404(request, slug)
     form = RecordFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
@@ -326,7 +327,7 @@ def records(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-def record(request: HttpRequest, pk: int) -> HttpResponse:
+def record(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     call = selectors.call_record_for(request.user, pk)
     if call is None:
         raise Http404(_("No such call record."))

@@ -24,7 +24,7 @@ class AttachmentInline(admin.TabularInline):
     model = Attachment
     extra = 0
     readonly_fields = ["original_name", "content_type", "size", "uploaded_by", "created_at"]
-    fields = readonly_fields
+    fields = tuple(readonly_fields)
 
 
 @admin.register(Article)

@@ -15,11 +15,11 @@ from .demo_articles import CLIENT_ARTICLES, PENDING_ARTICLES
 from .models import Article, ArticleStatus, ArticleSuggestion
 
 
-def _curator_for(client: ClientCompany) -> User | None:
-    return (
-        User.objects.filter(managed_teams__members__assignments__client=client).order_by("email").first()
-        or User.objects.filter(email="admin@dasan.example").first()
-    )
+def _curator_for(client: ClientCompany) -> User:
+    # accounts.demo, seeded first, made the admin.
+    return User.objects.filter(managed_teams__members__assignments__client=client).order_by(
+        "email"
+    ).first() or User.objects.get(email="admin@dasan.example")
 
 
 @transaction.atomic

@@ -31,7 +31,7 @@ def _rows(articles: Iterable[Article]):
             safe_cell(str(v))
             for v in (
                 a.client.slug,
-                a.category.path if a.category_id else "",
+                a.category.path if a.category else "",
                 a.title,
                 a.question,
                 a.answer,

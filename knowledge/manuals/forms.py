@@ -57,8 +57,11 @@ class ArticleForm(forms.Form):
     ):
         super().__init__(*args, **kwargs)
         self.require_comment = require_comment
-        self.fields["category"].queryset = Category.objects.filter(client=client).select_related("parent")
-        self.fields["category"].label_from_instance = lambda c: c.path
+        # self.fields holds plain Fields for the stubs; "category" is a ModelChoiceField.
+        category = self.fields["category"]
+        assert isinstance(category, forms.ModelChoiceField)
+        category.queryset = Category.objects.filter(client=client).select_related("parent")
+        category.label_from_instance = lambda c: c.path  # type: ignore[assignment]  # Django's documented hook
         # Pictures in the answer are stored as the article's attachments, which only curators add
         # and which need a saved article.
         answer = self.fields["answer"].widget.attrs
@@ -74,7 +77,7 @@ class ArticleForm(forms.Form):
                 "Only the client's managers can put pictures into a manual; describe them in words."
             )
         if curator:
-            self.fields["owner"].queryset = (
+            self.fields["owner"].queryset = (  # type: ignore[attr-defined]  # ModelChoiceField
                 User.objects.filter(
                     Q(assignments__client=client) | Q(managed_teams__members__assignments__client=client),
                     is_active=True,
@@ -87,7 +90,7 @@ class ArticleForm(forms.Form):
             )
             if article is not None:
                 related = related.exclude(pk=article.pk)
-            self.fields["related"].queryset = related
+            self.fields["related"].queryset = related  # type: ignore[attr-defined]  # ModelMultipleChoiceField
         else:
             for name in self.CURATOR_ONLY:
                 del self.fields[name]

@@ -41,7 +41,9 @@ class Category(models.Model):
 
     @property
     def path(self) -> str:
-        names, node, seen = [], self, set()
+        names: list[str] = []
+        node: Category | None = self
+        seen: set[int] = set()
         while node is not None and node.pk not in seen:
             seen.add(node.pk)
             names.append(node.name)
@@ -56,8 +58,8 @@ class ArticleStatus(models.TextChoices):
     ARCHIVED = "archived", _("Archived")
 
 
-class ArticleQuerySet(models.QuerySet):
-    def published(self):
+class ArticleQuerySet(models.QuerySet["Article"]):
+    def published(self) -> ArticleQuerySet:
         return self.filter(status=ArticleStatus.PUBLISHED)
 
 

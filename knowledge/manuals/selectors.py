@@ -8,16 +8,29 @@ The one rule (pages, API and exports all come through here):
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
 from django.db import connection
-from django.db.models import BooleanField, Count, IntegerField, Prefetch, Q, QuerySet, Window
+from django.db.models import (
+    BooleanField,
+    Count,
+    Field,
+    ForeignObjectRel,
+    IntegerField,
+    Prefetch,
+    Q,
+    QuerySet,
+    Window,
+)
 from django.db.models.expressions import RawSQL
 from django.http import Http404
 from django.utils import timezone
 
-from accounts.models import ClientCompany
+from accounts.models import ClientCompany, User
 from accounts.permissions import can_manage_client, visible_client_or_404, visible_clients
 
 from .models import (
@@ -32,27 +45,27 @@ from .models import (
 )
 
 
-def is_curator(user) -> bool:
+def is_curator(user: User | AnonymousUser) -> bool:
     """Managers and admins curate manuals (review, publish, import, export)."""
-    return bool(getattr(user, "is_authenticated", False) and (user.is_admin or user.is_manager))
+    return isinstance(user, User) and (user.is_admin or user.is_manager)
 
 
-def clients_for(user) -> QuerySet[ClientCompany]:
+def clients_for(user: User) -> QuerySet[ClientCompany]:
     return visible_clients(user).order_by("name")
 
 
-def client_for(user, slug: str) -> ClientCompany:
+def client_for(user: User, slug: str) -> ClientCompany:
     return visible_client_or_404(user, slug)
 
 
-def managed_clients(user) -> QuerySet[ClientCompany]:
+def managed_clients(user: User) -> QuerySet[ClientCompany]:
     if not is_curator(user):
         return ClientCompany.objects.none()
     return visible_clients(user).order_by("name")
 
 
 def articles_for(
-    user, *, client: ClientCompany | None = None, status: str | None = None
+    user: User, *, client: ClientCompany | None = None, status: str | None = None
 ) -> QuerySet[Article]:
     qs = Article.objects.filter(client__in=visible_clients(user))
     # Agents see published articles and the drafts they proposed; asked for published ones only,
@@ -69,24 +82,24 @@ def articles_for(
     return qs.select_related("client", "category", "category__parent", "owner")
 
 
-def article_for(user, pk: int) -> Article:
+def article_for(user: User, pk: int) -> Article:
     article = articles_for(user).filter(pk=pk).first()
     if article is None:
         raise Http404
     return article
 
 
-def can_curate(user, article: Article) -> bool:
+def can_curate(user: User, article: Article) -> bool:
     return can_manage_client(user, article.client)
 
 
-def categories_for(client: ClientCompany) -> list[dict]:
+def categories_for(client: ClientCompany) -> list[dict[str, Any]]:
     """The category tree as a flat list in display order with depth, for one client."""
     nodes = list(Category.objects.filter(client=client).order_by("position", "name"))
     children: dict[int | None, list[Category]] = {}
     for node in nodes:
         children.setdefault(node.parent_id, []).append(node)
-    out: list[dict] = []
+    out: list[dict[str, Any]] = []
 
     def walk(parent_id: int | None, depth: int) -> None:
         for node in children.get(parent_id, []):
@@ -105,7 +118,7 @@ def category_descendants(category: Category) -> list[int]:
     return ids
 
 
-def article_detail(user, pk: int) -> Article:
+def article_detail(user: User, pk: int) -> Article:
     """One article with what its page shows: related articles limited to what the user may see
     (`visible_related`), its attachments (`attachment_list`, read only when it has any: most
     have none) and `latest_revision_number` (None before the first publish)."""
@@ -124,7 +137,7 @@ def article_detail(user, pk: int) -> Article:
     )
     if article is None:
         raise Http404
-    article.attachment_list = (
+    article.attachment_list = (  # type: ignore[attr-defined]  # for the page
         list(Attachment.objects.filter(article=article).order_by("created_at"))
         if article.has_attachments
         else []
@@ -132,11 +145,16 @@ def article_detail(user, pk: int) -> Article:
     return article
 
 
+def _quoted(column: Field[Any, Any] | ForeignObjectRel | None) -> str:
+    assert isinstance(column, Field) and column.column  # a concrete column
+    return connection.ops.quote_name(column.column)
+
+
 def _has_attachments() -> RawSQL:
     q = connection.ops.quote_name
     attachments = q(Attachment._meta.db_table)
     of = f"{attachments}.{q(Attachment._meta.get_field('article').column)}"
-    article = f"{q(Article._meta.db_table)}.{q(Article._meta.pk.column)}"
+    article = f"{q(Article._meta.db_table)}.{_quoted(Article._meta.pk)}"
     sql = f"EXISTS(SELECT 1 FROM {attachments} WHERE {of} = {article})"  # noqa: S608
     return RawSQL(sql, [], output_field=BooleanField())  # noqa: S611
 
@@ -146,9 +164,9 @@ def _latest_revision_number() -> RawSQL:
     subquery costs more Python time than the query it saves)."""
     q = connection.ops.quote_name
     revisions = q(ArticleRevision._meta.db_table)
-    number = f"{revisions}.{q(ArticleRevision._meta.get_field('number').column)}"
+    number = f"{revisions}.{_quoted(ArticleRevision._meta.get_field('number'))}"
     of = f"{revisions}.{q(ArticleRevision._meta.get_field('article').column)}"
-    article = f"{q(Article._meta.db_table)}.{q(Article._meta.pk.column)}"
+    article = f"{q(Article._meta.db_table)}.{_quoted(Article._meta.pk)}"
     sql = f"SELECT MAX({number}) FROM {revisions} WHERE {of} = {article}"  # noqa: S608
     return RawSQL(sql, [], output_field=IntegerField())  # noqa: S611
 
@@ -157,7 +175,7 @@ def revisions_for(article: Article) -> QuerySet[ArticleRevision]:
     return article.revisions.select_related("created_by").order_by("-number")
 
 
-def pending_suggestions(user, *, article: Article | None = None) -> QuerySet[ArticleSuggestion]:
+def pending_suggestions(user: User, *, article: Article | None = None) -> QuerySet[ArticleSuggestion]:
     qs = ArticleSuggestion.objects.filter(
         status=SuggestionStatus.PENDING, article__client__in=managed_clients(user)
     ).select_related("article", "article__client", "author")
@@ -166,7 +184,7 @@ def pending_suggestions(user, *, article: Article | None = None) -> QuerySet[Art
     return qs.order_by("created_at")
 
 
-def suggestion_for(user, pk: int) -> ArticleSuggestion:
+def suggestion_for(user: User, pk: int) -> ArticleSuggestion:
     """Curators of the client see any suggestion; an agent sees their own."""
     qs = ArticleSuggestion.objects.select_related("article", "article__client", "author", "reviewed_by")
     suggestion = qs.filter(pk=pk, article__client__in=visible_clients(user)).first()
@@ -175,11 +193,11 @@ def suggestion_for(user, pk: int) -> ArticleSuggestion:
     return suggestion
 
 
-def my_suggestions(user) -> QuerySet[ArticleSuggestion]:
+def my_suggestions(user: User) -> QuerySet[ArticleSuggestion]:
     return ArticleSuggestion.objects.filter(author=user).select_related("article").order_by("-created_at")
 
 
-def review_queue(user) -> QuerySet[Article]:
+def review_queue(user: User) -> QuerySet[Article]:
     return (
         Article.objects.filter(status=ArticleStatus.REVIEW, client__in=managed_clients(user))
         .select_related("client", "category", "created_by")
@@ -187,13 +205,13 @@ def review_queue(user) -> QuerySet[Article]:
     )
 
 
-def review_queue_count(user) -> int:
+def review_queue_count(user: User) -> int:
     """Articles in review plus pending suggestions, counted in one query."""
     articles = review_queue(user).order_by().values("pk")
     return articles.union(pending_suggestions(user).order_by().values("pk"), all=True).count()
 
 
-def due_for_verification(user, *, within_days: int = 14) -> QuerySet[Article]:
+def due_for_verification(user: User, *, within_days: int = 14) -> QuerySet[Article]:
     limit = timezone.localdate() + timedelta(days=within_days)
     return (
         Article.objects.filter(
@@ -204,15 +222,15 @@ def due_for_verification(user, *, within_days: int = 14) -> QuerySet[Article]:
     )
 
 
-def due_for_verification_head(user, *, limit: int) -> tuple[list[Article], int]:
+def due_for_verification_head(user: User, *, limit: int) -> tuple[Sequence[Article], int]:
     """The first `limit` articles due for verification (title and date) and how many are due, in
     one query."""
     due = due_for_verification(user).select_related(None).only("pk", "title", "verify_by")
-    due = list(due.annotate(due_total=Window(Count("pk")))[:limit])
-    return due, (due[0].due_total if due else 0)
+    head = list(due.annotate(due_total=Window(Count("pk")))[:limit])
+    return head, (int(head[0].due_total) if head else 0)
 
 
-def recently_updated(user, *, limit: int = 6) -> list[Article]:
+def recently_updated(user: User, *, limit: int = 6) -> list[Article]:
     """The latest published articles, with what their lists show: title, client name, date."""
     return list(
         articles_for(user, status=ArticleStatus.PUBLISHED)
@@ -223,7 +241,7 @@ def recently_updated(user, *, limit: int = 6) -> list[Article]:
     )
 
 
-def feedback_for(user, article: Article) -> ArticleFeedback | None:
+def feedback_for(user: User, article: Article) -> ArticleFeedback | None:
     return ArticleFeedback.objects.filter(article=article, user=user).first()
 
 
@@ -254,11 +272,11 @@ def helpfulness_scores(article_ids: list[int]) -> dict[int, float]:
 
 @dataclass
 class FeedbackSummary:
-    articles: list[Article] = field(default_factory=list)
+    articles: Sequence[Article] = field(default_factory=list)
     comments: list[ArticleFeedback] = field(default_factory=list)
 
 
-def feedback_summary(user, client: ClientCompany) -> FeedbackSummary:
+def feedback_summary(user: User, client: ClientCompany) -> FeedbackSummary:
     """Managers' view: articles with feedback counts (least helpful first) and recent comments."""
     if not can_manage_client(user, client):
         raise Http404
@@ -281,7 +299,7 @@ def feedback_summary(user, client: ClientCompany) -> FeedbackSummary:
     return FeedbackSummary(articles=articles, comments=comments)
 
 
-def export_articles(user, client: ClientCompany) -> QuerySet[Article]:
+def export_articles(user: User, client: ClientCompany) -> QuerySet[Article]:
     """What an export of a client's manual contains: the same rule as the pages."""
     if not can_manage_client(user, client):
         raise Http404
@@ -290,7 +308,7 @@ def export_articles(user, client: ClientCompany) -> QuerySet[Article]:
     )
 
 
-def attachment_for(user, pk: int) -> Attachment:
+def attachment_for(user: User, pk: int) -> Attachment:
     attachment = Attachment.objects.select_related("article").filter(pk=pk).first()
     if attachment is None or not articles_for(user).filter(pk=attachment.article_id).exists():
         raise Http404

@@ -9,13 +9,16 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.audit import AuditAction
 from accounts.models import ClientCompany, User
 from accounts.permissions import can_manage_client, can_see_client
 from accounts.services import audit_record, notify
@@ -126,13 +129,23 @@ def _write_revision(*, article: Article, by: User | None, comment: str, kind: st
         steps=article.steps,
         cautions=article.cautions,
         tags=article.tags,
-        category_path=article.category.path if article.category_id else "",
+        category_path=article.category.path if article.category else "",
         comment=comment,
         created_by=by,
     )
 
 
-def _publish_locked(*, article: Article, by: User | None, comment: str, kind: str) -> ArticleRevision:
+_PUBLISH_ACTIONS = {
+    RevisionKind.PUBLISH: AuditAction.ARTICLE_PUBLISH,
+    RevisionKind.SUGGESTION: AuditAction.ARTICLE_SUGGESTION,
+    RevisionKind.RESTORE: AuditAction.ARTICLE_RESTORE,
+    RevisionKind.IMPORT: AuditAction.ARTICLE_IMPORT,
+}
+
+
+def _publish_locked(
+    *, article: Article, by: User | None, comment: str, kind: RevisionKind
+) -> ArticleRevision:
     was_published = article.status == ArticleStatus.PUBLISHED
     article.status = ArticleStatus.PUBLISHED
     article.published_at = timezone.now()
@@ -140,7 +153,7 @@ def _publish_locked(*, article: Article, by: User | None, comment: str, kind: st
     revision = _write_revision(article=article, by=by, comment=comment, kind=kind)
     audit_record(
         actor=by,
-        action=f"knowledge.article.{kind}",
+        action=_PUBLISH_ACTIONS[kind],
         target=article,
         reason=comment,
         data={"revision": revision.number, "client": article.client.slug, "was_published": was_published},
@@ -180,7 +193,7 @@ def article_create_draft(
         article.save()
         audit_record(
             actor=by,
-            action="knowledge.article.create",
+            action=AuditAction.ARTICLE_CREATE,
             target=article,
             reason=source_note,
             data={"client": client.slug},
@@ -227,7 +240,7 @@ def article_create(
     if not can_see_client(by, client):
         raise PermissionDenied(_("You do not serve this client."))
     curator = can_manage_client(by, client)
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         article = Article(client=client, created_by=by, status=ArticleStatus.DRAFT)
         _apply_content(article, content)
         _validate_content(article)
@@ -238,7 +251,7 @@ def article_create(
         if curator:
             _set_related(article, meta)
         audit_record(
-            actor=by, action="knowledge.article.create", target=article, data={"client": client.slug}
+            actor=by, action=AuditAction.ARTICLE_CREATE, target=article, data={"client": client.slug}
         )
         if article.status == ArticleStatus.REVIEW and not curator:
             _notify_curators(article, _("New article proposed: %(title)s") % {"title": article.title}, by)
@@ -359,13 +372,13 @@ def article_reject(*, article: Article, by: User, comment: str) -> Article:
     """In review → draft, with the reason sent to the author."""
     _require_curator(by, article.client)
     comment = _require_comment(comment)
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         article = _locked(article)
         if article.status != ArticleStatus.REVIEW:
             raise ValidationError(_("Only articles in review can be sent back."))
         article.status = ArticleStatus.DRAFT
         article.save(update_fields=["status", "updated_at"])
-        audit_record(actor=by, action="knowledge.article.reject", target=article, reason=comment)
+        audit_record(actor=by, action=AuditAction.ARTICLE_REJECT, target=article, reason=comment)
         author = article.created_by
         if author is not None and author.pk != by.pk:
             notify(
@@ -382,27 +395,27 @@ def article_archive(*, article: Article, by: User, comment: str) -> Article:
     """Published → archived: agents no longer see it and search forgets it."""
     _require_curator(by, article.client)
     comment = _require_comment(comment)
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         article = _locked(article)
         if article.status != ArticleStatus.PUBLISHED:
             raise ValidationError(_("Only published articles can be archived."))
         article.status = ArticleStatus.ARCHIVED
         article.save(update_fields=["status", "updated_at"])
-        audit_record(actor=by, action="knowledge.article.archive", target=article, reason=comment)
+        audit_record(actor=by, action=AuditAction.ARTICLE_ARCHIVE, target=article, reason=comment)
         search.remove_articles([article.pk])
     return article
 
 
 def article_delete(*, article: Article, by: User) -> None:
     """Only drafts that were never published can be deleted; published ones are archived."""
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         article = _locked(article)
         if not (can_manage_client(by, article.client) or article.created_by_id == by.pk):
             raise PermissionDenied
         if article.status != ArticleStatus.DRAFT or article.revisions.exists():
             raise ValidationError(_("Only never-published drafts can be deleted; archive the others."))
         audit_record(
-            actor=by, action="knowledge.article.delete", target=article, data={"title": article.title}
+            actor=by, action=AuditAction.ARTICLE_DELETE, target=article, data={"title": article.title}
         )
         pk = article.pk
         for attachment in article.attachments.all():
@@ -419,7 +432,7 @@ def revision_restore(
     comment = _require_comment(comment)
     if revision.article_id != article.pk:
         raise ValidationError(_("That revision belongs to another article."))
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         article = _locked(article)
         _apply_content(article, {name: getattr(revision, name) for name in CONTENT_FIELDS})
         return _publish_locked(
@@ -470,7 +483,7 @@ def suggestion_accept(*, suggestion: ArticleSuggestion, by: User, comment: str) 
     """Apply the suggestion to the live article as a new revision and tell its author."""
     _require_curator(by, suggestion.article.client)
     comment = _require_comment(comment)
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         suggestion = _lock_pending(suggestion)
         article = _locked(suggestion.article)
         _apply_content(article, {name: getattr(suggestion, name) for name in CONTENT_FIELDS})
@@ -497,7 +510,7 @@ def suggestion_accept(*, suggestion: ArticleSuggestion, by: User, comment: str) 
 def suggestion_reject(*, suggestion: ArticleSuggestion, by: User, comment: str) -> ArticleSuggestion:
     _require_curator(by, suggestion.article.client)
     comment = _require_comment(comment)
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         suggestion = _lock_pending(suggestion)
         suggestion.status = SuggestionStatus.REJECTED
         suggestion.reviewed_by, suggestion.reviewed_at, suggestion.review_comment = (
@@ -506,7 +519,7 @@ def suggestion_reject(*, suggestion: ArticleSuggestion, by: User, comment: str) 
             comment,
         )
         suggestion.save(update_fields=["status", "reviewed_by", "reviewed_at", "review_comment"])
-        audit_record(actor=by, action="knowledge.suggestion.reject", target=suggestion, reason=comment)
+        audit_record(actor=by, action=AuditAction.SUGGESTION_REJECT, target=suggestion, reason=comment)
         if suggestion.author is not None and suggestion.author.pk != by.pk:
             notify(
                 suggestion.author,
@@ -519,7 +532,9 @@ def suggestion_reject(*, suggestion: ArticleSuggestion, by: User, comment: str) 
 
 
 # --- Attachments ------------------------------------------------------------------------------
-def attachment_add(*, article: Article, by: User, upload, images_only: bool = False) -> Attachment:
+def attachment_add(
+    *, article: Article, by: User, upload: UploadedFile[Any], images_only: bool = False
+) -> Attachment:
     """Store a file with an article. `images_only` for pictures put into the text by the editor."""
     _require_curator(by, article.client)
     kind = files.check_upload(upload)
@@ -527,15 +542,15 @@ def attachment_add(*, article: Article, by: User, upload, images_only: bool = Fa
         raise ValidationError(
             _("Only PNG, JPEG or GIF pictures can go into the text; attach other files below.")
         )
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         attachment = Attachment(
             article=article,
             original_name=(upload.name or "file")[-200:],
             content_type=kind.content_type,
-            size=upload.size,
+            size=upload.size or 0,
             uploaded_by=by,
         )
-        attachment.file.save(upload.name, upload, save=False)
+        attachment.file.save(upload.name or "file", upload, save=False)
         try:
             attachment.save()
         except Exception:
@@ -543,7 +558,7 @@ def attachment_add(*, article: Article, by: User, upload, images_only: bool = Fa
             raise
         audit_record(
             actor=by,
-            action="knowledge.attachment.add",
+            action=AuditAction.ATTACHMENT_ADD,
             target=article,
             data={"name": attachment.original_name},
         )
@@ -552,14 +567,15 @@ def attachment_add(*, article: Article, by: User, upload, images_only: bool = Fa
 
 def attachment_delete(*, attachment: Attachment, by: User) -> None:
     _require_curator(by, attachment.article.client)
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         audit_record(
             actor=by,
-            action="knowledge.attachment.delete",
+            action=AuditAction.ATTACHMENT_DELETE,
             target=attachment.article,
             data={"name": attachment.original_name},
         )
         storage, name = attachment.file.storage, attachment.file.name
+        assert name  # a stored attachment has its file
         attachment.delete()
         transaction.on_commit(lambda: storage.delete(name))
 
@@ -592,6 +608,7 @@ def verification_reminders_send(*, today: date | None = None) -> int:
     sent = 0
     for article in reminder_candidates(today):
         recipient = article.owner or article.created_by
+        assert article.verify_by is not None  # the candidates are filtered on it
         with transaction.atomic():
             _reminder, created = VerificationReminder.objects.get_or_create(
                 article=article, due_date=article.verify_by, defaults={"recipient": recipient}
@@ -613,12 +630,12 @@ def verify_confirm(*, article: Article, by: User, next_date: date) -> Article:
     _require_curator(by, article.client)
     if next_date <= timezone.localdate():
         raise ValidationError({"verify_by": _("The next verification date must be in the future.")})
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         article = _locked(article)
         article.verify_by = next_date
         article.save(update_fields=["verify_by", "updated_at"])
         audit_record(
-            actor=by, action="knowledge.article.verify", target=article, data={"next": next_date.isoformat()}
+            actor=by, action=AuditAction.ARTICLE_VERIFY, target=article, data={"next": next_date.isoformat()}
         )
     return article
 
@@ -633,7 +650,7 @@ class ImportResult:
     unchanged: int = 0
 
 
-def _check_import_row(row: dict, clients: dict[str, ClientCompany], by: User | None) -> list[str]:
+def _check_import_row(row: dict[str, Any], clients: dict[str, ClientCompany], by: User | None) -> list[str]:
     problems = []
     slug = row.get("client", "")
     client = clients.get(slug)
@@ -679,7 +696,7 @@ def articles_import(*, name: str, data: bytes, by: User | None, publish: bool = 
     slugs = {row.get("client", "") for _line, row in rows}
     clients = {c.slug: c for c in ClientCompany.objects.filter(slug__in=slugs)}
     errors: list[RowError] = []
-    seen: dict[tuple, int] = {}
+    seen: dict[tuple[str, str, str], int] = {}
     for line, row in rows:
         problems = _check_import_row(row, clients, by)
         if not problems:
@@ -698,17 +715,17 @@ def articles_import(*, name: str, data: bytes, by: User | None, publish: bool = 
 
     result = ImportResult()
     comment = _("Imported from %(name)s") % {"name": name}
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         for _line, row in rows:
             client = clients[row["client"]]
             content = {n: row.get(n, "") for n in CONTENT_FIELDS if n in row}
             category = category_get_or_create(client=client, path=row.get("category", ""))
             external_id = row.get("external_id", "")
-            existing = Article.objects.select_for_update().filter(client=client)
+            candidates = Article.objects.select_for_update().filter(client=client)
             existing = (
-                existing.filter(external_id=external_id)
+                candidates.filter(external_id=external_id)
                 if external_id
-                else existing.filter(title=row["title"])
+                else candidates.filter(title=row["title"])
             ).first()
             if existing is None:
                 article = Article(client=client, external_id=external_id, category=category, created_by=by)
@@ -749,7 +766,7 @@ def articles_import(*, name: str, data: bytes, by: User | None, publish: bool = 
                 result.unchanged += 1
         audit_record(
             actor=by,
-            action="knowledge.import",
+            action=AuditAction.ARTICLES_IMPORT,
             reason=comment,
             data={"file": name, "publish": publish, **result.__dict__},
         )

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -18,6 +20,7 @@ from django.utils.translation import gettext_lazy as _l
 from django.views.decorators.http import require_POST
 
 from accounts.permissions import can_manage_client
+from accounts.requests import AuthenticatedHttpRequest
 from core.errors import shown
 from core.http import attachment_disposition
 from core.uploads import ImportRejected
@@ -44,14 +47,14 @@ def _diff_fields():
     return [(name, str(label)) for name, label in DIFF_FIELDS]
 
 
-def _require_curator(request: HttpRequest, client) -> None:
+def _require_curator(request: AuthenticatedHttpRequest, client) -> None:
     if not can_manage_client(request.user, client):
         raise PermissionDenied
 
 
 # --- Browsing ---------------------------------------------------------------------------------
 @login_required
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = request.user
     curator = selectors.is_curator(user)
     clients = list(
@@ -75,7 +78,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def client_manual(request: HttpRequest, slug: str) -> HttpResponse:
+def client_manual(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     user = request.user
     client = selectors.client_for(user, slug)
     curator = can_manage_client(user, client)
@@ -116,7 +119,7 @@ def client_manual(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def article_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     user = request.user
     article = selectors.article_detail(user, pk)
     curator = can_manage_client(user, article.client)
@@ -132,7 +135,7 @@ def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
         context["pending"] = list(selectors.pending_suggestions(user, article=article))
         context["attachment_form"] = AttachmentForm()
         context["learned"] = search_selectors.learned_expressions(user, article)
-    context["latest_revision_number"] = article.latest_revision_number
+    context["latest_revision_number"] = article.latest_revision_number  # type: ignore[attr-defined]  # annotated
     return render(request, "knowledge/article.html", context)
 
 
@@ -148,7 +151,7 @@ def _meta_from(form: ArticleForm) -> services.ArticleMeta:
 
 
 @login_required
-def article_create(request: HttpRequest, slug: str) -> HttpResponse:
+def article_create(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     user = request.user
     client = selectors.client_for(user, slug)
     curator = can_manage_client(user, client)
@@ -175,7 +178,7 @@ def article_create(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-def article_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def article_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     user = request.user
     article = selectors.article_for(user, pk)
     curator = can_manage_client(user, article.client)
@@ -216,7 +219,7 @@ def article_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def article_suggest(request: HttpRequest, pk: int) -> HttpResponse:
+def article_suggest(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     user = request.user
     article = selectors.article_for(user, pk)
     if article.status != ArticleStatus.PUBLISHED:
@@ -233,7 +236,7 @@ def article_suggest(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "knowledge/suggest_form.html", {"form": form, "article": article})
 
 
-ACTIONS = {
+ACTIONS: dict[str, tuple[Callable[..., object], bool, Any]] = {  # Any: a lazy message
     "submit": (services.article_submit, False, _l("Sent for review.")),
     "publish": (services.article_publish, True, _l("Published.")),
     "reject": (services.article_reject, True, _l("Sent back to the author.")),
@@ -243,7 +246,7 @@ ACTIONS = {
 
 @login_required
 @require_POST
-def article_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+def article_action(request: AuthenticatedHttpRequest, pk: int, action: str) -> HttpResponse:
     article = selectors.article_for(request.user, pk)
     if action == "delete":
         with shown(request):
@@ -254,7 +257,7 @@ def article_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     if action not in ACTIONS:
         raise Http404
     service, needs_comment, done = ACTIONS[action]
-    kwargs = {"comment": request.POST.get("comment", "")} if needs_comment else {}
+    kwargs: dict[str, Any] = {"comment": request.POST.get("comment", "")} if needs_comment else {}
     if action == "publish":
         # The version of the text the reviewer read; a missing one counts as stale.
         raw = request.POST.get("version", "")
@@ -267,7 +270,7 @@ def article_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def verify(request: HttpRequest, pk: int) -> HttpResponse:
+def verify(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     article = selectors.article_for(request.user, pk)
     try:
         next_date = date.fromisoformat(request.POST.get("verify_by", ""))
@@ -282,7 +285,7 @@ def verify(request: HttpRequest, pk: int) -> HttpResponse:
 
 # --- Review -----------------------------------------------------------------------------------
 @login_required
-def review_queue(request: HttpRequest) -> HttpResponse:
+def review_queue(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not selectors.is_curator(request.user):
         raise PermissionDenied
     return render(
@@ -298,7 +301,7 @@ def review_queue(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def suggestion_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def suggestion_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     user = request.user
     suggestion = selectors.suggestion_for(user, pk)
     article = suggestion.article
@@ -343,7 +346,7 @@ def suggestion_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 # --- History ----------------------------------------------------------------------------------
 @login_required
-def history(request: HttpRequest, pk: int) -> HttpResponse:
+def history(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     article = selectors.article_for(request.user, pk)
     return render(
         request,
@@ -357,7 +360,7 @@ def history(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def diff(request: HttpRequest, pk: int) -> HttpResponse:
+def diff(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     article = selectors.article_for(request.user, pk)
     revisions = selectors.revisions_for(article)
     try:
@@ -392,7 +395,7 @@ def diff(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def restore(request: HttpRequest, pk: int, number: int) -> HttpResponse:
+def restore(request: AuthenticatedHttpRequest, pk: int, number: int) -> HttpResponse:
     article = selectors.article_for(request.user, pk)
     revision = get_object_or_404(selectors.revisions_for(article), number=number)
     with shown(request):
@@ -407,7 +410,7 @@ def restore(request: HttpRequest, pk: int, number: int) -> HttpResponse:
 # --- Feedback ---------------------------------------------------------------------------------
 @login_required
 @require_POST
-def feedback(request: HttpRequest, pk: int) -> HttpResponse:
+def feedback(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     article = selectors.article_for(request.user, pk)
     form = FeedbackForm(request.POST)
     if not form.is_valid():
@@ -425,7 +428,7 @@ def feedback(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def feedback_report(request: HttpRequest, slug: str) -> HttpResponse:
+def feedback_report(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     client = selectors.client_for(request.user, slug)
     _require_curator(request, client)
     return render(
@@ -438,14 +441,14 @@ def feedback_report(request: HttpRequest, slug: str) -> HttpResponse:
 # --- Attachments ------------------------------------------------------------------------------
 @login_required
 @require_POST
-def attachment_upload(request: HttpRequest, pk: int) -> HttpResponse:
+def attachment_upload(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     article = selectors.article_for(request.user, pk)
     _require_curator(request, article.client)
     if request.headers.get("Accept", "").startswith("application/json"):
         return _editor_image_upload(request, article)
     form = AttachmentForm(request.POST, request.FILES)
     if not form.is_valid():
-        problems = " ".join(form.errors.get("file", [])) or _("choose a file.")
+        problems = " ".join(map(str, form.errors.get("file", []))) or _("choose a file.")
         messages.error(request, _("Attachment: %(problem)s") % {"problem": problems})
         return redirect(article)
     with shown(request):
@@ -454,12 +457,12 @@ def attachment_upload(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(article)
 
 
-def _editor_image_upload(request: HttpRequest, article) -> JsonResponse:
+def _editor_image_upload(request: AuthenticatedHttpRequest, article) -> JsonResponse:
     """A picture pasted or chosen in the editor: stored as the article's attachment; the editor puts
     a Markdown image of its URL into the text."""
     form = AttachmentForm(request.POST, request.FILES)
     if not form.is_valid():
-        problems = " ".join(form.errors.get("file", [])) or _("choose a file.")
+        problems = " ".join(map(str, form.errors.get("file", []))) or _("choose a file.")
         return JsonResponse({"error": _("Attachment: %(problem)s") % {"problem": problems}}, status=400)
     try:
         attachment = services.attachment_add(
@@ -474,7 +477,7 @@ def _editor_image_upload(request: HttpRequest, article) -> JsonResponse:
 
 
 @login_required
-def attachment_download(request: HttpRequest, pk: int) -> HttpResponse:
+def attachment_download(request: AuthenticatedHttpRequest, pk: int) -> FileResponse:
     attachment = selectors.attachment_for(request.user, pk)
     try:
         handle = attachment.file.open("rb")
@@ -492,7 +495,7 @@ def attachment_download(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def attachment_delete(request: HttpRequest, pk: int) -> HttpResponse:
+def attachment_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     attachment = selectors.attachment_for(request.user, pk)
     article = attachment.article
     _require_curator(request, article.client)
@@ -503,7 +506,7 @@ def attachment_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 # --- Import and export ------------------------------------------------------------------------
 @login_required
-def import_upload(request: HttpRequest) -> HttpResponse:
+def import_upload(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not selectors.is_curator(request.user):
         raise PermissionDenied
     form = ImportForm(request.POST or None, request.FILES or None)
@@ -532,7 +535,7 @@ def import_upload(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def export(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
+def export(request: AuthenticatedHttpRequest, slug: str, fmt: str) -> HttpResponse:
     client = selectors.client_for(request.user, slug)
     if not can_manage_client(request.user, client):
         # like every other manager-only page of a client the agent serves: 403, not 404

@@ -20,11 +20,15 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from django.utils.html import escape
 
 from . import query as q
 from . import tokenizer
+
+if TYPE_CHECKING:
+    from .backends.base import ArticleRow
 
 TYPO_BELOW = 3
 GOOD_MATCH = 0.6
@@ -38,7 +42,7 @@ class Found:
     score: float = 0.0
     helpfulness: float = 0.0
     published: float = 0.0
-    article: object = None  # the knowledge.Article (set by score())
+    article: ArticleRow | None = None  # the hit's article fields (set by score())
 
 
 @dataclass
@@ -258,7 +262,8 @@ def highlight(text: str, terms: list[str], *, width: int | None = None) -> str:
         matches = list(pattern.finditer(text)) if pattern else []
     else:
         prefix = suffix = ""
-    out, pos = [], 0
+    out: list[str] = []
+    pos = 0
     for m in matches:
         out.append(escape(text[pos : m.start()]))
         out.append(f"<mark>{escape(m.group(0))}</mark>")

@@ -4,6 +4,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import ClientCompany
+
 from .services import clean_colloquial_phrases, clean_synonym_terms
 
 KIND_CHOICES = [
@@ -13,7 +15,7 @@ KIND_CHOICES = [
 
 
 class SynonymGroupForm(forms.Form):
-    client = forms.ModelChoiceField(
+    client: forms.ModelChoiceField[ClientCompany] = forms.ModelChoiceField(
         queryset=None, required=False, label=_("Client company"), empty_label=_("All clients")
     )
     kind = forms.ChoiceField(

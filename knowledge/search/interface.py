@@ -127,6 +127,7 @@ def _hits(client: ClientCompany, out: engine.EngineResult) -> SearchResult:
     hits = []
     for f in out.found:
         a = f.article  # loaded by engine.score(): published, of this client
+        assert a is not None
         hits.append(
             SearchHit(
                 article_id=a.pk,
@@ -212,7 +213,8 @@ def _shared_key(key: tuple) -> str:
 
 def _versions() -> tuple[str, str]:
     """(index version, synonym version): one round trip to the shared cache."""
-    return current_versions(INDEX, SYNONYMS)
+    index, synonyms = current_versions(INDEX, SYNONYMS)
+    return index, synonyms
 
 
 def synonyms_changed() -> None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from itertools import combinations
-from typing import Protocol
+from typing import Any, Protocol
 
 from . import tokenizer
 from .tokenizer import Token
@@ -51,9 +51,9 @@ class Or:
 Expr = Term | And | Or
 
 
-def _flat(kind: type, parts: list) -> list:
+def _flat(kind: type[Any], parts: list[Any]) -> list[Any]:
     """Nested ORs of ORs (ANDs of ANDs) become one, duplicates go: a smaller query for the database."""
-    out: list = []
+    out: list[Any] = []
     for part in parts:
         out.extend(part.parts if isinstance(part, kind) else [part])
     return list(dict.fromkeys(out))

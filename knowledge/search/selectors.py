@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import TypedDict
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Max, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from accounts.models import ClientAssignment, ClientCompany, Role
+from accounts.models import ClientAssignment, ClientCompany, Role, User
 from accounts.permissions import (
     can_manage_client,
     can_see_client,
@@ -29,12 +30,12 @@ from knowledge.models import (
 RECENT_KEEP = 8
 
 
-def call_clients(user) -> list[ClientCompany]:
+def call_clients(user: User) -> list[ClientCompany]:
     """The clients an agent can take calls for, in a stable order (the order of the Alt+N hotkeys)."""
     return list(visible_client_map(user).values())  # already by name
 
 
-def current_client(user, clients: list[ClientCompany], slug: str | None = None) -> ClientCompany | None:
+def current_client(user: User, clients: list[ClientCompany], slug: str | None = None) -> ClientCompany | None:
     """The client named in the URL, else the one the user used last in call mode, else the one they were
     assigned first, else the first visible one."""
     by_slug = {c.slug: c for c in clients}
@@ -56,14 +57,14 @@ def current_client(user, clients: list[ClientCompany], slug: str | None = None) 
         .values_list("client__slug", flat=True)
         .first()
     )
-    return by_slug.get(first_assigned) or (clients[0] if clients else None)
+    return (by_slug.get(first_assigned) if first_assigned else None) or (clients[0] if clients else None)
 
 
-def visible_client(user, slug: str) -> ClientCompany:
+def visible_client(user: User, slug: str) -> ClientCompany:
     return visible_client_or_404(user, slug)
 
 
-def visible_article(user, pk: int):
+def visible_article(user: User, pk: int) -> Article:
     """A published article of a client the user may see, or 404."""
     article = Article.objects.published().select_related("client", "category").filter(pk=pk).first()
     if article is None or not can_see_client(user, article.client_id):
@@ -71,40 +72,47 @@ def visible_article(user, pk: int):
     return article
 
 
-def pinned_articles(user, client: ClientCompany) -> list:
+def pinned_articles(user: User, client: ClientCompany) -> list[Article]:
     return _preferred(user, client, "pinned")
 
 
-def recent_articles(user, client: ClientCompany) -> list:
+def recent_articles(user: User, client: ClientCompany) -> list[Article]:
     return _preferred(user, client, "recent")[:RECENT_KEEP]
 
 
-def _preferred(user, client, kind: str) -> list:
+def _preferred(user: User, client: ClientCompany, kind: str) -> list[Article]:
     ids = list(user_prefs(user, client, kind).values_list("article_id", flat=True)[:20])
     articles = Article.objects.filter(pk__in=ids, status=ArticleStatus.PUBLISHED, client=client)
     by_id = {a.pk: a for a in articles.select_related("category")}
     return [by_id[i] for i in ids if i in by_id]
 
 
-def user_prefs(user, client, kind: str) -> QuerySet:
+def user_prefs(user: User, client: ClientCompany, kind: str) -> QuerySet[ClientPreference]:
     return ClientPreference.objects.filter(user=user, client=client, kind=kind, article__isnull=False)
 
 
-def is_pinned(user, article) -> bool:
+def is_pinned(user: User, article: Article) -> bool:
     return user_prefs(user, article.client, "pinned").filter(article=article).exists()
 
 
 # --- Managers ---------------------------------------------------------------------------------
 
 
-def managed_clients(user) -> QuerySet[ClientCompany]:
+def managed_clients(user: User) -> QuerySet[ClientCompany]:
     """Clients whose search vocabulary and gaps this user curates (managers of them, admins)."""
     if not (user.is_admin or user.role == Role.MANAGER):
         return ClientCompany.objects.none()
     return visible_clients(user).order_by("name")
 
 
-def zero_result_queries(user, client: ClientCompany, *, days: int = 30) -> list[dict]:
+class ZeroResultQuery(TypedDict):
+    query: str
+    times: int
+    agents: int
+    last: datetime
+
+
+def zero_result_queries(user: User, client: ClientCompany, *, days: int = 30) -> list[ZeroResultQuery]:
     """Queries that found nothing for `client`, most frequent first: the gaps in the manual."""
     if not can_manage_client(user, client):
         raise Http404("No such client.")
@@ -117,20 +125,20 @@ def zero_result_queries(user, client: ClientCompany, *, days: int = 30) -> list[
     )
 
 
-def synonym_groups_for(user) -> QuerySet:
+def synonym_groups_for(user: User) -> QuerySet[SynonymGroup]:
     """Global groups and those of the clients the user may curate."""
     return SynonymGroup.objects.filter(
         Q(client__isnull=True) | Q(client__in=managed_clients(user))
     ).select_related("client", "created_by")
 
 
-def can_edit_synonym_group(user, group) -> bool:
-    if group.client_id is None:
+def can_edit_synonym_group(user: User, group: SynonymGroup) -> bool:
+    if group.client is None:  # a global group (no query: client_id is None)
         return user.is_admin
     return can_manage_client(user, group.client)
 
 
-def learned_expression(user, pk: int):
+def learned_expression(user: User, pk: int) -> LearnedExpression:
     """An active learned expression of a client the user manages (404 if they cannot see it,
     403 if they see but do not manage it)."""
     expression = (
@@ -145,14 +153,14 @@ def learned_expression(user, pk: int):
     return expression
 
 
-def learned_expressions(user, article) -> list:
+def learned_expressions(user: User, article: Article) -> list[LearnedExpression]:
     """The article's active learned customer expressions, for its managers (empty for others)."""
     if not can_manage_client(user, article.client):
         return []
     return list(LearnedExpression.objects.filter(article=article, removed_at__isnull=True)[:60])
 
 
-def article_by_reference(client, reference: str):
+def article_by_reference(client: ClientCompany, reference: str) -> Article | None:
     """A published article of `client` by id, external id or exact title."""
     reference = reference.strip()
     if not reference:
@@ -164,7 +172,7 @@ def article_by_reference(client, reference: str):
     return found
 
 
-def published_titles(client) -> list[str]:
+def published_titles(client: ClientCompany) -> list[str]:
     return list(
         Article.objects.published()
         .filter(client=client)

@@ -12,7 +12,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import ClientCompany
+from accounts.audit import AuditAction
+from accounts.models import ClientCompany, User
 from accounts.permissions import can_manage_client, can_see_client
 from accounts.services import audit_record
 from knowledge.models import (
@@ -30,14 +31,14 @@ from .query import EVERYDAY
 from .selectors import RECENT_KEEP, can_edit_synonym_group
 
 
-def call_client_remember(*, user, client: ClientCompany) -> None:
+def call_client_remember(*, user: User, client: ClientCompany) -> None:
     """Call mode opens next time on the client the agent used last (switched to, or read an answer of)."""
     if not can_see_client(user, client):
         raise PermissionDenied
     _remember_current(user=user, client_id=client.pk)
 
 
-def _remember_current(*, user, client_id: int) -> None:
+def _remember_current(*, user: User, client_id: int) -> None:
     current = ClientPreference.objects.filter(user=user, kind="current")
     if current.update(client_id=client_id, used_at=timezone.now()):
         return
@@ -48,9 +49,9 @@ def _remember_current(*, user, client_id: int) -> None:
         current.update(client_id=client_id, used_at=timezone.now())
 
 
-def call_article_opened(*, user, article, log_id: int | None = None) -> None:
+def call_article_opened(*, user: User, article: Article, log_id: int | None = None) -> None:
     """The agent opened an article in call mode: it goes to the top of their recent list."""
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         pref, created = ClientPreference.objects.get_or_create(
             user=user, client_id=article.client_id, article=article, kind="recent"
         )
@@ -66,7 +67,7 @@ def call_article_opened(*, user, article, log_id: int | None = None) -> None:
         search_result_opened(user=user, log_id=log_id, article=article)
 
 
-def search_result_opened(*, user, log_id: int, article) -> None:
+def search_result_opened(*, user: User, log_id: int, article: Article) -> None:
     """An article opened from a search result: noted on the agent's log row, and the query becomes
     the article's learned expression once KNOWLEDGE_SEARCH_LEARN_AGENTS agents agree."""
     interface.log_opened(user=user, log_id=log_id, article_id=article.pk)
@@ -77,9 +78,9 @@ def search_result_opened(*, user, log_id: int, article) -> None:
         learned_from_search(client_id=client_id, query=query, article_id=article.pk)
 
 
-def call_article_pin_toggle(*, user, article) -> bool:
+def call_article_pin_toggle(*, user: User, article: Article) -> bool:
     """Pin or unpin an article for its client; returns whether it is pinned now."""
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         existing = ClientPreference.objects.select_for_update().filter(
             user=user, client_id=article.client_id, article=article, kind="pinned"
         )
@@ -137,8 +138,8 @@ def clean_colloquial_phrases(raw: str) -> str:
 
 
 def synonym_group_create(
-    *, by, client: ClientCompany | None, terms: str, kind: str = "synonym", phrases: str = ""
-):
+    *, by: User, client: ClientCompany | None, terms: str, kind: str = "synonym", phrases: str = ""
+) -> SynonymGroup:
     """A synonym group, or a colloquial group (callers' phrases → the manual's words)."""
     if client is None and not by.is_admin:
         raise PermissionDenied
@@ -149,24 +150,24 @@ def synonym_group_create(
     colloquial = kind == SynonymGroup.Kind.COLLOQUIAL
     cleaned = clean_synonym_terms(terms, minimum=1 if colloquial else 2)
     cleaned_phrases = clean_colloquial_phrases(phrases) if colloquial else ""
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         group = SynonymGroup.objects.create(
             client=client, terms=cleaned, kind=kind, phrases=cleaned_phrases, created_by=by
         )
         audit_record(
             actor=by,
-            action="knowledge.synonyms.create",
+            action=AuditAction.SYNONYMS_CREATE,
             target=group,
             data={"terms": cleaned, "kind": kind, "phrases": cleaned_phrases},
         )
     return group
 
 
-def synonym_group_delete(*, by, group) -> None:
+def synonym_group_delete(*, by: User, group: SynonymGroup) -> None:
     if not can_edit_synonym_group(by, group):
         raise PermissionDenied
-    with transaction.atomic():
-        audit_record(actor=by, action="knowledge.synonyms.delete", target=group, data={"terms": group.terms})
+    with transaction.atomic(durable=True):
+        audit_record(actor=by, action=AuditAction.SYNONYMS_DELETE, target=group, data={"terms": group.terms})
         group.delete()
 
 
@@ -196,9 +197,9 @@ def learned_from_calls(*, client: ClientCompany) -> int:
     the words customers used on those calls, weighted by how many calls used them and how specific
     they are to that article (share of all linked calls using the word). Words already in the
     article are left out; removed expressions stay removed. Returns how many are active."""
-    per_article: dict[int, Counter] = {}
-    calls_per_article: Counter = Counter()
-    overall: Counter = Counter()
+    per_article: dict[int, Counter[str]] = {}
+    calls_per_article: Counter[int] = Counter()
+    overall: Counter[str] = Counter()
     rows = CallRecord.objects.filter(client=client, article__isnull=False).values_list(
         "article_id", "inquiry"
     )
@@ -295,7 +296,9 @@ def learned_from_search(*, client_id: int, query: str, article_id: int) -> bool:
     return True
 
 
-def learned_expression_link(*, by, client: ClientCompany, query: str, article):
+def learned_expression_link(
+    *, by: User, client: ClientCompany, query: str, article: Article
+) -> LearnedExpression:
     """A manager links a query (a zero-result one from the gaps page) to an article: it becomes a
     learned expression of that article at once."""
     if not can_manage_client(by, client):
@@ -306,7 +309,7 @@ def learned_expression_link(*, by, client: ClientCompany, query: str, article):
     terms = " ".join(dict.fromkeys(tokenizer.index_terms(text)))
     if not terms:
         raise ValidationError({"query": _("Enter words with letters or digits.")})
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         expression, _created = LearnedExpression.objects.update_or_create(
             article=article,
             text=text,
@@ -319,23 +322,23 @@ def learned_expression_link(*, by, client: ClientCompany, query: str, article):
                 "weight": 10.0,
             },
         )
-        audit_record(actor=by, action="knowledge.learned.link", target=article, data={"query": text})
+        audit_record(actor=by, action=AuditAction.LEARNED_LINK, target=article, data={"query": text})
         interface.index_articles([article.pk])
     return expression
 
 
-def learned_expression_remove(*, by, expression) -> None:
+def learned_expression_remove(*, by: User, expression: LearnedExpression) -> None:
     """A manager removes a learned expression: search stops using it at once (the article is
     re-indexed on commit) and later learning runs do not bring it back."""
     if not can_manage_client(by, expression.client):
         raise PermissionDenied
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         expression.removed_at = timezone.now()
         expression.removed_by = by
         expression.save(update_fields=["removed_at", "removed_by", "updated_at"])
         audit_record(
             actor=by,
-            action="knowledge.learned.remove",
+            action=AuditAction.LEARNED_REMOVE,
             target=expression.article,
             data={"expression": expression.text, "source": expression.source},
         )

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.requests import AuthenticatedHttpRequest
 from core.errors import shown
 
 from . import interface, lexicon, selectors, services
@@ -27,12 +30,12 @@ def _int(value) -> int | None:
 
 
 @login_required
-def call_mode(request: HttpRequest) -> HttpResponse:
+def call_mode(request: AuthenticatedHttpRequest) -> HttpResponse:
     clients = selectors.call_clients(request.user)
     client = selectors.current_client(request.user, clients, request.GET.get("client"))
     if client is not None and request.GET.get("client"):
         services.call_client_remember(user=request.user, client=client)
-    context = {"clients": clients, "client": client, "query": request.GET.get("q", "")}
+    context: dict[str, Any] = {"clients": clients, "client": client, "query": request.GET.get("q", "")}
     if client is not None:
         context |= {
             "pinned": selectors.pinned_articles(request.user, client),
@@ -46,7 +49,7 @@ def call_mode(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def call_results(request: HttpRequest) -> HttpResponse:
+def call_results(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The result list while typing (htmx). Small on purpose: it crosses a VPN on every keystroke."""
     client = selectors.visible_client(request.user, request.GET.get("client", ""))
     query = request.GET.get("q", "").strip()
@@ -69,7 +72,7 @@ def call_results(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def call_article(request: HttpRequest, pk: int) -> HttpResponse:
+def call_article(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     article = selectors.visible_article(request.user, pk)
     services.call_article_opened(user=request.user, article=article, log_id=_int(request.GET.get("log")))
     context = {"article": article, "pinned": selectors.is_pinned(request.user, article)}
@@ -92,7 +95,7 @@ def call_article(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def call_pin(request: HttpRequest, pk: int) -> HttpResponse:
+def call_pin(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     article = selectors.visible_article(request.user, pk)
     pinned = services.call_article_pin_toggle(user=request.user, article=article)
     if request.htmx:
@@ -101,7 +104,7 @@ def call_pin(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def search_page(request: HttpRequest) -> HttpResponse:
+def search_page(request: AuthenticatedHttpRequest) -> HttpResponse:
     clients = selectors.call_clients(request.user)
     client = selectors.current_client(request.user, clients, request.GET.get("client"))
     query = request.GET.get("q", "").strip()
@@ -114,7 +117,7 @@ def search_page(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def search_open(request: HttpRequest, log_id: int, pk: int) -> HttpResponse:
+def search_open(request: AuthenticatedHttpRequest, log_id: int, pk: int) -> HttpResponse:
     """A result link: note which article the search led to, then go to it."""
     article = selectors.visible_article(request.user, pk)
     services.search_result_opened(user=request.user, log_id=log_id, article=article)
@@ -122,7 +125,7 @@ def search_open(request: HttpRequest, log_id: int, pk: int) -> HttpResponse:
 
 
 @login_required
-def synonyms(request: HttpRequest) -> HttpResponse:
+def synonyms(request: AuthenticatedHttpRequest) -> HttpResponse:
     clients = selectors.managed_clients(request.user)
     if not clients.exists() and not request.user.is_admin:
         raise PermissionDenied
@@ -149,7 +152,7 @@ def synonyms(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def synonym_delete(request: HttpRequest, pk: int) -> HttpResponse:
+def synonym_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     if not (request.user.is_admin or request.user.is_manager):
         raise PermissionDenied  # the synonym table is the managers' tool, as on its page
     group = get_object_or_404(selectors.synonym_groups_for(request.user), pk=pk)
@@ -159,7 +162,7 @@ def synonym_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def zero_results(request: HttpRequest) -> HttpResponse:
+def zero_results(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Queries that found nothing: what the manual is missing, per client, for its managers."""
     clients = list(selectors.managed_clients(request.user))
     if not clients:
@@ -188,7 +191,7 @@ def zero_results(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def learned_remove(request: HttpRequest, pk: int) -> HttpResponse:
+def learned_remove(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """A manager removes a learned customer expression from an article."""
     expression = selectors.learned_expression(request.user, pk)
     services.learned_expression_remove(by=request.user, expression=expression)
@@ -198,7 +201,7 @@ def learned_remove(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def gap_link(request: HttpRequest) -> HttpResponse:
+def gap_link(request: AuthenticatedHttpRequest) -> HttpResponse:
     """A zero-result query linked to an article by a manager: the query finds it from now on."""
     clients = list(selectors.managed_clients(request.user))
     client = next((c for c in clients if c.slug == request.POST.get("client")), None)

@@ -96,7 +96,11 @@ def world(db, settings, tmp_path):
 
 
 def _get(client: Client, url: str):
-    with transaction.atomic():  # following a link never changes what the next one sees
+    # Each request runs in a block rolled back afterwards, as TestCase's own blocks are: marked like
+    # them so that the durable use cases (transaction.atomic(durable=True)) may open inside it.
+    block = transaction.atomic()
+    block._from_testcase = True
+    with block:  # following a link never changes what the next one sees
         response = client.get(url)
         transaction.set_rollback(True)
     return response

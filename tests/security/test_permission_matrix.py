@@ -76,7 +76,11 @@ def _url(key: str, args, world) -> str:
 
 
 def _ask(client: Client, method: str, url: str, data=None):
-    with transaction.atomic():
+    # Each request runs in a block rolled back afterwards, as TestCase's own blocks are: marked like
+    # them so that the durable use cases (transaction.atomic(durable=True)) may open inside it.
+    block = transaction.atomic()
+    block._from_testcase = True
+    with block:
         response = getattr(client, method)(url, data or {})
         transaction.set_rollback(True)
     return response

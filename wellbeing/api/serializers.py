@@ -6,7 +6,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from wellbeing.models import OvertimeRequest, Transition
-from wellbeing.selectors import ShutdownPlan
+from wellbeing.plans import ShutdownPlan
 
 
 @extend_schema_field(
@@ -93,7 +93,7 @@ class ShutdownPlanSerializer(serializers.Serializer):
     notices_at = serializers.ListField(child=serializers.DateTimeField())
     notices = NoticeSerializer(many=True)
     version = serializers.IntegerField()
-    source = serializers.CharField()
+    source = serializers.CharField()  # type: ignore[assignment]  # the payload's key, not Field.source
     grace_minutes = serializers.IntegerField()
     overtime = PlanOvertimeSerializer(allow_null=True)
 
@@ -147,7 +147,7 @@ class EventSerializer(serializers.Serializer):
         help_text=_("ISO 8601 with a UTC offset (the server's clock as the agent knows it)")
     )
     plan_version = serializers.IntegerField(required=False, allow_null=True, min_value=0, max_value=2**31 - 1)
-    data = serializers.DictField(required=False)
+    data = serializers.DictField(required=False)  # type: ignore[assignment]  # the event's key, not .data
 
 
 class EventsSerializer(serializers.Serializer):

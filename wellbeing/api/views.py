@@ -18,8 +18,10 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.api.throttling import ClientAddressAnonThrottle
+from accounts.requests import AuthenticatedRequest
 from wellbeing import selectors, services
 from wellbeing import timeutils as tu
+from wellbeing.models import Device
 
 from .authentication import DeviceAuthentication, IsDevice
 from .serializers import (
@@ -45,7 +47,7 @@ def _prefetched(qs):
 
 class OvertimeListCreate(APIView):
     @extend_schema(responses=OvertimeSerializer(many=True), tags=["wellbeing"])
-    def get(self, request: Request) -> Response:
+    def get(self, request: AuthenticatedRequest) -> Response:
         """My overtime requests, newest first."""
         qs = _prefetched(selectors.overtime_for(request.user).select_related("user"))[:100]
         return Response(OvertimeSerializer(qs, many=True).data)
@@ -58,7 +60,7 @@ class OvertimeListCreate(APIView):
         },
         tags=["wellbeing"],
     )
-    def post(self, request: Request) -> Response:
+    def post(self, request: AuthenticatedRequest) -> Response:
         """File an overtime request (연장근무 신청)."""
         serializer = OvertimeCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -77,7 +79,7 @@ class OvertimeListCreate(APIView):
 
 class OvertimeDetail(APIView):
     @extend_schema(responses=OvertimeSerializer, tags=["wellbeing"])
-    def get(self, request: Request, pk: int) -> Response:
+    def get(self, request: AuthenticatedRequest, pk: int) -> Response:
         req = get_object_or_404(_prefetched(selectors.overtime_visible_to(request.user)), pk=pk)
         return Response(OvertimeSerializer(req).data)
 
@@ -96,7 +98,7 @@ class _Decide(APIView):
         },
         tags=["wellbeing"],
     )
-    def post(self, request: Request, pk: int) -> Response:
+    def post(self, request: AuthenticatedRequest, pk: int) -> Response:
         from wellbeing.models import OvertimeRequest
 
         get_object_or_404(OvertimeRequest, pk=pk)
@@ -123,7 +125,7 @@ class ShutdownPlanView(APIView):
         responses={200: ShutdownPlanSerializer, 400: OpenApiResponse(description="Bad date")},
         tags=["wellbeing"],
     )
-    def get(self, request: Request) -> Response:
+    def get(self, request: AuthenticatedRequest) -> Response:
         """My shutdown plan for a date: the same plan the PC agent enforces."""
         raw = request.query_params.get("date")
         try:
@@ -183,12 +185,18 @@ class DeviceRegister(APIView):
         )
 
 
+class DeviceRequest(AuthenticatedRequest):
+    """A request DeviceAuthentication admitted: the device's owner and the device."""
+
+    auth: Device
+
+
 class DevicePlan(APIView):
     authentication_classes = [DeviceAuthentication]
     permission_classes = [IsDevice]
 
     @extend_schema(responses=DevicePlanSerializer, tags=["wellbeing-device"])
-    def get(self, request: Request) -> Response:
+    def get(self, request: DeviceRequest) -> Response:
         """Today's plan for the device's owner, with the server's time (the agent trusts it, not the PC's)."""
         device = request.auth
         services.device_seen(device=device)
@@ -211,7 +219,7 @@ class DeviceEvents(APIView):
         responses={200: EventsResponseSerializer, 400: OpenApiResponse(description="Bad event")},
         tags=["wellbeing-device"],
     )
-    def post(self, request: Request) -> Response:
+    def post(self, request: DeviceRequest) -> Response:
         """Heartbeats, shutdowns, postponements and tamper reports (queued ones too, once back online)."""
         serializer = EventsSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)

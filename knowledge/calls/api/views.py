@@ -226,7 +226,7 @@ class AcceptedSerializer(serializers.Serializer):
 
 class FileRefusedSerializer(serializers.Serializer):
     detail = serializers.CharField()
-    errors = RowProblemSerializer(many=True, required=False)
+    errors = RowProblemSerializer(many=True, required=False)  # type: ignore[assignment]  # a key, not .errors
 
 
 class ImportJobSerializer(serializers.ModelSerializer):
@@ -236,7 +236,7 @@ class ImportJobSerializer(serializers.ModelSerializer):
     rows_imported = serializers.SerializerMethodField()
     rows_unchanged = serializers.IntegerField()
     rows_rejected = serializers.IntegerField(source="rows_bad")
-    errors = serializers.SerializerMethodField()
+    errors = serializers.SerializerMethodField()  # type: ignore[assignment]  # a key, not .errors
 
     class Meta:
         model = ImportJob

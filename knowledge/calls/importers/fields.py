@@ -11,6 +11,7 @@ import hmac
 import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
@@ -22,7 +23,7 @@ KST = SEOUL  # the name the call importers use
 @dataclass(frozen=True)
 class Field:
     key: str
-    label: object  # lazy translation
+    label: Any  # a lazy translation
     aliases: tuple[str, ...]
     required: bool = False
 
@@ -284,12 +285,12 @@ def parse_datetime(value, time_value=None) -> datetime:
         text = str(value or "").strip()
         if not text:
             raise ValueError(_("required"))
-        result = _iso(text)
-        if result is not None:
+        iso = _iso(text)
+        if iso is not None:
             if time_value not in (None, ""):
                 t = parse_time(time_value)
-                result = result.replace(hour=t.hour, minute=t.minute, second=t.second)
-            return result
+                iso = iso.replace(hour=t.hour, minute=t.minute, second=t.second)
+            return iso
         match = _DATETIME.match(text)
         if match is None:
             try:

@@ -7,7 +7,7 @@ facts a job needs (kind, encoding, delimiter, headers, declared rows).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -93,7 +93,7 @@ def _header(row) -> list[str]:
     return headers
 
 
-def iter_csv(path: Path, info: FileInfo, progress=None) -> Iterator[tuple[int, list[str]]]:
+def iter_csv(path: Path, info: FileInfo, progress=None) -> Generator[tuple[int, list[str]], None, None]:
     # Undecodable bytes become surrogates; the row parser reports them as a bad row with its line.
     return uploads.iter_csv(path, info.encoding, info.delimiter, progress=progress, lenient=True)
 

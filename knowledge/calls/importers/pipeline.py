@@ -225,6 +225,7 @@ class RowParser:
             external_id = "h-" + hashlib.sha1(basis.encode(), usedforsecurity=False).hexdigest()[:24]
         if problems:
             return None, problems
+        assert started is not None  # parsed without problems
         self.last_started = started
         repeat = flags["repeat_contact"]
         row = (
@@ -389,7 +390,7 @@ class Stage:
         now = timezone.now()
         if self.vendor == "sqlite":
             new, changed, unchanged = self.counts(client_id)
-            now_value = utc_naive(now).isoformat(" ")
+            now_value: str | datetime = utc_naive(now).isoformat(" ")
         else:
             now_value = now
         data = ", ".join(DATA_COLUMNS)
@@ -614,7 +615,8 @@ def _overlapped(
     try:
         chunk: list[tuple] = []
         problems: list[RowError] = []
-        period_start = period_end = None
+        period_start: datetime | None = None
+        period_end: datetime | None = None
         bad_seen = False
         last_report = clock.monotonic()
         parse = parser.parse
@@ -632,6 +634,7 @@ def _overlapped(
             else:
                 outcome.valid += 1
                 started = parser.last_started
+                assert started is not None and row is not None  # a row without problems is parsed
                 if period_start is None or started < period_start:
                     period_start = started
                 if period_end is None or started > period_end:
@@ -718,7 +721,8 @@ def run_import(
         chunk: list[tuple] = []
         problems: list[RowError] = []
         last_report = clock.monotonic()
-        period_start = period_end = None
+        period_start: datetime | None = None
+        period_end: datetime | None = None
         parse = parser.parse
         for line, cells in iter_rows(path, info, progress):
             if not any(c is not None and str(c).strip() for c in cells):
@@ -731,8 +735,9 @@ def run_import(
                     stage.write_errors(problems)
                     problems = []
             else:
-                chunk.append(row)
                 started = parser.last_started
+                assert started is not None and row is not None  # a row without problems is parsed
+                chunk.append(row)
                 if period_start is None or started < period_start:
                     period_start = started
                 if period_end is None or started > period_end:
@@ -769,7 +774,7 @@ def run_import(
         with transaction.atomic():
             outcome.created, outcome.updated, outcome.unchanged = stage.upsert(client.pk, job_id)
             stage.link_articles(client.pk)
-            if outcome.period_start and "repeat_contact" not in parser.index:
+            if outcome.period_start and outcome.period_end and "repeat_contact" not in parser.index:
                 recompute_repeat_contacts(
                     client_id=client.pk, start=outcome.period_start, end=outcome.period_end
                 )

@@ -4,11 +4,11 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics, status
 from rest_framework.exceptions import ValidationError as ApiValidationError
-from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.permissions import visible_clients
+from accounts.requests import AuthenticatedRequest
 from knowledge.manuals import selectors, services
 from knowledge.models import ArticleStatus
 
@@ -78,7 +78,7 @@ class SuggestionCreateView(APIView):
             404: OpenApiResponse(description="No such article for you"),
         },
     )
-    def post(self, request: Request, pk: int) -> Response:
+    def post(self, request: AuthenticatedRequest, pk: int) -> Response:
         article = selectors.article_for(request.user, pk)
         serializer = SuggestionCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)

@@ -5,12 +5,12 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers
-from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.models import ClientCompany
 from accounts.permissions import visible_clients
+from accounts.requests import AuthenticatedRequest
 
 from .. import interface
 
@@ -66,7 +66,7 @@ class SearchAPIView(APIView):
         tags=["knowledge"],
         operation_id="knowledge_search",
     )
-    def get(self, request: Request) -> Response:
+    def get(self, request: AuthenticatedRequest) -> Response:
         params = SearchParamsSerializer(data=request.query_params, context={"request": request})
         params.is_valid(raise_exception=True)
         client = params.validated_data["client"]

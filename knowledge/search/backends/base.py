@@ -127,7 +127,8 @@ class SearchBackend:
             articles = list(Article.objects.filter(pk__in=chunk, status=ArticleStatus.PUBLISHED))
             helpful = helpfulness_scores([a.pk for a in articles])
             learned = learned_terms([a.pk for a in articles])
-            docs, vocab = [], {}
+            docs: list[SearchDocument] = []
+            vocab: dict[tuple[int, str], None] = {}
             for a in articles:
                 fields = document_fields(a, learned.get(a.pk, ""))
                 docs.append(
