@@ -2,10 +2,13 @@
 cache versions (core.caching). Queryset writes that send no signal bump them in accounts.models.
 
 A user's save also ends their API tokens when it changes the password or deactivates them, and keeps
-allauth's record of the login address in step with User.email."""
+allauth's record of the login address in step with User.email. A recovery code used to sign in
+is mailed to its owner, as allauth mails its other MFA changes."""
 
 from __future__ import annotations
 
+from allauth.mfa.models import Authenticator
+from allauth.mfa.signals import authenticator_used
 from django.db.models import Q
 from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
@@ -79,4 +82,19 @@ def _sync_identity_address(user: User) -> None:
     ).delete()
     EmailAddress.objects.update_or_create(
         user=user, email__iexact=email, defaults={"email": email, "verified": True, "primary": True}
+    )
+
+
+@receiver(authenticator_used)
+def _recovery_code_used(sender, request, user, authenticator, **kwargs) -> None:
+    """A recovery code in use means a lost phone, or someone else holding the password and a code:
+    the owner hears of it either way (allauth mails TOTP and code changes, not this)."""
+    if authenticator.type != Authenticator.Type.RECOVERY_CODES:
+        return
+    from allauth.account.adapter import get_adapter
+
+    # The code was marked used on a row read again under lock, not on this instance.
+    remaining = len(Authenticator.objects.get(pk=authenticator.pk).wrap().get_unused_codes())
+    get_adapter(request).send_notification_mail(
+        "mfa/email/recovery_code_used", user, context={"remaining": remaining}
     )

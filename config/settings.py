@@ -154,6 +154,9 @@ ACCOUNT_EMAIL_VERIFICATION = "none"  # accounts come from admins; a *change* of 
 # one address per person, a new one replaces the login only once its link is followed, and the
 # password is asked again first (accounts.views.EmailView guards the rest).
 ACCOUNT_CHANGE_EMAIL = True
+# A mail to the owner after each security change (password, address, 2-step sign-in, recovery codes),
+# in our words: templates/account/email/, mfa/email/, socialaccount/email/.
+ACCOUNT_EMAIL_NOTIFICATIONS = True
 ACCOUNT_REAUTHENTICATION_REQUIRED = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_SESSION_REMEMBER = None

@@ -1,17 +1,23 @@
 // WYSIWYG editing for Markdown fields: <textarea data-editor> becomes a TOAST UI Editor (vendored,
 // static/vendor/toastui-editor). The textarea stays the form field and always holds Markdown, the
 // stored format; without JavaScript it is the plain textarea. Pasted Word/HWP HTML is turned into
-// Markdown by the editor and sanitised again when shown (knowledge.markdown).
+// Markdown by the editor and sanitised again when shown (knowledge.markdown). Pictures are never
+// stored from an address: a pasted or chosen picture file becomes an attachment, or a note says why not.
 (function () {
   "use strict";
   if (!window.toastui || !window.toastui.Editor) return;
   var lang = (document.documentElement.lang || "ko").indexOf("ko") === 0 ? "ko-KR" : "en-US";
+  // Said when pasted HTML names pictures by address only (a web page, Word's local files): the
+  // server never fetches an address it is handed, so the person saves the picture and attaches it.
+  var script = document.currentScript;
+  var pictureLinkNote = script ? script.getAttribute("data-picture-link-note") : "";
 
   // HTML pasted from Word or HWP carries Office markup, styles and local images: keep the text and
   // its structure only. (What is stored is Markdown, sanitised again whenever it is shown.)
   var DROP = "script, style, meta, link, img, picture, svg, object, embed, iframe, xml, title";
+  function pastedDocument(html) { return new DOMParser().parseFromString(html, "text/html"); }
   function cleanPastedHtml(html) {
-    var doc = new DOMParser().parseFromString(html, "text/html");
+    var doc = pastedDocument(html);
     doc.querySelectorAll(DROP).forEach(function (el) { el.remove(); });
     doc.body.querySelectorAll("*").forEach(function (el) {
       if (el.tagName.indexOf(":") !== -1) { el.replaceWith.apply(el, Array.from(el.childNodes)); return; }
@@ -81,21 +87,42 @@
         addImageBlobHook: function (blob, insert) { addImage(blob, insert); return false; }
       }
     });
-    // Paste: hand the editor the cleaned HTML instead of the clipboard's own.
+    // Paste: hand the editor the cleaned HTML instead of the clipboard's own. A picture copied from
+    // a web page comes as <img src="https://…"> and, from "Copy image", as the picture itself too:
+    // the picture goes in as any pasted picture does (an attachment, or the form's note); a picture
+    // named by its address only is not fetched, and the note says to save it and attach it.
     var cleaning = false;
+    function pasteInto(target, data) {
+      cleaning = true;
+      try {
+        target.dispatchEvent(new ClipboardEvent("paste", { clipboardData: data, bubbles: true, cancelable: true }));
+      } finally {
+        cleaning = false;
+      }
+    }
     holder.addEventListener("paste", function (event) {
       var data = event.clipboardData;
       if (cleaning || !data || data.types.indexOf("text/html") === -1) return;
       event.preventDefault();
       event.stopImmediatePropagation();
-      var clean = new DataTransfer();
-      clean.setData("text/html", cleanPastedHtml(data.getData("text/html")));
-      clean.setData("text/plain", data.getData("text/plain"));
-      cleaning = true;
-      try {
-        event.target.dispatchEvent(new ClipboardEvent("paste", { clipboardData: clean, bubbles: true, cancelable: true }));
-      } finally {
-        cleaning = false;
+      var html = data.getData("text/html");
+      var linked = pastedDocument(html).querySelectorAll("img").length;
+      var pictures = Array.from(data.files || []).filter(function (file) { return /^image\//.test(file.type); });
+      var cleaned = cleanPastedHtml(html);
+      if (pastedDocument(cleaned).body.textContent.trim() || !linked) {
+        var clean = new DataTransfer();
+        clean.setData("text/html", cleaned);
+        clean.setData("text/plain", data.getData("text/plain"));
+        pasteInto(event.target, clean);
+      }
+      // One paste per picture: the editor takes a clipboard picture only when it is the only one.
+      pictures.forEach(function (file) {
+        var single = new DataTransfer();
+        single.items.add(file);
+        pasteInto(event.target, single);
+      });
+      if (linked && !pictures.length) {
+        say(uploadUrl ? pictureLinkNote : textarea.getAttribute("data-editor-images-note"), true);
       }
     }, true);
     var sync = function () {

@@ -60,6 +60,8 @@ def test_a_review_written_in_the_wysiwyg_editor_with_hangul_and_pasted_word_text
         WORD_HTML,
     )
     expect(area).to_contain_text("한글 문서에서 온 단락")
+    # The Word picture was a local file named by address: left out, and said so.
+    expect(page.get_by_role("status")).to_have_text("독후감에는 사진을 넣을 수 없습니다.")
     screenshot(page, f"editor-hangul-{width}")
     assert page.evaluate("window.pwned") is None
 
@@ -145,3 +147,100 @@ def test_where_pictures_cannot_go_the_editor_says_so(new_page, login, org, scree
     expect(page.get_by_role("status").filter(has_text="독후감에는 사진을 넣을 수 없습니다.")).to_be_visible()
     expect(area.locator("img")).to_have_count(0)
     screenshot(page, "editor-image-refused-review")
+
+
+# A picture copied from a web page: Chrome's "Copy image" puts it on the clipboard twice, as HTML
+# naming its address and as the picture itself; a selection of a page holds the HTML only.
+WEB_IMAGE_HTML = (
+    "<html><body>\n<!--StartFragment-->"
+    '<p>카드 뒷면 서명란 예시</p><img src="https://cdn.example.com/cards/back.png" alt="카드 뒷면">'
+    "<!--EndFragment-->\n</body>\n</html>"
+)
+PASTE_WEB_IMAGE = """(el, [html, b64]) => {
+    const data = new DataTransfer();
+    data.setData("text/html", html);
+    if (b64) {
+        const bytes = Uint8Array.from(atob(b64), c => c.charCodeAt(0));
+        data.items.add(new File([bytes], "image.png", {type: "image/png"}));
+    }
+    el.dispatchEvent(new ClipboardEvent("paste", {clipboardData: data, bubbles: true, cancelable: true}));
+}"""
+
+
+def _manual_editor(new_page, login, org):
+    article = published_article(
+        client=org["client_a"],
+        by=org["manager_a"],
+        title="카드 뒷면 서명",
+        answer="카드 뒷면에 서명해 주세요.",
+    )
+    page = new_page()
+    remote = []
+    page.route("https://cdn.example.com/**", lambda route: (remote.append(route.request.url), route.abort()))
+    login(page, org["manager_a"])
+    page.goto(f"/knowledge/articles/{article.pk}/edit/")
+    area = editor_for(page, "id_answer").locator(".toastui-editor-ww-container [contenteditable=true]")
+    area.click()
+    page.keyboard.press("Control+End")
+    return article, page, area, remote
+
+
+def test_a_picture_copied_from_a_web_page_with_the_picture_itself_becomes_an_attachment(
+    new_page, login, org, screenshot
+):
+    article, page, area, remote = _manual_editor(new_page, login, org)
+    area.evaluate(PASTE_WEB_IMAGE, [WEB_IMAGE_HTML, _png()])
+    expect(area).to_contain_text("카드 뒷면 서명란 예시")
+    expect(area.locator('img[src^="/knowledge/attachments/"]')).to_have_count(1)
+    expect(area.locator('img[src*="cdn.example.com"]')).to_have_count(0)
+    expect(page.get_by_role("status")).to_be_hidden()
+    [attachment] = Attachment.objects.filter(article=article)
+    assert attachment.content_type == "image/png"
+    screenshot(page, "editor-web-image-pasted")
+
+    page.get_by_label("변경 사유").fill("서명란 예시 사진")
+    page.get_by_role("button", name="변경 내용 게시").click()
+    expect(page.locator('#answer-script img[src^="/knowledge/attachments/"]')).to_have_count(1)
+    article.refresh_from_db()
+    assert f"]({attachment.get_absolute_url()})" in article.answer
+    assert "cdn.example.com" not in article.answer and "카드 뒷면 서명란 예시" in article.answer
+    assert remote == []  # the browser did not fetch the address either
+
+
+def test_a_picture_copied_from_a_web_page_as_an_address_only_is_left_out_with_a_note(
+    new_page, login, org, screenshot
+):
+    article, page, area, remote = _manual_editor(new_page, login, org)
+    area.evaluate(PASTE_WEB_IMAGE, [WEB_IMAGE_HTML, ""])
+    note = page.get_by_role("status")
+    expect(note).to_have_text(
+        "붙여 넣은 사진은 웹 주소로만 들어 있어 넣지 않았습니다. "
+        "PC에 사진을 저장한 다음 툴바의 이미지 삽입 버튼으로 첨부해 주세요."
+    )
+    expect(area).to_contain_text("카드 뒷면 서명란 예시")  # the text around it is kept
+    expect(area.locator("img")).to_have_count(0)
+    screenshot(page, "editor-web-image-note")
+    assert not Attachment.objects.filter(article=article).exists()
+    assert remote == []
+
+    # Saved as the note says, then attached: the note gives way to the picture.
+    area.evaluate(PASTE_IMAGE, _png())
+    expect(area.locator('img[src^="/knowledge/attachments/"]')).to_have_count(1)
+    expect(note).to_be_hidden()
+
+
+def test_a_web_picture_pasted_into_a_review_gets_the_review_s_note(new_page, login, org, screenshot):
+    book = book_with_copies(1, title="아몬드", authors="손원평")
+    PickFactory(book=book)
+    page = new_page()
+    login(page, org["agent_a"])
+    page.goto("/bookclub/reviews/new/")
+    area = editor_for(page, "id_body").locator(".toastui-editor-ww-container [contenteditable=true]")
+    area.click()
+    for picture in ("", _png()):  # an address only, then with the picture itself: neither goes in
+        area.evaluate(PASTE_WEB_IMAGE, [WEB_IMAGE_HTML, picture])
+        expect(
+            page.get_by_role("status").filter(has_text="독후감에는 사진을 넣을 수 없습니다.")
+        ).to_be_visible()
+    expect(area.locator("img")).to_have_count(0)
+    assert not Attachment.objects.exists()

@@ -91,3 +91,12 @@ def test_the_editor_says_where_pictures_cannot_go(as_user, org, article_a):
     assert "data-editor-upload=" not in suggest and "Pictures cannot be put into a suggestion" in suggest
     review = as_user(org["agent_a"]).get(reverse("bookclub:review_new")).content.decode()
     assert "Pictures cannot be put into a review." in review
+
+
+def test_every_editor_page_carries_the_note_for_a_picture_pasted_as_an_address(as_user, org, article_a):
+    """A picture copied from a web page may come as <img src="https://…"> only: nothing fetches it,
+    the editor says to save it and attach it (static/js/editor.js)."""
+    note = 'data-picture-link-note="The pasted picture came as a web address only, so it was left out.'
+    manager = as_user(org["manager_a"])
+    assert note in manager.get(reverse("knowledge:edit", args=[article_a.pk])).content.decode()
+    assert note in as_user(org["agent_a"]).get(reverse("bookclub:review_new")).content.decode()
