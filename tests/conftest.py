@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from django.core.cache import cache
+from django.utils import translation
 
 from tests.accounts.factories import (
     AdminFactory,
@@ -47,6 +48,14 @@ def _clear_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    # LocaleMiddleware activates the request's language for the thread and nothing deactivates it,
+    # so a test that asked in Korean would leave later tests (which expect English) in Korean.
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture
