@@ -151,7 +151,7 @@ def article_sources(article) -> list[dict]:
     """The topics an article was drafted from, each with its source calls in the draft's order
     (for the article page's "source calls" section, shown to the client's curators)."""
     sources = []
-    for link in TopicArticle.objects.filter(article=article).order_by("created_at"):
+    for link in TopicArticle.objects.filter(article=article, linked=False).order_by("created_at"):
         calls = {
             c.external_id: c
             for c in CallRecord.objects.filter(

@@ -91,6 +91,8 @@ def test_a_manager_links_a_topic_sees_what_it_taught_and_unlinks_it(
     assert "OTP 배터리 교체" in page and "4 of 4 calls linked" in page
     assert "화면이 안 켜" in page
     assert search(user=agent_a, client=topic.client, query=QUERY).hits[0].title == otp.title
+    # the article was not written from these calls: its page lists no source calls for them
+    assert 'data-testid="source-calls"' not in as_user(manager_a).get(otp.get_absolute_url()).content.decode()
     # the topics list names the article beside the topic
     topics_page = as_user(manager_a).get(reverse("knowledge:calls_topics", args=[topic.client.slug]))
     assert 'data-testid="topic-article"' in topics_page.content.decode()
