@@ -44,6 +44,7 @@ class AuditAction(StrEnum):
     CALLS_TOPIC_RENAME = "calls.topic_rename"
     CALLS_TOPIC_SPLIT = "calls.topic_split"
     CALLS_TOPIC_LINKED = "calls.topic_linked"
+    CALLS_TOPIC_UNLINKED = "calls.topic_unlinked"
     CALLS_TOPIC_DRAFTED = "calls.topic_drafted"
 
     # bookclub

@@ -11,7 +11,9 @@
   ending, typos inside compounds), from the articles alone, no synonym group installed.
 - "customers_with_calls": the same queries after each demo client's generated calls
   (knowledge/calls/samples.py) were imported with the manual article used on the call, so the
-  articles carry learned customer expressions.
+  articles carry learned customer expressions (words and short phrases).
+- "own", "own_with_calls": a small set of phrasings written unlike the generator and unlike the
+  customers set (tests/knowledge/search/relevance_own.py), reported apart, before and after learning.
 
 tests/knowledge/search/test_relevance.py asserts the bar, this prints the numbers as one JSON object,
 per set, backend and kind. Each backend runs in a child process on a throw-away database (dropped
@@ -51,7 +53,7 @@ def scores(overall, by_kind) -> dict:
 def run_set(name: str) -> dict:
     from django.db import transaction
 
-    from tests.knowledge.search import relevance, relevance_customers
+    from tests.knowledge.search import relevance, relevance_customers, relevance_own
 
     # Each set builds its own clients; rolled back afterwards so the next set starts empty.
     with transaction.atomic():
@@ -59,11 +61,12 @@ def run_set(name: str) -> dict:
             out = scores(*relevance.evaluate(relevance.build_corpus()))
         else:
             corpus = relevance.build_demo_corpus()
-            if name == "customers_with_calls":
+            if name.endswith("_with_calls"):
                 from tests.knowledge.search.learning import import_demo_calls
 
                 import_demo_calls(corpus)
-            out = scores(*relevance.evaluate(corpus, relevance_customers.QUERIES, relevance_customers.KINDS))
+            chosen = relevance_own if name.startswith("own") else relevance_customers
+            out = scores(*relevance.evaluate(corpus, chosen.QUERIES, chosen.KINDS))
         transaction.set_rollback(True)
     return out
 
@@ -112,6 +115,7 @@ def main() -> None:
     from knowledge.manuals.demo_articles import CLIENT_ARTICLES
     from tests.knowledge.search.relevance_customers import QUERIES as CUSTOMER_QUERIES
     from tests.knowledge.search.relevance_data import ARTICLES, QUERIES
+    from tests.knowledge.search.relevance_own import QUERIES as OWN
 
     results = {}
     for backend in [b.strip() for b in args.backends.split(",") if b.strip()]:
@@ -132,6 +136,7 @@ def main() -> None:
                         "articles": sum(len(r) for r in CLIENT_ARTICLES.values()),
                         "queries": len(CUSTOMER_QUERIES),
                     },
+                    "own": {"articles": sum(len(r) for r in CLIENT_ARTICLES.values()), "queries": len(OWN)},
                 },
                 "top": 5,
                 "results": results,

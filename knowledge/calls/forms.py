@@ -72,3 +72,7 @@ class RecordFilterForm(forms.Form):
     since = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     until = forms.DateField(label=_("Until"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     q = forms.CharField(label=_("Inquiry contains"), required=False, max_length=100)
+
+
+class TopicLinkForm(forms.Form):
+    article = forms.CharField(label=_("Article that answers this topic"), max_length=300)

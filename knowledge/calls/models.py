@@ -283,6 +283,11 @@ class Topic(models.Model):
         return self.covered_by_id is None
 
     @property
+    def linked_by_manager(self) -> bool:
+        """A manager linked the topic to an article that answers it (articles are prefetched on lists)."""
+        return any(link.linked for link in self.articles.all())
+
+    @property
     def share_percent(self) -> float:
         return round(self.share * 100, 1)
 
@@ -305,6 +310,10 @@ class TopicArticle(models.Model):
     client = models.ForeignKey(ClientCompany, on_delete=models.CASCADE, related_name="+")
     label = models.CharField(max_length=200)
     source_call_ids = models.JSONField(default=list)  # external ids of the calls linked in the draft
+    # A manager linked an existing article (not drafted from the topic); the calls the link gave
+    # the article, so that unlinking takes back exactly those and no import's own link.
+    linked = models.BooleanField(default=False)
+    linked_call_ids = models.JSONField(default=list, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

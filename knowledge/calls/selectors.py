@@ -101,7 +101,38 @@ def topic_calls(topic: Topic, limit: int = 50) -> list[CallRecord]:
 
 
 def topic_drafts(topic: Topic) -> QuerySet[TopicArticle]:
-    return TopicArticle.objects.filter(topic=topic).select_related("article", "created_by")
+    return TopicArticle.objects.filter(topic=topic, linked=False).select_related("article", "created_by")
+
+
+def topic_links(topic: Topic) -> list[dict]:
+    """The articles a topic is drafted into or linked to, each with how many of the topic's calls
+    are linked to it and the customer expressions its calls taught search (for the topic page)."""
+    from django.db.models import Count, Q
+
+    from knowledge.models import LearnedExpression
+
+    links = list(TopicArticle.objects.filter(topic=topic).select_related("article").order_by("created_at"))
+    ids = [link.article_id for link in links]
+    counts = dict(
+        CallRecord.objects.filter(pk__in=topic.call_ids, article_id__in=ids)
+        .values_list("article_id")
+        .annotate(n=Count("pk", filter=Q(client_id=topic.client_id)))
+    )
+    learned: dict[int, list] = {}
+    rows = LearnedExpression.objects.filter(
+        article_id__in=ids, source=LearnedExpression.Source.CALLS, removed_at__isnull=True
+    ).order_by("-weight", "text")
+    for expression in rows:
+        learned.setdefault(expression.article_id, []).append(expression)
+    return [
+        {
+            "link": link,
+            "article": link.article,
+            "calls": counts.get(link.article_id, 0),
+            "learned": learned.get(link.article_id, [])[:24],
+        }
+        for link in links
+    ]
 
 
 def call_record_for(user: User, pk: int) -> CallRecord | None:
@@ -124,7 +155,7 @@ def article_sources(article: Article) -> list[dict[str, Any]]:
     """The topics an article was drafted from, each with its source calls in the draft's order
     (for the article page's "source calls" section, shown to the client's curators)."""
     sources = []
-    for link in TopicArticle.objects.filter(article=article).order_by("created_at"):
+    for link in TopicArticle.objects.filter(article=article, linked=False).order_by("created_at"):
         calls = {
             c.external_id: c
             for c in CallRecord.objects.filter(

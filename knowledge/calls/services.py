@@ -1051,33 +1051,68 @@ def _mine_again(run: MiningRun, by: User) -> None:
     mining_request(client=run.client, since=run.period_start, until=run.period_end, by=by)
 
 
-def _link_topic_calls(topic: Topic, article: Article) -> None:
+def _link_topic_calls(topic: Topic, article: Article) -> list[int]:
     """The topic's calls are about this article (unless an import already said which): their
-    customers' words become its learned expressions, after commit."""
+    customers' words become its learned expressions, after commit. Returns the calls linked now."""
     from knowledge.search.services import learned_from_calls
 
-    CallRecord.objects.filter(pk__in=topic.call_ids, client=topic.client, article__isnull=True).update(
-        article=article
-    )
+    free = CallRecord.objects.filter(pk__in=topic.call_ids, client=topic.client, article__isnull=True)
+    linked = list(free.values_list("pk", flat=True))
+    CallRecord.objects.filter(pk__in=linked).update(article=article)
     client = topic.client
     transaction.on_commit(lambda: learned_from_calls(client=client))
+    return linked
 
 
-def topic_link_article(*, topic: Topic, article: Article, by: User) -> None:
+def topic_link_article(*, topic: Topic, article: Article, by: User) -> TopicArticle:
     """A manager says an existing article answers a topic: its calls are linked to it."""
     _require_manager(by, topic.client)
     if article.client_id != topic.client_id:
         raise ValidationError({"article": _("Choose an article of this client.")})
     with transaction.atomic():
-        TopicArticle.objects.get_or_create(
+        link, _created = TopicArticle.objects.select_for_update().get_or_create(
             topic=topic,
             article=article,
-            defaults={"client": topic.client, "label": topic.label, "created_by": by},
+            defaults={"client": topic.client, "label": topic.label, "created_by": by, "linked": True},
         )
-        _link_topic_calls(topic, article)
+        calls = _link_topic_calls(topic, article)
+        link.linked_call_ids = list(dict.fromkeys([*link.linked_call_ids, *calls]))
+        link.save(update_fields=["linked_call_ids"])
         audit_record(
-            actor=by, action=AuditAction.CALLS_TOPIC_LINKED, target=article, data={"topic": topic.pk}
+            actor=by,
+            action=AuditAction.CALLS_TOPIC_LINKED,
+            target=article,
+            data={"topic": topic.pk, "label": topic.label, "calls": len(calls)},
         )
+    return link
+
+
+def topic_unlink_article(*, topic: Topic, article: Article, by: User) -> int:
+    """A manager takes back a link made by topic_link_article: the calls it gave the article are
+    free again (an import's own links stay), and what was learned from them goes on the next
+    learning run, after commit. A draft written from the topic is not unlinked. Returns the calls."""
+    from knowledge.search.services import learned_from_calls
+
+    _require_manager(by, topic.client)
+    with transaction.atomic():
+        link = (
+            TopicArticle.objects.select_for_update().filter(topic=topic, article=article, linked=True).first()
+        )
+        if link is None:
+            raise ValidationError({"article": _("This topic is not linked to that article.")})
+        freed = CallRecord.objects.filter(
+            pk__in=link.linked_call_ids, client=topic.client, article=article
+        ).update(article=None)
+        link.delete()
+        audit_record(
+            actor=by,
+            action=AuditAction.CALLS_TOPIC_UNLINKED,
+            target=article,
+            data={"topic": topic.pk, "label": topic.label, "calls": freed},
+        )
+        client = topic.client
+        transaction.on_commit(lambda: learned_from_calls(client=client))
+    return freed
 
 
 def topic_create_draft(*, topic: Topic, by: User) -> Article:
@@ -1089,7 +1124,7 @@ def topic_create_draft(*, topic: Topic, by: User) -> Article:
     _require_manager(by, topic.client)
     with transaction.atomic(durable=True):
         topic = Topic.objects.select_for_update().select_related("run", "client").get(pk=topic.pk)
-        existing = TopicArticle.objects.filter(topic=topic).select_related("article").first()
+        existing = TopicArticle.objects.filter(topic=topic, linked=False).select_related("article").first()
         if existing is not None:
             return existing.article
         examples = [privacy.without_tags(e["text"]) for e in topic.representative_inquiries[:3]]
@@ -1129,8 +1164,8 @@ def topic_create_draft(*, topic: Topic, by: User) -> Article:
             label=topic.label,
             source_call_ids=[ext for _pk, ext in ordered],
             created_by=by,
+            linked_call_ids=_link_topic_calls(topic, article),
         )
-        _link_topic_calls(topic, article)
         audit_record(
             actor=by,
             action=AuditAction.CALLS_TOPIC_DRAFTED,

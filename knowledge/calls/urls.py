@@ -18,5 +18,6 @@ urlpatterns = [
     path("topics/<int:pk>/", views.topic, name="calls_topic"),
     path("topics/<int:pk>/draft/", views.topic_draft, name="calls_topic_draft"),
     path("topics/<int:pk>/edit/", views.topic_edit, name="calls_topic_edit"),
+    path("topics/<int:pk>/link/", views.topic_link, name="calls_topic_link"),
     path("records/<int:pk>/", views.record, name="calls_record"),
 ]

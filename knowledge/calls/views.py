@@ -20,7 +20,7 @@ from accounts.requests import AuthenticatedHttpRequest
 from core.errors import shown
 
 from . import selectors, services
-from .forms import MappingForm, MineForm, RecordFilterForm, UploadForm
+from .forms import MappingForm, MineForm, RecordFilterForm, TopicLinkForm, UploadForm
 from .models import CallRecord, ImportStatus, MiningStatus
 
 
@@ -244,13 +244,58 @@ def topic(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         "calls": selectors.topic_calls(topic, limit=30),
         "drafts": drafts,
         "covered_url": article_url(topic.covered_by) if topic.covered_by else "",
+        "linked": [link.article for link in topic.articles.filter(linked=True).select_related("article")],
         "manager": can_manage_client(request.user, topic.client),
     }
     if context["manager"]:
+        from knowledge.search.selectors import published_titles
+
         context["siblings"] = list(
             topic.run.topics.exclude(pk=topic.pk).order_by("rank").values("pk", "label")
         )
+        context["links"] = selectors.topic_links(topic)
+        context["titles"] = published_titles(topic.client)
     return render(request, "knowledge/calls/topic.html", context)
+
+
+@login_required
+@require_POST
+def topic_link(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """A manager links a topic to an existing article (its calls teach search how customers ask for
+    it), or takes such a link back."""
+    from knowledge.search.selectors import article_by_reference
+
+    topic = selectors.topic_for(request.user, pk)
+    if topic is None:
+        raise Http404(_("No such topic."))
+    if not can_manage_client(request.user, topic.client):
+        raise PermissionDenied(_("Only managers of this client may link topics to articles."))
+    back = reverse("knowledge:calls_topic", args=[topic.pk]) + "#links"
+    with shown(request):
+        if request.POST.get("action") == "unlink":
+            link = topic.articles.filter(article_id=request.POST.get("article") or 0, linked=True).first()
+            if link is None:
+                raise ValidationError({"article": _("This topic is not linked to that article.")})
+            freed = services.topic_unlink_article(topic=topic, article=link.article, by=request.user)
+            messages.success(
+                request,
+                _("Unlinked from “%(title)s”: %(calls)s calls no longer teach search.")
+                % {"title": link.article.title, "calls": freed},
+            )
+            return redirect(back)
+        form = TopicLinkForm(request.POST)
+        article = (
+            article_by_reference(topic.client, form.cleaned_data["article"]) if form.is_valid() else None
+        )
+        if article is None:
+            raise ValidationError({"article": _("No published article of this client has that title or id.")})
+        link = services.topic_link_article(topic=topic, article=article, by=request.user)
+        messages.success(
+            request,
+            _("Linked to “%(title)s”: %(calls)s calls of this topic teach search how customers ask.")
+            % {"title": article.title, "calls": len(link.linked_call_ids)},
+        )
+    return redirect(back)
 
 
 @login_required

@@ -144,6 +144,7 @@ def run(
     result = EngineResult(parsed=parsed)
     if parsed.empty:
         return result
+    _apply_phrases(backend, client_id, parsed)
     strict = parsed.strict()
     ranked, result.count = backend.match(client_id, strict, limit=limit * 2)
     found = [Found(pk, rank, 0) for pk, rank in ranked]
@@ -183,6 +184,23 @@ def run(
     found.sort(key=order_key)
     result.found = found[:limit]
     return result
+
+
+def _apply_phrases(backend, client_id: int, parsed: q.ParsedQuery) -> None:
+    """A phrase of the query that the client's index knows (a customer phrase learned from calls:
+    숫자가 안 날아와요) also satisfies every slot whose word it holds, so the article that learned
+    it matches them all, above one that shares a single word. One vocabulary look-up."""
+    from . import phrases
+
+    found = phrases.phrases(parsed.raw)
+    known = backend.known_terms(client_id, [p.term for p in found]) if found else set()
+    for phrase in found:
+        if phrase.term not in known:
+            continue
+        for slot in parsed.slots:
+            words = {slot.main} if slot.main else set(tokenizer.lexemes(slot.word))
+            if words & phrase.morphemes:
+                slot.expr = q.any_of([slot.expr, q.Term(phrase.term)])
 
 
 def _weigh_by_rarity(backend, client_id: int, parsed: q.ParsedQuery) -> None:

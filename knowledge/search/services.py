@@ -173,8 +173,15 @@ def synonym_group_delete(*, by: User, group: SynonymGroup) -> None:
 
 # --- Learned customer expressions -----------------------------------------------------------------
 _PLACEHOLDER = re.compile(r"\[[^\]]*\]|<[^>]*>|[•*]{2,}")
-LEARN_MAX_PER_ARTICLE = 30
+LEARN_MAX_PER_ARTICLE = 30  # words, and as many phrases
 LEARN_MIN_SPECIFICITY = 0.6  # share of the linked calls using a word that are this article's
+# Everyday filler (인사, 확인 부탁, 주문번호) is used about as often in every topic of the client: a
+# word or phrase is kept only when the article's calls use it this many times as often as a sample
+# of the client's other calls do (linked or not). Below LEARN_MIN_BACKGROUND other calls there is no
+# measure, and specificity alone decides.
+LEARN_MIN_LIFT = 3.0
+LEARN_BACKGROUND = 5000
+LEARN_MIN_BACKGROUND = 30
 
 
 def _call_words(text: str) -> set[str]:
@@ -192,41 +199,114 @@ def _call_words(text: str) -> set[str]:
     }
 
 
+def _call_terms(text: str, filler: frozenset[str]) -> dict[str, tuple[str, frozenset[str]]]:
+    """Index term → (what the customer said, its words): the call's words and its phrases, the
+    client's filler left out of both."""
+    from . import phrases
+
+    out = {w: (w, frozenset([w])) for w in _call_words(text) - filler}
+    for p in phrases.phrases(_PLACEHOLDER.sub(" ", text or ""), drop=filler):
+        out.setdefault(p.term, (p.surface, p.morphemes))
+    return out
+
+
+LEARN_FILLER_SHARE = 0.05
+
+
+def _client_filler(rows: list[tuple[int | None, str]]) -> frozenset[str]:
+    """Words said on ≥ 5 % of the calls of at least half of the client's groups of calls (each
+    article's linked calls, and the calls linked to none), in at least three groups: greetings,
+    확인 부탁드립니다, 주문번호. They are every topic's words, so no topic's."""
+    from collections import Counter
+
+    from . import phrases
+
+    sizes: Counter = Counter()
+    counts: dict[int | None, Counter] = {}
+    for article_id, text in rows:
+        sizes[article_id] += 1
+        counts.setdefault(article_id, Counter()).update(
+            phrases.plain_units(_PLACEHOLDER.sub(" ", text or ""))
+        )
+    if len(sizes) < 3:
+        return frozenset()
+    spread: Counter = Counter()
+    for group, counter in counts.items():
+        spread.update(u for u, n in counter.items() if n >= LEARN_FILLER_SHARE * sizes[group])
+    return frozenset(u for u, n in spread.items() if n >= max(3, len(sizes) / 2))
+
+
 def learned_from_calls(*, client: ClientCompany) -> int:
     """Recompute the client's call-learned expressions: for each article with calls linked to it,
-    the words customers used on those calls, weighted by how many calls used them and how specific
-    they are to that article (share of all linked calls using the word). Words already in the
-    article are left out; removed expressions stay removed. Returns how many are active."""
+    the words and short phrases customers used on those calls (phrases.py), weighted by how many
+    calls used them × how specific they are to that article (share of all linked calls using the
+    term), kept when that share is ≥ LEARN_MIN_SPECIFICITY and the article's calls use them at least
+    LEARN_MIN_LIFT times as often as the client's calls in general; the client's everyday filler
+    (_client_filler: said across its topics) is left out of words and phrases alike.
+    Words already in the article are left out, and phrases all of whose words are; removed
+    expressions stay removed. Returns how many are active."""
     per_article: dict[int, Counter[str]] = {}
     calls_per_article: Counter[int] = Counter()
     overall: Counter[str] = Counter()
-    rows = CallRecord.objects.filter(client=client, article__isnull=False).values_list(
-        "article_id", "inquiry"
+    said: dict[str, Counter[str]] = {}  # term → how customers said it
+    words_of: dict[str, frozenset[str]] = {}
+    rows = list(
+        CallRecord.objects.filter(client=client, article__isnull=False).values_list("article_id", "inquiry")
     )
-    for article_id, inquiry in rows.iterator(chunk_size=2000):
-        words = _call_words(inquiry)
-        per_article.setdefault(article_id, Counter()).update(words)
+    # The background: an even sample of all the client's calls, with the article each is linked to.
+    ids = list(CallRecord.objects.filter(client=client).order_by("pk").values_list("pk", flat=True))
+    sample = ids[:: max(1, len(ids) // LEARN_BACKGROUND)][:LEARN_BACKGROUND]
+    sampled: list[tuple[int | None, str]] = []
+    for start in range(0, len(sample), 2000):
+        chunk = CallRecord.objects.filter(pk__in=sample[start : start + 2000])
+        sampled += list(chunk.values_list("article_id", "inquiry"))
+    filler = _client_filler(rows + [(None, text) for article_id, text in sampled if article_id is None])
+    for article_id, inquiry in rows:
+        terms = _call_terms(inquiry, filler)
+        per_article.setdefault(article_id, Counter()).update(terms.keys())
         calls_per_article[article_id] += 1
-        overall.update(words)
+        overall.update(terms.keys())
+        for term, (surface, words) in terms.items():
+            said.setdefault(term, Counter())[surface] += 1
+            words_of[term] = words
+    background: Counter = Counter()
+    background_of: dict[int | None, Counter] = {}
+    background_calls: Counter = Counter()
+    for article_id, inquiry in sampled:
+        terms = set(_call_terms(inquiry, filler))
+        background.update(terms)
+        background_of.setdefault(article_id, Counter()).update(terms)
+        background_calls[article_id] += 1
     own = {
         pk: set(f"{t} {q} {a}".split())
         for pk, t, q, a in SearchDocument.objects.filter(article_id__in=list(per_article)).values_list(
             "article_id", "title_terms", "question_terms", "answer_terms"
         )
     }
-    wanted: dict[tuple[int, str], tuple[int, float]] = {}
+    wanted: dict[tuple[int, str], tuple[str, int, float]] = {}
     for article_id, counts in per_article.items():
         floor = max(2, round(0.03 * calls_per_article[article_id]))
+        others = len(sample) - background_calls[article_id]
+        mine = background_of.get(article_id, Counter())
+        known = own.get(article_id, set())
         scored = []
-        for word, n in counts.items():
-            specificity = n / overall[word]
-            if n >= floor and specificity >= LEARN_MIN_SPECIFICITY and word not in own.get(article_id, ()):
-                scored.append((n * specificity, word, n))
-        for weight, word, n in sorted(scored, reverse=True)[:LEARN_MAX_PER_ARTICLE]:
-            wanted[(article_id, word)] = (n, round(weight, 2))
+        for term, n in counts.items():
+            specificity = n / overall[term]
+            if n < floor or specificity < LEARN_MIN_SPECIFICITY or words_of[term] <= known:
+                continue
+            if others >= LEARN_MIN_BACKGROUND:
+                elsewhere = (background[term] - mine[term] + 0.5) / (others + 1)
+                if n / calls_per_article[article_id] < LEARN_MIN_LIFT * elsewhere:
+                    continue
+            scored.append((n * specificity, term, n, len(words_of[term]) > 1))
+        for phrase in (False, True):
+            best = sorted((s for s in scored if s[3] == phrase), reverse=True)[:LEARN_MAX_PER_ARTICLE]
+            for weight, term, n, _phrase in best:
+                text = min(said[term].items(), key=lambda kv: (-kv[1], kv[0]))[0][:200]
+                wanted[(article_id, term)] = (text, n, round(weight, 2))
     with transaction.atomic():
         existing = {
-            (e.article_id, e.text): e
+            (e.article_id, e.terms): e
             for e in LearnedExpression.objects.select_for_update().filter(
                 client=client, source=LearnedExpression.Source.CALLS
             )
@@ -234,15 +314,15 @@ def learned_from_calls(*, client: ClientCompany) -> int:
         stale = [e.pk for key, e in existing.items() if key not in wanted and e.removed_at is None]
         LearnedExpression.objects.filter(pk__in=stale).delete()
         changed = set()
-        for (article_id, word), (n, weight) in wanted.items():
-            e = existing.get((article_id, word))
+        for (article_id, term), (text, n, weight) in wanted.items():
+            e = existing.get((article_id, term))
             if e is None:
                 LearnedExpression.objects.get_or_create(
                     article_id=article_id,
-                    text=word,
+                    text=text,
                     defaults={
                         "client": client,
-                        "terms": word,
+                        "terms": term,
                         "source": LearnedExpression.Source.CALLS,
                         "calls": n,
                         "weight": weight,

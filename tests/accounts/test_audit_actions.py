@@ -64,9 +64,9 @@ def test_action_names_are_unique_and_fit_the_column():
 
 
 def test_the_tables_of_actions_cover_every_kind():
-    from knowledge.manuals import services as knowledge_services
     from knowledge.calls import services as calls_services
     from knowledge.calls.models import TopicRule
+    from knowledge.manuals import services as knowledge_services
     from knowledge.models import RevisionKind
 
     assert set(knowledge_services._PUBLISH_ACTIONS) == set(RevisionKind)

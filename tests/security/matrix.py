@@ -220,6 +220,13 @@ ROUTES: dict[str, tuple] = {
         (LOGIN, 403, 404, 404, DONE, DONE),
         lambda w: {"action": "rename", "name": "카드 분실 신고"},
     ),
+    # linking a topic to an existing article: the client's managers and admins
+    "knowledge:calls_topic_link": (
+        POST,
+        pk("topic"),
+        (LOGIN, 403, 404, 404, DONE, DONE),
+        lambda w: {"action": "link", "article": w.article.title},
+    ),
     "knowledge:calls_record": (GET, pk("call"), CLIENT_A),
     "knowledge:home": (GET, _no_args, EVERYONE),
     "knowledge:review": (GET, _no_args, CURATORS),

@@ -51,6 +51,7 @@ KINDS: dict[str, tuple[int, set[str]]] = {
             "reports:regenerate",
             "api-calls-imports",
             "knowledge:calls_topic_edit",
+            "knowledge:calls_topic_link",
             "knowledge:learned_remove",
             "api-calls-mining-runs",
         },
