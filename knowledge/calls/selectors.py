@@ -14,7 +14,7 @@ from .importers.fields import KST
 from .models import CallRecord, ImportJob, MiningRun, MiningStatus, Topic, TopicArticle
 
 if TYPE_CHECKING:
-    from knowledge.models import Article
+    from knowledge.models import Article, LearnedExpression
 
 
 def clients_for(user: User) -> QuerySet[ClientCompany]:
@@ -104,7 +104,7 @@ def topic_drafts(topic: Topic) -> QuerySet[TopicArticle]:
     return TopicArticle.objects.filter(topic=topic, linked=False).select_related("article", "created_by")
 
 
-def topic_links(topic: Topic) -> list[dict]:
+def topic_links(topic: Topic) -> list[dict[str, Any]]:
     """The articles a topic is drafted into or linked to, each with how many of the topic's calls
     are linked to it and the customer expressions its calls taught search (for the topic page)."""
     from django.db.models import Count, Q
@@ -118,7 +118,7 @@ def topic_links(topic: Topic) -> list[dict]:
         .values_list("article_id")
         .annotate(n=Count("pk", filter=Q(client_id=topic.client_id)))
     )
-    learned: dict[int, list] = {}
+    learned: dict[int, list[LearnedExpression]] = {}
     rows = LearnedExpression.objects.filter(
         article_id__in=ids, source=LearnedExpression.Source.CALLS, removed_at__isnull=True
     ).order_by("-weight", "text")

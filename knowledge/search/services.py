@@ -217,12 +217,10 @@ def _client_filler(rows: list[tuple[int | None, str]]) -> frozenset[str]:
     """Words said on ≥ 5 % of the calls of at least half of the client's groups of calls (each
     article's linked calls, and the calls linked to none), in at least three groups: greetings,
     확인 부탁드립니다, 주문번호. They are every topic's words, so no topic's."""
-    from collections import Counter
-
     from . import phrases
 
-    sizes: Counter = Counter()
-    counts: dict[int | None, Counter] = {}
+    sizes: Counter[int | None] = Counter()
+    counts: dict[int | None, Counter[str]] = {}
     for article_id, text in rows:
         sizes[article_id] += 1
         counts.setdefault(article_id, Counter()).update(
@@ -230,7 +228,7 @@ def _client_filler(rows: list[tuple[int | None, str]]) -> frozenset[str]:
         )
     if len(sizes) < 3:
         return frozenset()
-    spread: Counter = Counter()
+    spread: Counter[str] = Counter()
     for group, counter in counts.items():
         spread.update(u for u, n in counter.items() if n >= LEARN_FILLER_SHARE * sizes[group])
     return frozenset(u for u, n in spread.items() if n >= max(3, len(sizes) / 2))
@@ -269,14 +267,14 @@ def learned_from_calls(*, client: ClientCompany) -> int:
         for term, (surface, words) in terms.items():
             said.setdefault(term, Counter())[surface] += 1
             words_of[term] = words
-    background: Counter = Counter()
-    background_of: dict[int | None, Counter] = {}
-    background_calls: Counter = Counter()
-    for article_id, inquiry in sampled:
-        terms = set(_call_terms(inquiry, filler))
-        background.update(terms)
-        background_of.setdefault(article_id, Counter()).update(terms)
-        background_calls[article_id] += 1
+    background: Counter[str] = Counter()
+    background_of: dict[int | None, Counter[str]] = {}
+    background_calls: Counter[int | None] = Counter()
+    for sampled_article, sampled_text in sampled:
+        sampled_terms = set(_call_terms(sampled_text, filler))
+        background.update(sampled_terms)
+        background_of.setdefault(sampled_article, Counter()).update(sampled_terms)
+        background_calls[sampled_article] += 1
     own = {
         pk: set(f"{t} {q} {a}".split())
         for pk, t, q, a in SearchDocument.objects.filter(article_id__in=list(per_article)).values_list(
