@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 
 from knowledge.calls.importers.fields import KST
 from knowledge.calls.models import CallRecord, MiningRun, Topic, TopicArticle
-from knowledge.search import search
+from knowledge.search.interface import search
 from tests.knowledge.factories import published_article
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -15,7 +15,7 @@ from accounts.models import AuditEvent
 from knowledge.calls import services
 from knowledge.calls.models import CallRecord, MiningRun, Topic, TopicArticle
 from knowledge.models import LearnedExpression
-from knowledge.search import search
+from knowledge.search.interface import search
 from tests.knowledge.search.helpers import indexed_article
 
 pytestmark = pytest.mark.django_db
