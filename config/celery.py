@@ -45,6 +45,7 @@ TASK_QUEUES = {
     "knowledge.calls.mine": BULK,
     "knowledge.calls.purge_uploads": BULK,
     "knowledge.calls.recover_stalled": BULK,
+    "knowledge.calls.learn": BULK,
     "reports.build_snapshot": BULK,
     "reports.tasks.build_monthly_reports": BULK,
     "bookclub.tasks.close_months": BULK,

@@ -1054,14 +1054,27 @@ def _mine_again(run: MiningRun, by: User) -> None:
 def _link_topic_calls(topic: Topic, article: Article) -> list[int]:
     """The topic's calls are about this article (unless an import already said which): their
     customers' words become its learned expressions, after commit. Returns the calls linked now."""
-    from knowledge.search.services import learned_from_calls
-
     free = CallRecord.objects.filter(pk__in=topic.call_ids, client=topic.client, article__isnull=True)
     linked = list(free.values_list("pk", flat=True))
     CallRecord.objects.filter(pk__in=linked).update(article=article)
-    client = topic.client
-    transaction.on_commit(lambda: learned_from_calls(client=client))
+    _learn_later(topic.client)
     return linked
+
+
+def _learn_later(client: ClientCompany) -> None:
+    """Relearn the client's expressions on the bulk queue after commit: it reads every linked call
+    with Kiwi, which is too slow for the manager's request on a large client."""
+    from .tasks import learn_from_calls_task
+
+    learn_from_calls_task.delay_on_commit(client.pk)
+
+
+def learn_from_calls(*, client_id: int) -> int:
+    """The task's use case: relearn one client's expressions from its linked calls."""
+    from knowledge.search.services import learned_from_calls
+
+    client = ClientCompany.objects.filter(pk=client_id).first()
+    return 0 if client is None else learned_from_calls(client=client)
 
 
 def topic_link_article(*, topic: Topic, article: Article, by: User) -> TopicArticle:
@@ -1091,8 +1104,6 @@ def topic_unlink_article(*, topic: Topic, article: Article, by: User) -> int:
     """A manager takes back a link made by topic_link_article: the calls it gave the article are
     free again (an import's own links stay), and what was learned from them goes on the next
     learning run, after commit. A draft written from the topic is not unlinked. Returns the calls."""
-    from knowledge.search.services import learned_from_calls
-
     _require_manager(by, topic.client)
     with transaction.atomic():
         link = (
@@ -1110,8 +1121,7 @@ def topic_unlink_article(*, topic: Topic, article: Article, by: User) -> int:
             target=article,
             data={"topic": topic.pk, "label": topic.label, "calls": freed},
         )
-        client = topic.client
-        transaction.on_commit(lambda: learned_from_calls(client=client))
+        _learn_later(topic.client)
     return freed
 
 

@@ -25,3 +25,8 @@ def purge_uploads_task() -> int:
 @shared_task(name="knowledge.calls.recover_stalled")
 def recover_stalled_task() -> dict:
     return services.recover_stalled_work()
+
+
+@shared_task(name="knowledge.calls.learn")
+def learn_from_calls_task(client_id: int) -> int:
+    return services.learn_from_calls(client_id=client_id)

@@ -9,8 +9,8 @@ from django.test import TestCase
 
 from knowledge.calls.models import CallRecord
 from knowledge.models import LearnedExpression
-from knowledge.search.interface import search
 from knowledge.search import services as search_services
+from knowledge.search.interface import search
 from knowledge.search.phrases import phrases
 
 from .helpers import indexed_article
