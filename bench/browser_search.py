@@ -245,7 +245,11 @@ class Server:
     def __exit__(self, *exc):
         if self.process and self.process.poll() is None:
             self.process.terminate()
-            self.process.wait(timeout=30)
+            try:
+                self.process.wait(timeout=15)
+            except subprocess.TimeoutExpired:  # a worker still holding a keep-alive connection
+                self.process.kill()
+                self.process.wait()
         self.logfile.close()
 
     @property

@@ -63,6 +63,14 @@ def test_results_while_typing_show_only_this_clients_published_articles(as_user,
     assert len(html) < 4000  # small: it crosses a VPN on every keystroke
 
 
+def test_results_while_typing_name_their_query_and_the_search_time(as_user, manual):
+    response = results(as_user(manual["agent_a"]), manual["client_a"], " 카드분실 ", HTTP_HX_REQUEST="true")
+    assert 'data-q="카드분실"' in response.content.decode()  # what the page checks the box against
+    name, duration = response["Server-Timing"].split(",")[0].split(";dur=")
+    assert name == "search" and float(duration) >= 0
+    assert "app;dur=" in response["Server-Timing"]
+
+
 def test_results_while_typing_cost_few_queries(as_user, manual, django_assert_max_num_queries):
     c = as_user(manual["agent_a"])
     results(c, manual["client_a"], "분실")  # warm the synonym cache and Kiwi
