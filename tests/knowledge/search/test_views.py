@@ -157,6 +157,17 @@ def test_typing_refines_one_log_row_instead_of_adding_one_per_keystroke(as_user,
     assert SearchLog.objects.count() == 2
 
 
+def test_the_log_row_of_a_keystroke_is_written_without_waiting_for_the_disk(as_user, manual):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        log_id = results(as_user(manual["agent_a"]), manual["client_a"], "카드").context["result"].log_id
+    assert SearchLog.objects.get(pk=log_id).query == "카드"
+    unsynced = [q["sql"] for q in queries.captured_queries if "synchronous_commit" in q["sql"]]
+    assert unsynced == (["SET LOCAL synchronous_commit TO OFF"] if connection.vendor == "postgresql" else [])
+
+
 def test_nobody_rewrites_someone_elses_log_row(as_user, manual):
     c = as_user(manual["agent_a"])
     log_id = results(c, manual["client_a"], "카드").context["result"].log_id
