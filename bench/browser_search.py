@@ -34,6 +34,7 @@ keystroke is answered by the result cache (what agents typing the same popular q
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import random
@@ -229,7 +230,7 @@ class Server:
         self.logfile = open(self.var_dir / "gunicorn.log", "w")
         command = [str(ROOT / ".venv/bin/gunicorn"), "-c", "bench/browser_gunicorn.py", "config.wsgi"]
         self.process = subprocess.Popen(
-            command, cwd=ROOT, env=self.env, stdout=self.logfile, stderr=self.logfile
+            command, cwd=ROOT, env=self.env, stdout=self.logfile, stderr=self.logfile, start_new_session=True
         )
         deadline = time.monotonic() + 120
         while time.monotonic() < deadline:
@@ -243,13 +244,14 @@ class Server:
         raise RuntimeError("gunicorn did not answer within 120 s")
 
     def __exit__(self, *exc):
-        if self.process and self.process.poll() is None:
-            self.process.terminate()
-            try:
+        if self.process:
+            self.process.send_signal(signal.SIGINT)  # gunicorn's quick shutdown
+            with contextlib.suppress(subprocess.TimeoutExpired):
                 self.process.wait(timeout=15)
-            except subprocess.TimeoutExpired:  # a worker still holding a keep-alive connection
-                self.process.kill()
-                self.process.wait()
+            # gunicorn runs in a session of its own: the master and every worker go, none left behind.
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait()
         self.logfile.close()
 
     @property
