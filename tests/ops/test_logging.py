@@ -28,6 +28,13 @@ def test_every_response_carries_a_request_id_and_keeps_a_sane_one_from_the_proxy
 
 
 @pytest.mark.django_db
+def test_every_response_tells_the_browser_how_long_the_server_took(client):
+    timing = client.get(reverse("account_login"))["Server-Timing"]
+    name, duration = timing.split(";dur=")
+    assert name == "app" and float(duration) > 0
+
+
+@pytest.mark.django_db
 def test_log_lines_of_a_request_carry_its_id(client, caplog, monkeypatch):
     seen = []
 

@@ -63,6 +63,14 @@ def test_results_while_typing_show_only_this_clients_published_articles(as_user,
     assert len(html) < 4000  # small: it crosses a VPN on every keystroke
 
 
+def test_results_while_typing_name_their_query_and_the_search_time(as_user, manual):
+    response = results(as_user(manual["agent_a"]), manual["client_a"], " 카드분실 ", HTTP_HX_REQUEST="true")
+    assert 'data-q="카드분실"' in response.content.decode()  # what the page checks the box against
+    name, duration = response["Server-Timing"].split(",")[0].split(";dur=")
+    assert name == "search" and float(duration) >= 0
+    assert "app;dur=" in response["Server-Timing"]
+
+
 def test_results_while_typing_cost_few_queries(as_user, manual, django_assert_max_num_queries):
     c = as_user(manual["agent_a"])
     results(c, manual["client_a"], "분실")  # warm the synonym cache and Kiwi
@@ -147,6 +155,17 @@ def test_typing_refines_one_log_row_instead_of_adding_one_per_keystroke(as_user,
     ]
     results(c, manual["client_a"], "요금제", log=log_id)  # a new query is a new row
     assert SearchLog.objects.count() == 2
+
+
+def test_the_log_row_of_a_keystroke_is_written_without_waiting_for_the_disk(as_user, manual):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        log_id = results(as_user(manual["agent_a"]), manual["client_a"], "카드").context["result"].log_id
+    assert SearchLog.objects.get(pk=log_id).query == "카드"
+    unsynced = [q["sql"] for q in queries.captured_queries if "synchronous_commit" in q["sql"]]
+    assert unsynced == (["SET LOCAL synchronous_commit TO OFF"] if connection.vendor == "postgresql" else [])
 
 
 def test_nobody_rewrites_someone_elses_log_row(as_user, manual):
