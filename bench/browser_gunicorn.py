@@ -24,12 +24,12 @@ def post_worker_init(worker):
     def clear(signum, frame):
         from django.core.cache import cache
 
-        from knowledge.search import service, tokenizer
+        from knowledge.search import interface, tokenizer
 
         tokenizer._analyze_cached.cache_clear()
         tokenizer.split_noun.cache_clear()
         tokenizer.jamo.cache_clear()
-        service._results.clear()
+        interface._results.clear()
         cache.clear()
 
     signal.signal(signal.SIGUSR2, clear)

@@ -8,15 +8,53 @@ from __future__ import annotations
 
 import os
 import shutil
+import threading
 from pathlib import Path
 
 import pytest
+from django.core.signals import request_finished, request_started
 
 CHROMIUM = os.environ.get("DASAN_CHROMIUM", "/usr/bin/chromium")
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
 
 # Playwright's sync API runs an event loop in this thread; the live server's ORM calls are still sync.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+# Requests the live server is still answering. A search typed as you type may still be running on
+# the server after the browser cancelled it; the test's teardown (a TRUNCATE on PostgreSQL) must
+# wait for it, or the two deadlock.
+_in_flight = 0
+_idle = threading.Condition()
+
+
+def _live_server_thread() -> bool:
+    return threading.current_thread() is not threading.main_thread()  # the test client runs in main
+
+
+def _started(**_kwargs):
+    global _in_flight
+    if _live_server_thread():
+        with _idle:
+            _in_flight += 1
+
+
+def _finished(**_kwargs):
+    global _in_flight
+    if _live_server_thread():
+        with _idle:
+            _in_flight = max(0, _in_flight - 1)
+            _idle.notify_all()
+
+
+request_started.connect(_started, dispatch_uid="e2e-in-flight-started")
+request_finished.connect(_finished, dispatch_uid="e2e-in-flight-finished")
+
+
+def _wait_for_live_server_idle(timeout: float = 10.0) -> None:
+    global _in_flight
+    with _idle:
+        if not _idle.wait_for(lambda: _in_flight == 0, timeout=timeout):
+            _in_flight = 0  # a request that never finished must not hold every later test
 
 
 def pytest_collection_modifyitems(config, items):
@@ -73,6 +111,7 @@ def new_page(browser, live_server):
     yield make
     for context in contexts:
         context.close()
+    _wait_for_live_server_idle()
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from playwright.sync_api import expect
 
-from knowledge.search import service
+from knowledge.search import interface
 from tests.knowledge.search.helpers import indexed_articles
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -55,7 +55,7 @@ def slow_search(monkeypatch):
 
     def make(predicate, seconds):
         answered = threading.Event()
-        real = service.search
+        real = interface.search
 
         def search(**kwargs):
             if predicate(kwargs["query"]):
@@ -66,7 +66,7 @@ def slow_search(monkeypatch):
                     answered.set()
             return real(**kwargs)
 
-        monkeypatch.setattr(service, "search", search)
+        monkeypatch.setattr(interface, "search", search)
         return answered
 
     return make
