@@ -104,7 +104,7 @@ def new_page(browser, live_server):
             locale=locale,
             **kwargs,
         )
-        context.set_default_timeout(10_000)
+        context.set_default_timeout(20_000)  # a loaded CI machine can take over 10 s for a first page
         contexts.append(context)
         return context.new_page()
 
