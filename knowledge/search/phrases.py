@@ -18,7 +18,13 @@ from .query import EVERYDAY
 NEGATION = frozenset({"안", "못"})
 # Everyday words that do carry the meaning of a phrase (이제 필요 없어서): kept.
 MEANINGFUL = frozenset({"없"})
-FILLER = frozenset((EVERYDAY | tokenizer.QUERY_STOPWORDS) - MEANINGFUL)
+# The conversation around a request (안녕하세요, 수고하십니다, 다름이 아니라, 급한데요, 확인 부탁드립니다,
+# 궁금해서요): said on any call, so never part of a phrase. A client's own filler is found from its
+# calls as well (services._client_filler); this floor covers clients with few linked articles.
+CONVERSATION = frozenset(
+    {"안녕", "수고", "다르", "급하", "답답하", "확인", "부탁", "궁금", "여쭈", "알리", "말씀", "감사", "죄송"}
+)
+FILLER = frozenset((EVERYDAY | tokenizer.QUERY_STOPWORDS | CONVERSATION) - MEANINGFUL)
 _UNIT_TAGS = frozenset({"NNG", "NNP", "SL", "XR", "VV", "VA", "MAG"})
 _VERB_TAGS = frozenset({"VV", "VA"})
 _BREAK_TAGS = frozenset({"SF", "SP", "SE"})  # a phrase does not run across a sentence or a list

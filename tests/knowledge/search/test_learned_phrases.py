@@ -38,6 +38,22 @@ def test_phrases_keep_order_and_negation_and_skip_filler_and_compounds():
     assert {p.surface for p in phrases("숫자가 안 날아와요")} == {"숫자가 안 날아와"}
 
 
+def test_the_conversation_around_a_request_is_never_part_of_a_phrase():
+    # greetings, 다름이 아니라, 급한데요, 확인 부탁드립니다, 답답하네요, 궁금해서요: on every call
+    said = {
+        "안녕하세요 보험금 청구하려고요 확인 부탁드립니다": {"보험금청구"},
+        "수고하십니다 보험금 청구하고 싶어요": {"보험금청구"},
+        "급한데요 보험금 청구했는데 언제 지급돼요 답답하네요": {"보험금청구"},
+        "저기요 병원비 보험금 청구 서류가 뭐예요 궁금해서요": {"병원비보험금", "보험금청구", "청구서류"},
+    }
+    for text, wanted in said.items():
+        got = {p.surface for p in phrases(text)}
+        assert wanted <= terms(text), (text, got)
+        assert not any(
+            word in surface for surface in got for word in ("안녕", "수고", "급한데", "부탁", "답답", "궁금")
+        ), (text, got)
+
+
 def _calls(client, article, texts, prefix):
     CallRecord.objects.bulk_create(
         CallRecord(
