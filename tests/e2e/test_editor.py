@@ -153,7 +153,7 @@ def test_where_pictures_cannot_go_the_editor_says_so(new_page, login, org, scree
 # naming its address and as the picture itself; a selection of a page holds the HTML only.
 WEB_IMAGE_HTML = (
     "<html><body>\n<!--StartFragment-->"
-    '<p>카드 뒷면 서명란 예시</p><img src="https://cdn.example.com/cards/back.png" alt="카드 뒷면">'
+    '<p>카드 뒷면 서명란 예시</p><img src="https://news.example.com/cards/back.png" alt="카드 뒷면">'
     "<!--EndFragment-->\n</body>\n</html>"
 )
 PASTE_WEB_IMAGE = """(el, [html, b64]) => {
@@ -176,7 +176,7 @@ def _manual_editor(new_page, login, org):
     )
     page = new_page()
     remote = []
-    page.route("https://cdn.example.com/**", lambda route: (remote.append(route.request.url), route.abort()))
+    page.route("https://news.example.com/**", lambda route: (remote.append(route.request.url), route.abort()))
     login(page, org["manager_a"])
     page.goto(f"/knowledge/articles/{article.pk}/edit/")
     area = editor_for(page, "id_answer").locator(".toastui-editor-ww-container [contenteditable=true]")
@@ -192,7 +192,7 @@ def test_a_picture_copied_from_a_web_page_with_the_picture_itself_becomes_an_att
     area.evaluate(PASTE_WEB_IMAGE, [WEB_IMAGE_HTML, _png()])
     expect(area).to_contain_text("카드 뒷면 서명란 예시")
     expect(area.locator('img[src^="/knowledge/attachments/"]')).to_have_count(1)
-    expect(area.locator('img[src*="cdn.example.com"]')).to_have_count(0)
+    expect(area.locator('img[src*="news.example.com"]')).to_have_count(0)
     expect(page.get_by_role("status")).to_be_hidden()
     [attachment] = Attachment.objects.filter(article=article)
     assert attachment.content_type == "image/png"
@@ -203,7 +203,7 @@ def test_a_picture_copied_from_a_web_page_with_the_picture_itself_becomes_an_att
     expect(page.locator('#answer-script img[src^="/knowledge/attachments/"]')).to_have_count(1)
     article.refresh_from_db()
     assert f"]({attachment.get_absolute_url()})" in article.answer
-    assert "cdn.example.com" not in article.answer and "카드 뒷면 서명란 예시" in article.answer
+    assert "news.example.com" not in article.answer and "카드 뒷면 서명란 예시" in article.answer
     assert remote == []  # the browser did not fetch the address either
 
 
