@@ -1,5 +1,5 @@
-"""Kiwi's own typo model against the search's jamo-distance correction, on the typo queries of both
-relevance sets (SQLite, throw-away database).
+"""Kiwi's own typo model against the search's jamo-distance correction, on the typo queries of the
+relevance sets (agents, customers, heldout; SQLite, throw-away database).
 
     .venv/bin/python bench/kiwi_typos.py [--typos basic_with_continual]
 
@@ -44,7 +44,7 @@ def main() -> None:
 
     from knowledge.search import engine, interface, tokenizer
     from knowledge.search.interface import search
-    from tests.knowledge.search import relevance, relevance_customers, relevance_data
+    from tests.knowledge.search import relevance, relevance_customers, relevance_data, relevance_heldout
 
     call_command("migrate", verbosity=0)
     tokenizer.warm_up()
@@ -84,6 +84,7 @@ def main() -> None:
     sets = [
         (relevance.build_corpus, [q for q in relevance_data.QUERIES if q[3] == "typo"]),
         (relevance.build_demo_corpus, [q for q in relevance_customers.QUERIES if q[3] == "typo"]),
+        (relevance.build_heldout_corpus, [q for q in relevance_heldout.QUERIES if q[3] == "typo"]),
     ]
     for build, cases in sets:
         with transaction.atomic():  # each set's clients are rolled back before the next
@@ -92,11 +93,14 @@ def main() -> None:
                 rows[mode] += evaluate(corpus, cases, mode)
             transaction.set_rollback(True)
     results = {}
+    heldout = {q[1] for q in relevance_heldout.QUERIES}
     for mode, found in rows.items():
         n = len(found)
+        held = [r for r in found if r["query"] in heldout]
         results[mode] = {
             "recall_at_5": round(sum(r["rank"] is not None for r in found) / n, 3),
             "mrr": round(sum(1 / r["rank"] for r in found if r["rank"]) / n, 3),
+            "heldout_recall_at_5": round(sum(r["rank"] is not None for r in held) / len(held), 3),
             "queries": found,
         }
     cases = rows["jamo"]

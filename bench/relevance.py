@@ -12,6 +12,10 @@
 - "customers_with_calls": the same queries after each demo client's generated calls
   (knowledge/calls/samples.py) were imported with the manual article used on the call, so the
   articles carry learned customer expressions (words and short phrases).
+- "heldout": a stand-in for the independent held-out set (tests/knowledge/search/relevance_heldout.py):
+  four clients unlike the demo's (bank, internet + TV, airline, city gas), their manuals in a
+  manual writer's words and queries in other people's (titles, spacing, shorthand, inflected,
+  prefixes, jamo typos, colloquial), written before any result was seen; reported apart.
 - "own", "own_with_calls": a small set of phrasings written unlike the generator and unlike the
   customers set (tests/knowledge/search/relevance_own.py), reported apart, before and after learning.
 
@@ -53,12 +57,15 @@ def scores(overall, by_kind) -> dict:
 def run_set(name: str) -> dict:
     from django.db import transaction
 
-    from tests.knowledge.search import relevance, relevance_customers, relevance_own
+    from tests.knowledge.search import relevance, relevance_customers, relevance_heldout, relevance_own
 
     # Each set builds its own clients; rolled back afterwards so the next set starts empty.
     with transaction.atomic():
         if name == "agents":
             out = scores(*relevance.evaluate(relevance.build_corpus()))
+        elif name == "heldout":
+            corpus = relevance.build_heldout_corpus()
+            out = scores(*relevance.evaluate(corpus, relevance_heldout.QUERIES, relevance_heldout.KINDS))
         else:
             corpus = relevance.build_demo_corpus()
             if name.endswith("_with_calls"):
@@ -115,6 +122,8 @@ def main() -> None:
     from knowledge.manuals.demo_articles import CLIENT_ARTICLES
     from tests.knowledge.search.relevance_customers import QUERIES as CUSTOMER_QUERIES
     from tests.knowledge.search.relevance_data import ARTICLES, QUERIES
+    from tests.knowledge.search.relevance_heldout import ARTICLES as HELDOUT_ARTICLES
+    from tests.knowledge.search.relevance_heldout import QUERIES as HELDOUT
     from tests.knowledge.search.relevance_own import QUERIES as OWN
 
     results = {}
@@ -137,6 +146,10 @@ def main() -> None:
                         "queries": len(CUSTOMER_QUERIES),
                     },
                     "own": {"articles": sum(len(r) for r in CLIENT_ARTICLES.values()), "queries": len(OWN)},
+                    "heldout": {
+                        "articles": sum(len(r) for r in HELDOUT_ARTICLES.values()),
+                        "queries": len(HELDOUT),
+                    },
                 },
                 "top": 5,
                 "results": results,

@@ -88,14 +88,15 @@ def _correct_typos(backend, client_id: int, parsed: q.ParsedQuery) -> dict[str, 
     return corrections
 
 
-def _compound_correction(backend, client_id: int, word: str, near_terms) -> list[tuple[str, str]]:
+def _compound_correction(backend, client_id: int, word: str, near_terms) -> list[tuple[str, ...]]:
     """A typo inside a compound noun: split the word in two where one side is a known term and the
-    other is one jamo away from a known term (or is one itself). At most 4 splits are tried."""
+    other is one jamo away from a known term (or is one itself). At most 4 splits are tried; failing
+    that, the word read as 3+ known nouns but one (이체한도증엑 → 이체 + 한도 + 증액), two look-ups."""
     if len(word) < 4 or not all(0xAC00 <= ord(ch) <= 0xD7A3 for ch in word):
         return []
     splits = [(word[:i], word[i:]) for i in range(2, len(word) - 1)][:4]
     known = backend.known_terms(client_id, [p for split in splits for p in split])
-    found: list[tuple[str, str]] = []
+    found: list[tuple[str, ...]] = []
     lookups = 0
     # The longest known side first; at most two typo look-ups (each a trigram query) per word.
     for left, right in sorted(
@@ -108,6 +109,13 @@ def _compound_correction(backend, client_id: int, word: str, near_terms) -> list
             found += [(left, t) for t in near_terms(right)[:3]]
         else:
             found += [(t, right) for t in near_terms(left)[:3]]
+    if not found and len(word) <= 8:
+        pieces = {word[i:j] for i in range(len(word)) for j in range(i + 2, len(word) + 1)}
+        known_pieces = backend.known_terms(client_id, list(pieces))
+        for parts, at in tokenizer.compound_splits(word, known_pieces)[:2]:
+            found += [(*parts[:at], t, *parts[at + 1 :]) for t in near_terms(parts[at])[:3]]
+            if found:
+                break
     return found[:6]
 
 

@@ -191,10 +191,19 @@ def _partial_slots(word: str, *, client_id: int, vocab: Vocabulary, synonyms: Sy
                 all_of([any_of(_with_synonyms(t.term, synonyms)) for t in stem[:-1]] + [any_of(alts)])
             )
     whole = tokenizer.clean_term(word)
+    completions: list[str] = []
     if len(whole) >= 2 and (half_built or len(slots) >= 2):
         completions = vocab.jamo_prefix_terms(client_id, tokenizer.jamo(whole), VOCAB_EXPANSIONS)
         if completions:
             alternatives.append(any_of([Term(t, credit=PARTIAL) for t in completions]))
+    if not completions and core == word:
+        split = _vocabulary_split(whole, client_id=client_id, vocab=vocab)
+        if split is not None:
+            head, rest = split
+            rest_alts: list[Expr] = [Term(rest, prefix=True, credit=PARTIAL)]
+            for t in vocab.jamo_prefix_terms(client_id, tokenizer.jamo(rest), VOCAB_EXPANSIONS):
+                rest_alts.append(Term(t, credit=PARTIAL))
+            alternatives.append(all_of([any_of(_with_synonyms(head, synonyms)), any_of(rest_alts)]))
     if len(core) >= 3 and core[-1] in _POLITE_ENDINGS and core == word:
         # A word cut short, then a polite ending (현금영수요, 주문취요): the part before it as a prefix.
         cut = _partial_slots(core[:-1], client_id=client_id, vocab=vocab, synonyms=synonyms)
@@ -207,6 +216,26 @@ def _partial_slots(word: str, *, client_id: int, vocab: Vocabulary, synonyms: Sy
     # A verb being typed (나왔죠, 쓰려면요) weighs as a verb; anything else as a noun.
     weight = max((s.weight for s in slots), default=NOUN_WEIGHT)
     return [Slot(combined, word, "", weight)]
+
+
+def _known(term: str, *, client_id: int, vocab: Vocabulary) -> bool:
+    """Whether `term` is in the client's vocabulary (the completion look-up lists it first)."""
+    return term in vocab.jamo_prefix_terms(client_id, tokenizer.jamo(term), VOCAB_EXPANSIONS)
+
+
+def _vocabulary_split(word: str, *, client_id: int, vocab: Vocabulary) -> tuple[str, str] | None:
+    """A word being typed that the vocabulary does not know, read as its longest known head and the
+    start of the next noun: 전입신 → 전입 + 신(청), 이전설 → 이전 + 설(치). Kiwi guesses such a cut word
+    from its own dictionary (전 + 입신, 이 + 전설), which is no help when the manual spaces the
+    nouns (전입 신청). Complete syllables only (a half-built one has its own reading)."""
+    if not 3 <= len(word) <= 8 or not all(0xAC00 <= ord(ch) <= 0xD7A3 for ch in word):
+        return None
+    if _known(word, client_id=client_id, vocab=vocab):
+        return None
+    for i in range(len(word) - 1, 1, -1):
+        if _known(word[:i], client_id=client_id, vocab=vocab):
+            return word[:i], word[i:]
+    return None
 
 
 def _partial_analysis(
@@ -268,6 +297,15 @@ def _apply_lexicon(query: ParsedQuery, text: str, lexicon) -> None:
             taken[m] = slot
 
 
+def _particle_misread(word: str, tokens: list[Token]) -> str:
+    """A short noun Kiwi read as one syllable and a particle (자가 → 자 + 가, as in 자가 검침): the
+    whole word, which the manual may hold (자가검침 → 자가 + 검침), as an alternative; else ""."""
+    whole = tokenizer.clean_term(word)
+    if len(tokens) == 1 and len(tokens[0].term) == 1 and tokens[0].start == 0 and len(whole) == 2:
+        return whole
+    return ""
+
+
 def parse(
     raw: str,
     *,
@@ -288,9 +326,12 @@ def parse(
         elif last:
             query.slots += _partial_slots(word, client_id=client_id, vocab=vocab, synonyms=synonyms)
         else:
-            for tok in tokenizer.analyze(word):
+            tokens = tokenizer.analyze(word)
+            whole = _particle_misread(word, tokens)
+            for tok in tokens:
                 weight = slot_weight(tok.term, tok.tag)
-                query.slots.append(Slot(any_of(_with_synonyms(tok.term, synonyms)), word, tok.term, weight))
+                alts = _with_synonyms(tok.term, synonyms) + ([Term(whole)] if whole else [])
+                query.slots.append(Slot(any_of(alts), word, tok.term, weight))
     if lexicon is not None and len(words) > 0:
         _apply_lexicon(query, text, lexicon)
     # Filler words (방법, 문의, 하다…) go unless nothing else is left; repeated slots go; at most 8.

@@ -252,6 +252,28 @@ def ends_half_built(word: str) -> bool:
     return 0 <= code < 11172 and code % 28 == 0
 
 
+def compound_splits(word: str, known: set[str]) -> list[tuple[list[str], int]]:
+    """Ways to read `word` as nouns of two syllables or more, every one in `known` but one (its index),
+    fewest parts first: 이체한도증엑 → (이체, 한도, 증엑), 2, the part a typo correction looks at."""
+    n, out = len(word), []
+
+    def walk(pos: int, parts: list[str], unknown: int | None) -> None:
+        if pos == n:
+            if unknown is not None and len(parts) >= 2:
+                out.append((parts, unknown))
+            return
+        for end in range(n, pos + 1, -1):  # the longest piece first
+            piece = word[pos:end]
+            if piece in known:
+                walk(end, [*parts, piece], unknown)
+            elif unknown is None:
+                walk(end, [*parts, piece], len(parts))
+
+    if n <= 8:
+        walk(0, [], None)
+    return sorted(out, key=lambda split: len(split[0]))
+
+
 def edit_distance_at_most_one(a: str, b: str) -> bool:
     """Damerau distance ≤ 1 (one substitution, insertion, deletion or swap of neighbours)."""
     if a == b:

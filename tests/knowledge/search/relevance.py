@@ -1,7 +1,8 @@
 """Recall@5 and MRR of the search service on the relevance sets.
 
-Two sets: "agents" (relevance_data.py, written with the search) and "customers"
-(relevance_customers.py: the demo manuals searched in callers' words). Used by test_relevance.py
+Sets: "agents" (relevance_data.py, written with the search), "customers" (relevance_customers.py:
+the demo manuals searched in callers' words) and "heldout" (relevance_heldout.py: four other
+clients' manuals searched in other people's words, a stand-in for the independent held-out set). Used by test_relevance.py
 (which asserts the bar) and bench/relevance.py (which prints the numbers as JSON for both backends).
 """
 
@@ -65,6 +66,36 @@ def build_corpus() -> Corpus:
     for terms in SYNONYMS:
         SynonymGroup.objects.create(terms=terms)
     synonyms_changed()
+    get_backend().index(list(keys))
+    return Corpus(clients=clients, keys=keys, agent=UserFactory(clients=list(clients.values())))
+
+
+def build_heldout_corpus() -> Corpus:
+    """The stand-in held-out set's four clients and manuals (relevance_heldout.py), no synonym group."""
+    from knowledge.manuals.models import Category
+    from knowledge.search.backends import get_backend
+    from tests.accounts.factories import ClientCompanyFactory, UserFactory
+    from tests.knowledge.factories import ArticleFactory
+
+    from .relevance_heldout import ARTICLES as HELDOUT
+
+    clients, keys = {}, {}
+    for slug, rows in HELDOUT.items():
+        clients[slug] = client = ClientCompanyFactory(slug=slug, name=slug)
+        categories: dict[str, Category] = {}
+        for key, title, question, answer, category, tags in rows:
+            if category not in categories:
+                categories[category] = Category.objects.create(client=client, name=category)
+            article = ArticleFactory(
+                client=client,
+                category=categories[category],
+                external_id=key,
+                title=title,
+                question=question,
+                answer=answer,
+                tags=tags,
+            )
+            keys[article.pk] = key
     get_backend().index(list(keys))
     return Corpus(clients=clients, keys=keys, agent=UserFactory(clients=list(clients.values())))
 

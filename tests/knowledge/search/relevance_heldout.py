@@ -1160,7 +1160,9 @@ QUERIES = [
     (A, "수아물 분실", "a_bag_lost", "typo"),  # 수하물: ㅎ dropped
     (A, "마이리지 적립 안됨", "a_mileage_earn", "typo"),  # 마일리지: one ㄹ dropped
     (A, "바녀동물 기내", "a_pet", "typo"),  # 반려동물: ㄹ of 려 dropped
-    (A, "온라인첰크인", "a_online_checkin", "typo"),  # 체크인: ㅋ doubled
+    # 체크인 with ㅋ doubled was meant (첷크인); as written 첰 also turns ㅔ into ㅓ, two jamo off.
+    # Found only after the first run: kept as written, not fixed to pass.
+    (A, "온라인첰크인", "a_online_checkin", "typo"),
     (A, "비행기 지연보사", "a_delay_comp", "typo"),  # 보상: ㅇ dropped
     (A, "좌서승급", "a_upgrade", "typo"),  # 좌석승급: ㄱ of 석 dropped
     (A, "여정확이서", "a_receipt", "typo"),  # 여정확인서: ㄴ of 인 dropped

@@ -269,6 +269,25 @@ class SearchBackendBehaviour:
         indexed_article(self.client_a, "현금영수증 발급", answer="현금영수증은 앱에서 발급합니다.")
         assert titles(self.find("현금영수요")) == ["현금영수증 발급"]
 
+    def test_a_word_cut_short_finds_nouns_the_manual_writes_apart(self):
+        # Kiwi reads the cut word as 전 + 입신; the vocabulary reads it as 전입 + the start of 신청.
+        indexed_article(self.client_a, "전입 신청", answer="이사 오시면 전입 신청 후 개통합니다.")
+        indexed_article(self.client_a, "전출 정산", answer="이사 가시면 전출 정산을 합니다.")
+        assert titles(self.find("전입신")) == ["전입 신청"]
+        assert titles(self.find("전입신요")) == ["전입 신청"]  # then a stray polite ending
+
+    def test_a_short_noun_kiwi_reads_as_a_particle_still_matches_whole(self):
+        # 자가 검침 is read as 자 + 가 (a subject particle): 자가 is kept as an alternative.
+        indexed_article(self.client_a, "자가검침 신청", answer="자가검침은 매월 앱으로 입력합니다.")
+        indexed_article(self.client_a, "사용자 명의 변경", answer="검침일 전에 사용자를 바꿉니다.")
+        assert titles(self.find("자가 검침"))[0] == "자가검침 신청"
+
+    def test_a_typo_in_any_part_of_a_longer_compound_is_corrected(self):
+        # No two-way split of 이체한도증엑 has a known side and a side one jamo from a known term.
+        indexed_article(self.client_a, "이체 한도 증액", answer="1일 이체 한도는 보안매체에 따라 증액됩니다.")
+        indexed_article(self.client_a, "이체 한도 조회", answer="남은 이체 한도를 앱에서 봅니다.")
+        assert titles(self.find("이체한도증엑"))[0] == "이체 한도 증액"
+
 
 HELPFUL: dict[int, float] = {}
 
