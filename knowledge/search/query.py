@@ -10,7 +10,7 @@ only (tokenizer.clean_term), and is quoted on top of that, so typed text never b
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from itertools import combinations
+from itertools import combinations, pairwise
 from typing import Any, Protocol
 
 from . import tokenizer
@@ -196,8 +196,12 @@ def _partial_slots(word: str, *, client_id: int, vocab: Vocabulary, synonyms: Sy
         completions = vocab.jamo_prefix_terms(client_id, tokenizer.jamo(whole), VOCAB_EXPANSIONS)
         if completions:
             alternatives.append(any_of([Term(t, credit=PARTIAL) for t in completions]))
-    if not completions and core == word:
-        split = _vocabulary_split(whole, client_id=client_id, vocab=vocab)
+    if not completions and core == word and _misread(core):
+        # Kiwi dropped part of the word (전입신 → 입신): complete it, or split it by the vocabulary.
+        completions = vocab.jamo_prefix_terms(client_id, tokenizer.jamo(whole), VOCAB_EXPANSIONS)
+        split = None if completions else _vocabulary_split(whole, client_id=client_id, vocab=vocab)
+        if completions:
+            alternatives.append(any_of([Term(t, credit=PARTIAL) for t in completions]))
         if split is not None:
             head, rest = split
             rest_alts: list[Expr] = [Term(rest, prefix=True, credit=PARTIAL)]
@@ -216,6 +220,13 @@ def _partial_slots(word: str, *, client_id: int, vocab: Vocabulary, synonyms: Sy
     # A verb being typed (나왔죠, 쓰려면요) weighs as a verb; anything else as a noun.
     weight = max((s.weight for s in slots), default=NOUN_WEIGHT)
     return [Slot(combined, word, "", weight)]
+
+
+def _misread(word: str) -> bool:
+    """Kiwi's content morphemes leave out the start or a middle part of `word` (전입신 → 전 + 입신,
+    전 an adnominal): its dictionary guessed at a word cut short."""
+    tokens = tokenizer.analyze(word)
+    return not tokens or tokens[0].start > 0 or any(a.end < b.start for a, b in pairwise(tokens))
 
 
 def _known(term: str, *, client_id: int, vocab: Vocabulary) -> bool:
