@@ -97,7 +97,7 @@ def _compound_correction(backend, client_id: int, word: str, near_terms) -> list
     splits = [(word[:i], word[i:]) for i in range(2, len(word) - 1)][:4]
     known = backend.known_terms(client_id, [p for split in splits for p in split])
     found: list[tuple[str, ...]] = []
-    lookups = 0
+    lookups, tried = 0, set()
     # The longest known side first; at most two typo look-ups (each a trigram query) per word.
     for left, right in sorted(
         splits, key=lambda s: -max(len(p) for p in s if p in known) if set(s) & known else 0
@@ -105,6 +105,7 @@ def _compound_correction(backend, client_id: int, word: str, near_terms) -> list
         if lookups >= 2 or (left in known) == (right in known):
             continue  # neither side known, or both real words (할부전화 = 할부 + 전화)
         lookups += 1
+        tried.add(right if left in known else left)
         if left in known:
             found += [(left, t) for t in near_terms(right)[:3]]
         else:
@@ -112,7 +113,8 @@ def _compound_correction(backend, client_id: int, word: str, near_terms) -> list
     if not found and len(word) <= 8:
         pieces = {word[i:j] for i in range(len(word)) for j in range(i + 2, len(word) + 1)}
         known_pieces = backend.known_terms(client_id, list(pieces))
-        for parts, at in tokenizer.compound_splits(word, known_pieces)[:2]:
+        untried = [s for s in tokenizer.compound_splits(word, known_pieces) if s[0][s[1]] not in tried]
+        for parts, at in untried[:2]:
             found += [(*parts[:at], t, *parts[at + 1 :]) for t in near_terms(parts[at])[:3]]
             if found:
                 break

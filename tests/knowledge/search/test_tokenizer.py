@@ -72,6 +72,18 @@ def test_one_jamo_edit_distance(a, b, near):
     assert tokenizer.edit_distance_at_most_one(a, b) is near
 
 
+def test_a_compound_is_read_as_known_nouns_but_one_fewest_parts_first():
+    known = {"이체", "한도", "이체한도", "증액"}
+    assert tokenizer.compound_splits("이체한도증엑", known) == [
+        (["이체한도", "증엑"], 1),
+        (["이체", "한도증엑"], 1),
+        (["이체", "한도", "증엑"], 2),
+    ]
+    # every part known: nothing to correct; a one-syllable leftover is no noun of its own
+    assert tokenizer.compound_splits("이체한도", known) == []
+    assert tokenizer.compound_splits("이체한", known) == []
+
+
 def test_kiwi_is_loaded_once_per_process_even_from_many_threads():
     seen = []
     threads = [threading.Thread(target=lambda: seen.append(id(tokenizer.get_kiwi()))) for _ in range(8)]
