@@ -344,6 +344,17 @@ def measure_size(backend: str, size: int, repeat: int, baseline_repeat: int, *, 
         fn(query)
         return (time.perf_counter() - t) * 1000
 
+    def count_statements(fn, query: str) -> int:
+        """SQL statements of one uncached call (caches emptied as in timed())."""
+        from django.test.utils import CaptureQueriesContext
+
+        tokenizer._analyze_cached.cache_clear()
+        interface._results.clear()
+        cache.clear()
+        with CaptureQueriesContext(connection) as ctx:
+            fn(query)
+        return len(ctx.captured_queries)
+
     def real(query: str):
         return search(user=agent, client=main, query=query, limit=10)
 
@@ -359,9 +370,11 @@ def measure_size(backend: str, size: int, repeat: int, baseline_repeat: int, *, 
     searched: dict[str, list[float]] = {}
     naive_ms: dict[str, list[float]] = {}
     repeated: list[float] = []
+    statements: dict[str, int] = {}
     for kind, kind_queries in QUERIES.items():
         for query in kind_queries:
             found[query] = real(query).count
+            statements[query] = count_statements(real, query)
             samples = [timed(real, query) for _ in range(repeat)]
             per_query[query] = {"p50": round(percentile(samples, 50), 2), "max": round(max(samples), 2)}
             searched.setdefault(kind, []).extend(samples)
@@ -379,6 +392,12 @@ def measure_size(backend: str, size: int, repeat: int, baseline_repeat: int, *, 
         "search_ms": {"all": summary(every)} | {k: summary(v) for k, v in searched.items()},
         # The same queries asked again at once: what the result cache answers (not the engine).
         "repeated_cached_ms": summary(repeated),
+        # SQL statements one uncached search issues (p50 and max over the query mix, then per query).
+        "statements_per_uncached_query": {
+            "p50": percentile(list(statements.values()), 50),
+            "max": max(statements.values()),
+            "per_query": statements,
+        },
         "baseline_ms": {"all": summary(every_naive)} | {k: summary(v) for k, v in naive_ms.items()},
         "results_found": found,
         "per_query_ms": per_query,

@@ -4,7 +4,7 @@ Indexing is vendor-neutral: Kiwi terms go into `SearchDocument` (one row per pub
 one column per indexed field of `knowledge/search/fields.py`) and `SearchTerm` (the client's
 vocabulary); the migration's vendor-specific structures (FTS5 tables with triggers, or generated
 tsvector columns with GIN indexes) follow those rows. A backend adds the matching primitives:
-`match`, `near_terms` and the vocabulary look-ups.
+`match`, `counts`, `near_terms` and the vocabulary look-ups.
 
 Every index write goes through the index models' querysets, which bump the search result cache's
 version (`knowledge/search/caches.py`): nothing here has to tell the result cache.
@@ -14,11 +14,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import UTC
 from typing import Protocol
 
 from django.conf import settings
 from django.db import connection, transaction
 from django.urls import reverse
+from django.utils.dateparse import parse_datetime
 from django.utils.module_loading import import_string
 
 from knowledge.models import Article, ArticleStatus, Category, LearnedExpression, SearchDocument, SearchTerm
@@ -67,6 +69,33 @@ def helpfulness_scores(article_ids: list[int]) -> dict[int, float]:
     return {int(k): max(0.0, min(1.0, float(v))) for k, v in import_string(path)(article_ids).items()}
 
 
+def _documents_sql(n: int) -> str:
+    """documents()' statement for n ids: the published article (of the client), its category and
+    parent names, its index row. Hand-written: the ORM compiled it anew for every search."""
+    a, d, c = (m._meta.db_table for m in (Article, SearchDocument, Category))
+    columns = ", ".join(f"d.{f.column}" for f in FIELDS)
+    return (
+        "SELECT a.id, a.external_id, a.title, a.question, a.answer, a.category_id,"  # noqa: S608 (names are ours)
+        f" c.name, p.name, p.parent_id, d.helpfulness, d.published_at, {columns}"
+        f" FROM {a} a JOIN {d} d ON d.article_id = a.id"
+        f" LEFT JOIN {c} c ON c.id = a.category_id LEFT JOIN {c} p ON p.id = c.parent_id"
+        f" WHERE a.status = %s AND a.client_id = %s AND a.id IN ({', '.join(['%s'] * n)})"
+    )
+
+
+def _timestamp(value) -> float:
+    """POSIX time of a datetime column read by a plain cursor (SQLite gives text, naive UTC)."""
+    if not value:
+        return 0.0
+    if isinstance(value, str):
+        value = parse_datetime(value)
+        if value is None:
+            return 0.0
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value.timestamp()
+
+
 def learned_terms(article_ids: list[int]) -> dict[int, str]:
     """The index terms of each article's learned customer expressions (removed ones left out)."""
     out: dict[int, list[str]] = {}
@@ -104,6 +133,7 @@ class Backend(Protocol):
     def match(
         self, client_id: int, expr: Expr, *, limit: int, exclude: set[int] | frozenset = frozenset()
     ) -> tuple[list[tuple[int, float]], int]: ...
+    def counts(self, client_id: int, exprs: list[Expr]) -> list[int]: ...
     def near_terms(self, client_id: int, word: str, limit: int) -> list[str]: ...
     def chosung_terms(self, client_id: int, key: str, prefix: bool, limit: int) -> list[str]: ...
     def jamo_prefix_terms(self, client_id: int, jamo: str, limit: int) -> list[str]: ...
@@ -195,6 +225,10 @@ class SearchBackend:
         (the count includes excluded ones). At the cap, title matches come first."""
         raise NotImplementedError
 
+    def counts(self, client_id: int, exprs: list[Expr]) -> list[int]:
+        """How many articles match each expression, each counted up to `candidates`: one statement."""
+        raise NotImplementedError
+
     def near_terms(self, client_id: int, word: str, limit: int) -> list[str]:
         """Vocabulary terms one jamo away from `word` (typo candidates)."""
         raise NotImplementedError
@@ -232,17 +266,12 @@ class SearchBackend:
         article table has the last word: only published articles of this client come back, so a
         stale index row never shows anything else. Plain rows, not model instances: this runs on
         every keystroke that misses the result cache, and building ~20 articles with their
-        category chain and index row was most of its cost."""
-        rows = (
-            Article.objects.published()
-            .filter(client_id=client_id, pk__in=ids, search_document__isnull=False)
-            .values_list(
-                *("id", "external_id", "title", "question", "answer", "category_id"),
-                *("category__name", "category__parent__name", "category__parent__parent_id"),
-                *("search_document__helpfulness", "search_document__published_at"),
-                *(f"search_document__{f.column}" for f in FIELDS),
-            )
-        )
+        category chain and index row was most of its cost, and so was compiling the ORM query."""
+        if not ids:
+            return {}
+        with connection.cursor() as cursor:
+            cursor.execute(_documents_sql(len(ids)), [ArticleStatus.PUBLISHED, client_id, *ids])
+            rows = cursor.fetchall()
         out = {}
         for pk, ext, title, question, answer, cat_id, cat, parent, grandparent, *index in rows:
             helpfulness, published_at, *columns = index
@@ -256,7 +285,7 @@ class SearchBackend:
                 every={term for f in TEXT_FIELDS for term in fields[f].split()},
                 learned=frozenset(fields[LEARNED].split()),
                 helpfulness=helpfulness,
-                published=published_at.timestamp() if published_at else 0.0,
+                published=_timestamp(published_at),
                 article=ArticleRow(pk, client_id, ext, title, question, answer, cat_id, path),
             )
         return out

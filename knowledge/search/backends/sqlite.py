@@ -63,6 +63,20 @@ class SQLiteBackend(SearchBackend):
             ranked = titles + [(pk, r) for pk, r in ranked if pk not in first]
         return ranked[:limit], matched
 
+    def counts(self, client_id, exprs):
+        if not exprs:
+            return []
+        column = (
+            "(SELECT count(*) FROM (SELECT rowid FROM knowledge_searchdocument_fts"
+            " WHERE knowledge_searchdocument_fts MATCH %s LIMIT %s))"
+        )
+        params: list = []
+        for expr in exprs:
+            params += [self._match_string(client_id, expr), self.candidates]
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT " + ", ".join([column] * len(exprs)), params)
+            return [int(n) for n in cursor.fetchone()]
+
     def near_terms(self, client_id, word, limit):
         target = tokenizer.jamo(word)
         grams = {target[i : i + 3] for i in range(max(0, len(target) - 2))}
