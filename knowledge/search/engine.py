@@ -180,14 +180,17 @@ def run(
         lookups.expect([_typed(slot), tokenizer.clean_term(slot.word)])
         lookups.expect(part for split in _compound_splits(_typed(slot)) for part in split)
     _apply_phrases(lookups, parsed, found_phrases)
+    docs: dict = {}  # what the matches read of their hits' articles (see Backend.match)
     strict = parsed.strict()
-    ranked, result.count = backend.match(client_id, strict, limit=limit * 2)
+    ranked, result.count = backend.match(client_id, strict, limit=limit * 2, documents=docs)
     found = [Found(pk, rank, 0) for pk, rank in ranked]
     if len(found) < TYPO_BELOW:
         corrections = _correct_typos(lookups, parsed)
         if corrections:
             seen = {f.article_id for f in found}
-            ranked, matched = backend.match(client_id, parsed.strict(), limit=limit * 2, exclude=seen)
+            ranked, matched = backend.match(
+                client_id, parsed.strict(), limit=limit * 2, exclude=seen, documents=docs
+            )
             if ranked:
                 found += [Found(pk, rank, 1) for pk, rank in ranked]
                 result.fallback, result.corrections = "typo", corrections
@@ -204,7 +207,7 @@ def run(
             # A long sentence: the subject words without the everyday ones around them.
             seen = {f.article_id for f in found}
             ranked, matched = backend.match(
-                client_id, q.all_of([s.expr for s in core]), limit=limit * 2, exclude=seen
+                client_id, q.all_of([s.expr for s in core]), limit=limit * 2, exclude=seen, documents=docs
             )
             if ranked:
                 found += [Found(pk, rank, CORE_PHASE) for pk, rank in ranked]
@@ -215,7 +218,7 @@ def run(
         while len(found) < limit and k >= 1:
             seen = {f.article_id for f in found}
             expr = _any_k(live, k)
-            ranked, matched = backend.match(client_id, expr, limit=limit * 2, exclude=seen)
+            ranked, matched = backend.match(client_id, expr, limit=limit * 2, exclude=seen, documents=docs)
             if ranked:
                 found += [Found(pk, rank, RELAXED_PHASE) for pk, rank in ranked]
                 result.fallback = result.fallback or "relaxed"
@@ -223,7 +226,7 @@ def run(
             k -= 1
     # Each phase's expression includes the one before, so its count includes theirs.
     result.count_capped = result.count >= backend.candidates
-    found = score(backend, client_id, parsed, found)
+    found = score(backend, client_id, parsed, found, docs)
     found.sort(key=order_key)
     result.found = found[:limit]
     return result
@@ -262,9 +265,15 @@ def _weigh_by_rarity(backend, parsed: q.ParsedQuery, counts: list[int]) -> None:
         slot.weight *= math.log(1 + cap / max(matched, 1)) / math.log(1 + cap)
 
 
-def score(backend, client_id: int, parsed: q.ParsedQuery, found: list[Found]) -> list[Found]:
-    """Score the found articles; those the article table no longer publishes for the client drop out."""
-    docs = backend.documents(client_id, [f.article_id for f in found])
+def score(
+    backend, client_id: int, parsed: q.ParsedQuery, found: list[Found], read: dict | None = None
+) -> list[Found]:
+    """Score the found articles; those the article table no longer publishes for the client drop out.
+    `read`: the documents the matches already read (None for an unpublished article)."""
+    docs = dict(read or {})
+    missing = [f.article_id for f in found if f.article_id not in docs]
+    if missing:
+        docs.update(backend.documents(client_id, missing))
     weights = [s.weight for s in parsed.slots]
     total = sum(weights) or 1.0
     kept = []

@@ -69,17 +69,62 @@ def helpfulness_scores(article_ids: list[int]) -> dict[int, float]:
     return {int(k): max(0.0, min(1.0, float(v))) for k, v in import_string(path)(article_ids).items()}
 
 
-def _documents_sql(n: int) -> str:
-    """documents()' statement for n ids: the published article (of the client), its category and
-    parent names, its index row. Hand-written: the ORM compiled it anew for every search."""
+def document_columns(hit: str) -> tuple[str, str]:
+    """(columns, joins) reading a hit's Document (see document_from_row) beside the row of `hit`,
+    a table or CTE with an `article_id`: the article (published, of the client: two parameters,
+    status then client id, in the joins), its category and parent names, its index row. Left joins:
+    a stale index row comes back with NULLs and no Document."""
     a, d, c = (m._meta.db_table for m in (Article, SearchDocument, Category))
-    columns = ", ".join(f"d.{f.column}" for f in FIELDS)
+    columns = ", ".join(f"dd.{f.column}" for f in FIELDS)
     return (
-        "SELECT a.id, a.external_id, a.title, a.question, a.answer, a.category_id,"  # noqa: S608 (names are ours)
-        f" c.name, p.name, p.parent_id, d.helpfulness, d.published_at, {columns}"
-        f" FROM {a} a JOIN {d} d ON d.article_id = a.id"
-        f" LEFT JOIN {c} c ON c.id = a.category_id LEFT JOIN {c} p ON p.id = c.parent_id"
-        f" WHERE a.status = %s AND a.client_id = %s AND a.id IN ({', '.join(['%s'] * n)})"
+        "a.id, a.external_id, a.title, a.question, a.answer, a.category_id, c.name, p.name, p.parent_id,"
+        f" dd.helpfulness, dd.published_at, {columns}",
+        f" LEFT JOIN {a} a ON a.id = {hit}.article_id AND a.status = %s AND a.client_id = %s"
+        f" LEFT JOIN {d} dd ON dd.article_id = a.id"
+        f" LEFT JOIN {c} c ON c.id = a.category_id LEFT JOIN {c} p ON p.id = c.parent_id",
+    )
+
+
+def _documents_sql(n: int) -> str:
+    """documents()' statement for n ids. Hand-written: the ORM compiled it anew for every search."""
+    columns, joins = document_columns("h")
+    d = SearchDocument._meta.db_table
+    return (
+        f"SELECT {columns} FROM {d} h {joins}"  # noqa: S608 (names are ours)
+        f" WHERE a.id IS NOT NULL AND h.article_id IN ({', '.join(['%s'] * n)})"
+    )
+
+
+def document_from_row(client_id: int, row) -> Document | None:
+    """A Document from the columns of document_columns(); None when the article is not published."""
+    (
+        pk,
+        ext,
+        title,
+        question,
+        answer,
+        cat_id,
+        cat,
+        parent,
+        grandparent,
+        helpfulness,
+        published_at,
+        *columns,
+    ) = row
+    if pk is None:
+        return None
+    fields = dict(zip(FIELDS, columns, strict=True))
+    if grandparent is not None:  # deeper than two levels: rare, let the model walk it
+        path = Category.objects.get(pk=cat_id).path
+    else:
+        path = " > ".join(n for n in (parent, cat) if n is not None)
+    return Document(
+        title=set(fields[TITLE].split()),
+        every={term for f in TEXT_FIELDS for term in fields[f].split()},
+        learned=frozenset(fields[LEARNED].split()),
+        helpfulness=helpfulness,
+        published=_timestamp(published_at),
+        article=ArticleRow(pk, client_id, ext, title, question, answer, cat_id, path),
     )
 
 
@@ -131,7 +176,13 @@ class Backend(Protocol):
         self, *, client_id: int, query: str, limit: int, synonyms=None, lexicon=None
     ) -> EngineResult: ...
     def match(
-        self, client_id: int, expr: Expr, *, limit: int, exclude: set[int] | frozenset = frozenset()
+        self,
+        client_id: int,
+        expr: Expr,
+        *,
+        limit: int,
+        exclude: set[int] | frozenset = frozenset(),
+        documents: dict[int, Document | None] | None = None,
     ) -> tuple[list[tuple[int, float]], int]: ...
     def counts(self, client_id: int, exprs: list[Expr]) -> list[int]: ...
     def near_terms(self, client_id: int, word: str, limit: int) -> list[str]: ...
@@ -219,10 +270,18 @@ class SearchBackend:
 
     # --- matching (vendor-specific) -----------------------------------------------------------
     def match(
-        self, client_id: int, expr: Expr, *, limit: int, exclude: set[int] | frozenset = frozenset()
+        self,
+        client_id: int,
+        expr: Expr,
+        *,
+        limit: int,
+        exclude: set[int] | frozenset = frozenset(),
+        documents: dict[int, Document | None] | None = None,
     ) -> tuple[list[tuple[int, float]], int]:
         """(article id, rank) best first, and how many articles match, counted up to `candidates`
-        (the count includes excluded ones). At the cap, title matches come first."""
+        (the count includes excluded ones). At the cap, title matches come first. A backend may
+        put what documents() would give for the rows it read into `documents` (None for an
+        article no longer published), so that scoring them costs no further statement."""
         raise NotImplementedError
 
     def counts(self, client_id: int, exprs: list[Expr]) -> list[int]:
@@ -272,23 +331,8 @@ class SearchBackend:
         with connection.cursor() as cursor:
             cursor.execute(_documents_sql(len(ids)), [ArticleStatus.PUBLISHED, client_id, *ids])
             rows = cursor.fetchall()
-        out = {}
-        for pk, ext, title, question, answer, cat_id, cat, parent, grandparent, *index in rows:
-            helpfulness, published_at, *columns = index
-            fields = dict(zip(FIELDS, columns, strict=True))
-            if grandparent is not None:  # deeper than two levels: rare, let the model walk it
-                path = Category.objects.get(pk=cat_id).path
-            else:
-                path = " > ".join(n for n in (parent, cat) if n is not None)
-            out[pk] = Document(
-                title=set(fields[TITLE].split()),
-                every={term for f in TEXT_FIELDS for term in fields[f].split()},
-                learned=frozenset(fields[LEARNED].split()),
-                helpfulness=helpfulness,
-                published=_timestamp(published_at),
-                article=ArticleRow(pk, client_id, ext, title, question, answer, cat_id, path),
-            )
-        return out
+        docs = (document_from_row(client_id, row) for row in rows)
+        return {doc.article.pk: doc for doc in docs if doc is not None and doc.article is not None}
 
     # --- the search itself --------------------------------------------------------------------
     def search(self, *, client_id: int, query: str, limit: int, synonyms=None, lexicon=None):

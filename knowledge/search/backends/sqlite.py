@@ -54,7 +54,7 @@ class SQLiteBackend(SearchBackend):
         matched = int(rows[0][2]) if rows else 0
         return [(int(pk), -float(r)) for pk, r, _n in rows if pk not in exclude][:limit], matched
 
-    def match(self, client_id, expr, *, limit, exclude=frozenset()):
+    def match(self, client_id, expr, *, limit, exclude=frozenset(), documents=None):
         ranked, matched = self._ranked(self._match_string(client_id, expr), limit, exclude)
         if matched >= self.candidates:
             # More matches than are ranked: title matches first, then the rest of the candidates.
