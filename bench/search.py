@@ -33,6 +33,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -388,7 +389,7 @@ def measure_size(
             naive_ms.setdefault(kind, []).extend(timed(baseline, query) for _ in range(baseline_repeat))
     every = [ms for samples in searched.values() for ms in samples]
     every_naive = [ms for samples in naive_ms.values() for ms in samples]
-    result = {
+    result: dict[str, Any] = {
         "articles": size,
         "articles_of_searched_client": in_main,
         "build_s": {"analyze": round(analyze_s, 1)},
