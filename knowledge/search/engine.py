@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from .backends.base import ArticleRow
 
 TYPO_BELOW = 3
+NEAR_TERMS = 5  # typo candidates per word
 GOOD_MATCH = 0.6
 
 
@@ -63,6 +64,14 @@ def _correct_typos(lookups: _Lookups, parsed: q.ParsedQuery) -> dict[str, list[s
     words.discard("")
     known = lookups.known_terms(words)
     corrections: dict[str, list[str]] = {}
+    # Every unknown word's neighbours in one statement (a typed word split into slots asked once).
+    lookups.near_terms_of(
+        [
+            main
+            for main in dict.fromkeys(_typed(s) for s in parsed.slots)
+            if main and main not in known and not tokenizer.is_chosung_word(main)
+        ]
+    )
     for slot in parsed.slots:
         main = _typed(slot)
         if not main or main in known or tokenizer.is_chosung_word(main):
@@ -143,8 +152,16 @@ class _Lookups:
     def near_terms(self, word: str) -> list[str]:
         args = ("n", word)  # a typed word split into several slots is looked up once
         if args not in self.seen:
-            self.seen[args] = self.backend.near_terms(self.client_id, word, 5)
+            self.seen[args] = self.backend.near_terms(self.client_id, word, NEAR_TERMS)
         return self.seen[args]
+
+    def near_terms_of(self, words: list[str]) -> None:
+        """Look up the neighbours of several words at once (near_terms() then answers them)."""
+        words = [w for w in words if ("n", w) not in self.seen]
+        if words:
+            found = self.backend.near_terms_of(self.client_id, words, NEAR_TERMS)
+            for word in words:
+                self.seen[("n", word)] = found.get(word, [])
 
     def expect(self, terms) -> None:
         self.expected.update(t for t in terms if t)

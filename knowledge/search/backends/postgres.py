@@ -122,14 +122,32 @@ class PostgresBackend(SearchBackend):
             cursor.execute(f"WITH {ctes} SELECT {columns}", params)
             return [int(n) for n in cursor.fetchone()]
 
+    _NEAR = (
+        "SELECT %s, term, jamo, similarity(jamo, %s) AS s FROM knowledge_searchterm"
+        " WHERE client_id = %s AND jamo %% %s AND length(jamo) BETWEEN %s AND %s ORDER BY s DESC LIMIT 200"
+    )
+
     def near_terms(self, client_id, word, limit):
-        target = tokenizer.jamo(word)
-        sql = (
-            "SELECT term, jamo FROM knowledge_searchterm WHERE client_id = %s AND jamo %% %s"
-            " AND length(jamo) BETWEEN %s AND %s ORDER BY similarity(jamo, %s) DESC LIMIT 200"
-        )
+        return self.near_terms_of(client_id, [word], limit)[word]
+
+    def near_terms_of(self, client_id, words, limit):
+        """One statement for every word: each word's own trigram query, joined by UNION ALL."""
+        if not words:
+            return {}
+        targets = [tokenizer.jamo(word) for word in words]
+        params: list = []
+        for i, target in enumerate(targets):
+            params += [i, target, client_id, target, len(target) - 1, len(target) + 1]
+        sql = " UNION ALL ".join(f"({self._NEAR})" for _ in words)
         with connection.cursor() as cursor:
-            cursor.execute(sql, [client_id, target, len(target) - 1, len(target) + 1, target])
-            rows = cursor.fetchall()
-        found = [term for term, j in rows if term != word and tokenizer.edit_distance_at_most_one(j, target)]
-        return sorted(found, key=len)[:limit]
+            cursor.execute(sql, params)
+            rows = sorted(cursor.fetchall(), key=lambda row: -row[3])  # most similar first, per word
+        out: dict[str, list[str]] = {}
+        for i, (word, target) in enumerate(zip(words, targets, strict=True)):
+            found = [
+                term
+                for n, term, j, _s in rows
+                if n == i and term != word and tokenizer.edit_distance_at_most_one(j, target)
+            ]
+            out[word] = sorted(found, key=len)[:limit]
+        return out

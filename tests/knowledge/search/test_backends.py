@@ -244,6 +244,15 @@ class SearchBackendBehaviour:
         exprs = [Term("분실"), Term("해외"), Term("블록체인"), Or((Term("해외"), Term("분실")))]
         assert backend.counts(self.client_a.pk, exprs) == [3, 1, 0, 3]
 
+    def test_typo_neighbours_of_several_words_are_those_of_each_word(self):
+        indexed_article(self.client_a, "로밍 신청", answer="해외 로밍 요금 안내")
+        backend = get_backend()
+        words = ["로믱", "신쳥", "요긍", "블록체인"]
+        each = {w: backend.near_terms(self.client_a.pk, w, 5) for w in words}
+        assert each["로믱"] == ["로밍"] and each["신쳥"] == ["신청"] and each["블록체인"] == []
+        assert backend.near_terms_of(self.client_a.pk, words, 5) == each
+        assert backend.near_terms_of(self.client_a.pk, [], 5) == {}
+
     def test_a_search_asks_whether_its_words_are_known_once(self):
         indexed_article(self.client_a, "청약 철회", answer="가입 후 15일 안에 철회할 수 있습니다.")
         with CaptureQueriesContext(connection) as ctx:
