@@ -20,6 +20,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from itertools import combinations
 from typing import TYPE_CHECKING
 
@@ -338,10 +339,15 @@ def plain(text: str) -> str:
     return _SPACES.sub(" ", _MARKDOWN.sub(" ", text or "")).strip()
 
 
+@lru_cache(maxsize=256)
+def _terms_pattern(terms: tuple[str, ...]) -> re.Pattern[str] | None:
+    """The terms as one case-insensitive pattern, built once per result list, not once per hit."""
+    return re.compile("|".join(re.escape(t) for t in terms), re.IGNORECASE) if terms else None
+
+
 def highlight(text: str, terms: list[str], *, width: int | None = None) -> str:
     """Escaped text with <mark> around the query's terms; cut to a window around the first match."""
-    terms = [t for t in terms if len(t) >= 1][:40]
-    pattern = re.compile("|".join(re.escape(t) for t in terms), re.IGNORECASE) if terms else None
+    pattern = _terms_pattern(tuple([t for t in terms if len(t) >= 1][:40]))
     matches = list(pattern.finditer(text)) if pattern else []
     if width is not None and len(text) > width:
         start = max(0, matches[0].start() - width // 4) if matches else 0
@@ -364,13 +370,8 @@ def highlight(text: str, terms: list[str], *, width: int | None = None) -> str:
 def snippet(article, terms: list[str], width: int = 150) -> str:
     answer = plain(article.answer)
     question = plain(article.question)
-    pattern = "|".join(map(re.escape, terms))
+    pattern = _terms_pattern(tuple(terms))
     source = answer
-    if (
-        terms
-        and question
-        and not re.search(pattern, answer, re.IGNORECASE)
-        and re.search(pattern, question, re.IGNORECASE)
-    ):
+    if pattern is not None and question and not pattern.search(answer) and pattern.search(question):
         source = question
     return highlight(source or question, terms, width=width)
