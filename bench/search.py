@@ -33,6 +33,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -291,7 +292,9 @@ def remeasure(backend: str, repeat: int, baseline_repeat: int) -> dict:
     main = ClientCompany.objects.get(slug="bench-main")
     agent = User.objects.get(email="agent@bench.example")
     size = Article.objects.count()
-    result = measure_size(backend, size, repeat, baseline_repeat, main=main, agent=agent)
+    # No VACUUM ANALYZE: the kept database may be shared (read-only) and its statistics are those
+    # it was built with, so measurements before and after a change plan alike.
+    result = measure_size(backend, size, repeat, baseline_repeat, main=main, agent=agent, analyze=False)
     return {str(size): result | {"remeasured": True}}
 
 
@@ -313,7 +316,9 @@ def insert_batch(rng: random.Random, built: int, size: int, main, other) -> int:
     return built
 
 
-def measure_size(backend: str, size: int, repeat: int, baseline_repeat: int, *, main, agent) -> dict:
+def measure_size(
+    backend: str, size: int, repeat: int, baseline_repeat: int, *, main, agent, analyze: bool = True
+) -> dict:
     from django.core.cache import cache
     from django.db import connection
 
@@ -324,8 +329,9 @@ def measure_size(backend: str, size: int, repeat: int, baseline_repeat: int, *, 
 
     naive = NaiveBackend()
     t0 = time.perf_counter()
-    with connection.cursor() as cursor:
-        cursor.execute("VACUUM ANALYZE" if backend == "postgresql" else "ANALYZE")
+    if analyze:
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE" if backend == "postgresql" else "ANALYZE")
     analyze_s = time.perf_counter() - t0
     in_main = Article.objects.filter(client=main).count()
     shares = {
@@ -344,6 +350,17 @@ def measure_size(backend: str, size: int, repeat: int, baseline_repeat: int, *, 
         fn(query)
         return (time.perf_counter() - t) * 1000
 
+    def count_statements(fn, query: str) -> int:
+        """SQL statements of one uncached call (caches emptied as in timed())."""
+        from django.test.utils import CaptureQueriesContext
+
+        tokenizer._analyze_cached.cache_clear()
+        interface._results.clear()
+        cache.clear()
+        with CaptureQueriesContext(connection) as ctx:
+            fn(query)
+        return len(ctx.captured_queries)
+
     def real(query: str):
         return search(user=agent, client=main, query=query, limit=10)
 
@@ -359,9 +376,11 @@ def measure_size(backend: str, size: int, repeat: int, baseline_repeat: int, *, 
     searched: dict[str, list[float]] = {}
     naive_ms: dict[str, list[float]] = {}
     repeated: list[float] = []
+    statements: dict[str, int] = {}
     for kind, kind_queries in QUERIES.items():
         for query in kind_queries:
             found[query] = real(query).count
+            statements[query] = count_statements(real, query)
             samples = [timed(real, query) for _ in range(repeat)]
             per_query[query] = {"p50": round(percentile(samples, 50), 2), "max": round(max(samples), 2)}
             searched.setdefault(kind, []).extend(samples)
@@ -370,7 +389,7 @@ def measure_size(backend: str, size: int, repeat: int, baseline_repeat: int, *, 
             naive_ms.setdefault(kind, []).extend(timed(baseline, query) for _ in range(baseline_repeat))
     every = [ms for samples in searched.values() for ms in samples]
     every_naive = [ms for samples in naive_ms.values() for ms in samples]
-    result = {
+    result: dict[str, Any] = {
         "articles": size,
         "articles_of_searched_client": in_main,
         "build_s": {"analyze": round(analyze_s, 1)},
@@ -379,6 +398,12 @@ def measure_size(backend: str, size: int, repeat: int, baseline_repeat: int, *, 
         "search_ms": {"all": summary(every)} | {k: summary(v) for k, v in searched.items()},
         # The same queries asked again at once: what the result cache answers (not the engine).
         "repeated_cached_ms": summary(repeated),
+        # SQL statements one uncached search issues (p50 and max over the query mix, then per query).
+        "statements_per_uncached_query": {
+            "p50": percentile(list(statements.values()), 50),
+            "max": max(statements.values()),
+            "per_query": statements,
+        },
         "baseline_ms": {"all": summary(every_naive)} | {k: summary(v) for k, v in naive_ms.items()},
         "results_found": found,
         "per_query_ms": per_query,

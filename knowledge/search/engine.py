@@ -20,6 +20,8 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
+from itertools import combinations
 from typing import TYPE_CHECKING
 
 from django.utils.html import escape
@@ -31,6 +33,7 @@ if TYPE_CHECKING:
     from .backends.base import ArticleRow
 
 TYPO_BELOW = 3
+NEAR_TERMS = 5  # typo candidates per word
 GOOD_MATCH = 0.6
 
 
@@ -55,30 +58,31 @@ class EngineResult:
     parsed: q.ParsedQuery | None = None
 
 
-def _correct_typos(backend, client_id: int, parsed: q.ParsedQuery) -> dict[str, list[str]]:
+def _correct_typos(lookups: _Lookups, parsed: q.ParsedQuery) -> dict[str, list[str]]:
     """Words unknown to the client's vocabulary, with their one-jamo neighbours: the whole word
     (로믱 → 로밍), else one part of it as a compound (로밍신쳥 → 로밍 + 신청, 청약철휘 → 청약 + 철회)."""
-    words = {s.main or tokenizer.clean_term(s.word) for s in parsed.slots}
+    words = {_typed(s) for s in parsed.slots}
     words.discard("")
-    known = backend.known_terms(client_id, list(words)) if words else set()
+    known = lookups.known_terms(words)
     corrections: dict[str, list[str]] = {}
-    looked_up: dict[str, list[str]] = {}  # a typed word split into several slots is looked up once
-
-    def near_terms(word: str) -> list[str]:
-        if word not in looked_up:
-            looked_up[word] = backend.near_terms(client_id, word, 5)
-        return looked_up[word]
-
+    # Every unknown word's neighbours in one statement (a typed word split into slots asked once).
+    lookups.near_terms_of(
+        [
+            main
+            for main in dict.fromkeys(_typed(s) for s in parsed.slots)
+            if main and main not in known and not tokenizer.is_chosung_word(main)
+        ]
+    )
     for slot in parsed.slots:
-        main = slot.main or tokenizer.clean_term(slot.word)
+        main = _typed(slot)
         if not main or main in known or tokenizer.is_chosung_word(main):
             continue
-        near = near_terms(main)
+        near = lookups.near_terms(main)
         if not near and slot.main and slot.word != slot.main:
-            near = near_terms(tokenizer.clean_term(slot.word))
+            near = lookups.near_terms(tokenizer.clean_term(slot.word))
         alternatives: list[q.Expr] = [q.Term(t, credit=q.TYPO) for t in near]
         if not near:
-            parts = _compound_correction(backend, client_id, main, near_terms)
+            parts = _compound_correction(lookups, main)
             if parts:
                 near = [" ".join(p) for p in parts]
                 alternatives = [q.all_of([q.Term(t, credit=q.TYPO) for t in p]) for p in parts]
@@ -88,45 +92,61 @@ def _correct_typos(backend, client_id: int, parsed: q.ParsedQuery) -> dict[str, 
     return corrections
 
 
-def _compound_correction(backend, client_id: int, word: str, near_terms) -> list[tuple[str, ...]]:
+def _typed(slot: q.Slot) -> str:
+    return slot.main or tokenizer.clean_term(slot.word)
+
+
+def _compound_splits(word: str) -> list[tuple[str, str]]:
+    """The ways a compound noun's typo is looked for: two sides of at least two syllables, at most 4."""
+    if len(word) < 4 or not all(0xAC00 <= ord(ch) <= 0xD7A3 for ch in word):
+        return []
+    return [(word[:i], word[i:]) for i in range(2, len(word) - 1)][:4]
+
+
+def _compound_correction(lookups: _Lookups, word: str) -> list[tuple[str, ...]]:
     """A typo inside a compound noun: split the word in two where one side is a known term and the
     other is one jamo away from a known term (or is one itself). At most 4 splits are tried; failing
     that, the word read as 3+ known nouns but one (이체한도증엑 → 이체 + 한도 + 증액), two look-ups."""
-    if len(word) < 4 or not all(0xAC00 <= ord(ch) <= 0xD7A3 for ch in word):
+    splits = _compound_splits(word)
+    if not splits:
         return []
-    splits = [(word[:i], word[i:]) for i in range(2, len(word) - 1)][:4]
-    known = backend.known_terms(client_id, [p for split in splits for p in split])
+    known = lookups.known_terms({p for split in splits for p in split})
     found: list[tuple[str, ...]] = []
-    lookups, tried = 0, set()
+    lookups_left, tried = 2, set()
     # The longest known side first; at most two typo look-ups (each a trigram query) per word.
     for left, right in sorted(
         splits, key=lambda s: -max(len(p) for p in s if p in known) if set(s) & known else 0
     ):
-        if lookups >= 2 or (left in known) == (right in known):
+        if lookups_left == 0 or (left in known) == (right in known):
             continue  # neither side known, or both real words (할부전화 = 할부 + 전화)
-        lookups += 1
+        lookups_left -= 1
         tried.add(right if left in known else left)
         if left in known:
-            found += [(left, t) for t in near_terms(right)[:3]]
+            found += [(left, t) for t in lookups.near_terms(right)[:3]]
         else:
-            found += [(t, right) for t in near_terms(left)[:3]]
+            found += [(t, right) for t in lookups.near_terms(left)[:3]]
     if not found and len(word) <= 8:
         pieces = {word[i:j] for i in range(len(word)) for j in range(i + 2, len(word) + 1)}
-        known_pieces = backend.known_terms(client_id, list(pieces))
+        known_pieces = lookups.known_terms(pieces)
         untried = [s for s in tokenizer.compound_splits(word, known_pieces) if s[0][s[1]] not in tried]
         for parts, at in untried[:2]:
-            found += [(*parts[:at], t, *parts[at + 1 :]) for t in near_terms(parts[at])[:3]]
+            found += [(*parts[:at], t, *parts[at + 1 :]) for t in lookups.near_terms(parts[at])[:3]]
             if found:
                 break
     return found[:6]
 
 
-class _VocabMemo:
-    """The parser may look up one prefix twice (a whole word and its last part): ask once."""
+class _Lookups:
+    """The vocabulary look-ups of one query, each asked of the database once. The parser may look up
+    one prefix twice (a whole word and its last part); phrases, typos and compound splits all ask
+    whether terms are known, so every term any of them may ask about goes in the first look-up."""
 
-    def __init__(self, backend):
-        self.backend = backend
+    def __init__(self, backend, client_id: int):
+        self.backend, self.client_id = backend, client_id
         self.seen: dict[tuple, list[str]] = {}
+        self.expected: set[str] = set()  # terms a later step may ask about (see expect())
+        self.asked: set[str] = set()
+        self.known: set[str] = set()
 
     def chosung_terms(self, client_id: int, key: str, prefix: bool, limit: int) -> list[str]:
         args = ("c", client_id, key, prefix, limit)
@@ -140,6 +160,32 @@ class _VocabMemo:
             self.seen[args] = self.backend.jamo_prefix_terms(client_id, jamo, limit)
         return self.seen[args]
 
+    def near_terms(self, word: str) -> list[str]:
+        args = ("n", word)  # a typed word split into several slots is looked up once
+        if args not in self.seen:
+            self.seen[args] = self.backend.near_terms(self.client_id, word, NEAR_TERMS)
+        return self.seen[args]
+
+    def near_terms_of(self, words: list[str]) -> None:
+        """Look up the neighbours of several words at once (near_terms() then answers them)."""
+        words = [w for w in words if ("n", w) not in self.seen]
+        if words:
+            found = self.backend.near_terms_of(self.client_id, words, NEAR_TERMS)
+            for word in words:
+                self.seen[("n", word)] = found.get(word, [])
+
+    def expect(self, terms) -> None:
+        self.expected.update(t for t in terms if t)
+
+    def known_terms(self, terms) -> set[str]:
+        terms = {t for t in terms if t}
+        missing = terms - self.asked
+        if missing:
+            ask = sorted(missing | (self.expected - self.asked))
+            self.known.update(self.backend.known_terms(self.client_id, ask))
+            self.asked.update(ask)
+        return terms & self.known
+
 
 CORE_PHASE = 2  # every subject word matched, the everyday words around them not
 RELAXED_PHASE = 3  # some slots missing: ordered by score among themselves
@@ -148,62 +194,83 @@ RELAXED_PHASE = 3  # some slots missing: ordered by score among themselves
 def run(
     backend, *, client_id: int, query: str, limit: int, synonyms: q.Synonyms, lexicon=None
 ) -> EngineResult:
-    parsed = q.parse(
-        query, client_id=client_id, vocab=_VocabMemo(backend), synonyms=synonyms, lexicon=lexicon
-    )
+    lookups = _Lookups(backend, client_id)
+    parsed = q.parse(query, client_id=client_id, vocab=lookups, synonyms=synonyms, lexicon=lexicon)
     result = EngineResult(parsed=parsed)
     if parsed.empty:
         return result
-    _apply_phrases(backend, client_id, parsed)
+    from . import phrases
+
+    found_phrases = phrases.phrases(parsed.raw)
+    # Whatever the phrases, typos and compound splits below may ask about: one look-up at most.
+    lookups.expect(p.term for p in found_phrases)
+    for slot in parsed.slots:
+        lookups.expect([_typed(slot), tokenizer.clean_term(slot.word)])
+        lookups.expect(part for split in _compound_splits(_typed(slot)) for part in split)
+    _apply_phrases(lookups, parsed, found_phrases)
+    docs: dict = {}  # what the matches read of their hits' articles (see Backend.match)
     strict = parsed.strict()
-    ranked, result.count = backend.match(client_id, strict, limit=limit * 2)
+    ranked, result.count = backend.match(client_id, strict, limit=limit * 2, documents=docs)
     found = [Found(pk, rank, 0) for pk, rank in ranked]
     if len(found) < TYPO_BELOW:
-        corrections = _correct_typos(backend, client_id, parsed)
+        corrections = _correct_typos(lookups, parsed)
         if corrections:
             seen = {f.article_id for f in found}
-            ranked, matched = backend.match(client_id, parsed.strict(), limit=limit * 2, exclude=seen)
+            ranked, matched = backend.match(
+                client_id, parsed.strict(), limit=limit * 2, exclude=seen, documents=docs
+            )
             if ranked:
                 found += [Found(pk, rank, 1) for pk, rank in ranked]
                 result.fallback, result.corrections = "typo", corrections
                 result.count = max(result.count, matched)
     n = len(parsed.slots)
-    core = [s.expr for s in parsed.slots if s.weight >= q.NOUN_WEIGHT]
     if len(found) < limit and n > 1:
-        _weigh_by_rarity(backend, client_id, parsed)
-    if len(found) < limit and 0 < len(core) < n:
-        # A long sentence: the subject words without the everyday ones around them.
-        seen = {f.article_id for f in found}
-        ranked, matched = backend.match(client_id, q.all_of(core), limit=limit * 2, exclude=seen)
-        if ranked:
-            found += [Found(pk, rank, CORE_PHASE) for pk, rank in ranked]
-            result.fallback = result.fallback or "relaxed"
-            result.count = max(result.count, matched)
-    k = n - 1
-    while len(found) < limit and k >= 1:
-        seen = {f.article_id for f in found}
-        ranked, matched = backend.match(client_id, parsed.relaxed(k), limit=limit * 2, exclude=seen)
-        if ranked:
-            found += [Found(pk, rank, RELAXED_PHASE) for pk, rank in ranked]
-            result.fallback = result.fallback or "relaxed"
-            result.count = max(result.count, matched)
-        k -= 1
+        # How many articles each slot matches (one statement): the nouns' rarity weighs them, and a
+        # slot matching nothing cannot help any fallback, so the phases below leave it out.
+        counts = backend.counts(client_id, [s.expr for s in parsed.slots])
+        core = [s for s in parsed.slots if s.weight >= q.NOUN_WEIGHT]  # before rarity scales them
+        _weigh_by_rarity(backend, parsed, counts)
+        live = [s for s, c in zip(parsed.slots, counts, strict=True) if c]
+        if 0 < len(core) < n and {id(s) for s in core} <= {id(s) for s in live}:
+            # A long sentence: the subject words without the everyday ones around them.
+            seen = {f.article_id for f in found}
+            ranked, matched = backend.match(
+                client_id, q.all_of([s.expr for s in core]), limit=limit * 2, exclude=seen, documents=docs
+            )
+            if ranked:
+                found += [Found(pk, rank, CORE_PHASE) for pk, rank in ranked]
+                result.fallback = result.fallback or "relaxed"
+                result.count = max(result.count, matched)
+        # Articles matching k of the slots, for k = n - 1 down to 1; no k beyond the slots that match.
+        k = min(n - 1, len(live))
+        while len(found) < limit and k >= 1:
+            seen = {f.article_id for f in found}
+            expr = _any_k(live, k)
+            ranked, matched = backend.match(client_id, expr, limit=limit * 2, exclude=seen, documents=docs)
+            if ranked:
+                found += [Found(pk, rank, RELAXED_PHASE) for pk, rank in ranked]
+                result.fallback = result.fallback or "relaxed"
+                result.count = max(result.count, matched)
+            k -= 1
     # Each phase's expression includes the one before, so its count includes theirs.
     result.count_capped = result.count >= backend.candidates
-    found = score(backend, client_id, parsed, found)
+    found = score(backend, client_id, parsed, found, docs)
     found.sort(key=order_key)
     result.found = found[:limit]
     return result
 
 
-def _apply_phrases(backend, client_id: int, parsed: q.ParsedQuery) -> None:
+def _any_k(slots: list[q.Slot], k: int) -> q.Expr:
+    """Articles matching any k of the slots (at most 24 combinations, as ParsedQuery.relaxed)."""
+    subsets = list(combinations([s.expr for s in slots], k))[:24]
+    return q.any_of([q.all_of(list(c)) for c in subsets])
+
+
+def _apply_phrases(lookups: _Lookups, parsed: q.ParsedQuery, found) -> None:
     """A phrase of the query that the client's index knows (a customer phrase learned from calls:
     숫자가 안 날아와요) also satisfies every slot whose word it holds, so the article that learned
-    it matches them all, above one that shares a single word. One vocabulary look-up."""
-    from . import phrases
-
-    found = phrases.phrases(parsed.raw)
-    known = backend.known_terms(client_id, [p.term for p in found]) if found else set()
+    it matches them all, above one that shares a single word."""
+    known = lookups.known_terms(p.term for p in found) if found else set()
     for phrase in found:
         if phrase.term not in known:
             continue
@@ -213,23 +280,28 @@ def _apply_phrases(backend, client_id: int, parsed: q.ParsedQuery) -> None:
                 slot.expr = q.any_of([slot.expr, q.Term(phrase.term)])
 
 
-def _weigh_by_rarity(backend, client_id: int, parsed: q.ParsedQuery) -> None:
+def _weigh_by_rarity(backend, parsed: q.ParsedQuery, counts: list[int]) -> None:
     """Before the fallbacks: a word matching few of the client's articles says more than one
     matching many (군대 가다 → 일시정지 against 폰), so each slot's weight is scaled by its rarity,
-    counted by the backend up to its candidate cap (one bounded query per slot)."""
+    counted by the backend up to its candidate cap."""
     cap = backend.candidates
-    # Only the subject words compete (verbs and everyday words already weigh less): a query each.
-    nouns = [slot for slot in parsed.slots if slot.weight >= q.NOUN_WEIGHT]
+    # Only the subject words compete (verbs and everyday words already weigh less).
+    nouns = [(s, c) for s, c in zip(parsed.slots, counts, strict=True) if s.weight >= q.NOUN_WEIGHT]
     if len(nouns) < 2:
         return
-    for slot in nouns:
-        _ranked, matched = backend.match(client_id, slot.expr, limit=1)
+    for slot, matched in nouns:
         slot.weight *= math.log(1 + cap / max(matched, 1)) / math.log(1 + cap)
 
 
-def score(backend, client_id: int, parsed: q.ParsedQuery, found: list[Found]) -> list[Found]:
-    """Score the found articles; those the article table no longer publishes for the client drop out."""
-    docs = backend.documents(client_id, [f.article_id for f in found])
+def score(
+    backend, client_id: int, parsed: q.ParsedQuery, found: list[Found], read: dict | None = None
+) -> list[Found]:
+    """Score the found articles; those the article table no longer publishes for the client drop out.
+    `read`: the documents the matches already read (None for an unpublished article)."""
+    docs = dict(read or {})
+    missing = [f.article_id for f in found if f.article_id not in docs]
+    if missing:
+        docs.update(backend.documents(client_id, missing))
     weights = [s.weight for s in parsed.slots]
     total = sum(weights) or 1.0
     kept = []
@@ -277,10 +349,15 @@ def plain(text: str) -> str:
     return _SPACES.sub(" ", _MARKDOWN.sub(" ", text or "")).strip()
 
 
+@lru_cache(maxsize=256)
+def _terms_pattern(terms: tuple[str, ...]) -> re.Pattern[str] | None:
+    """The terms as one case-insensitive pattern, built once per result list, not once per hit."""
+    return re.compile("|".join(re.escape(t) for t in terms), re.IGNORECASE) if terms else None
+
+
 def highlight(text: str, terms: list[str], *, width: int | None = None) -> str:
     """Escaped text with <mark> around the query's terms; cut to a window around the first match."""
-    terms = [t for t in terms if len(t) >= 1][:40]
-    pattern = re.compile("|".join(re.escape(t) for t in terms), re.IGNORECASE) if terms else None
+    pattern = _terms_pattern(tuple([t for t in terms if len(t) >= 1][:40]))
     matches = list(pattern.finditer(text)) if pattern else []
     if width is not None and len(text) > width:
         start = max(0, matches[0].start() - width // 4) if matches else 0
@@ -303,13 +380,8 @@ def highlight(text: str, terms: list[str], *, width: int | None = None) -> str:
 def snippet(article, terms: list[str], width: int = 150) -> str:
     answer = plain(article.answer)
     question = plain(article.question)
-    pattern = "|".join(map(re.escape, terms))
+    pattern = _terms_pattern(tuple(terms))
     source = answer
-    if (
-        terms
-        and question
-        and not re.search(pattern, answer, re.IGNORECASE)
-        and re.search(pattern, question, re.IGNORECASE)
-    ):
+    if pattern is not None and question and not pattern.search(answer) and pattern.search(question):
         source = question
     return highlight(source or question, terms, width=width)

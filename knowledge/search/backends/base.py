@@ -4,7 +4,7 @@ Indexing is vendor-neutral: Kiwi terms go into `SearchDocument` (one row per pub
 one column per indexed field of `knowledge/search/fields.py`) and `SearchTerm` (the client's
 vocabulary); the migration's vendor-specific structures (FTS5 tables with triggers, or generated
 tsvector columns with GIN indexes) follow those rows. A backend adds the matching primitives:
-`match`, `near_terms` and the vocabulary look-ups.
+`match`, `counts`, `near_terms` and the vocabulary look-ups.
 
 Every index write goes through the index models' querysets, which bump the search result cache's
 version (`knowledge/search/caches.py`): nothing here has to tell the result cache.
@@ -14,11 +14,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import UTC
 from typing import Protocol
 
 from django.conf import settings
 from django.db import connection, transaction
 from django.urls import reverse
+from django.utils.dateparse import parse_datetime
 from django.utils.module_loading import import_string
 
 from knowledge.models import Article, ArticleStatus, Category, LearnedExpression, SearchDocument, SearchTerm
@@ -67,6 +69,78 @@ def helpfulness_scores(article_ids: list[int]) -> dict[int, float]:
     return {int(k): max(0.0, min(1.0, float(v))) for k, v in import_string(path)(article_ids).items()}
 
 
+def document_columns(hit: str) -> tuple[str, str]:
+    """(columns, joins) reading a hit's Document (see document_from_row) beside the row of `hit`,
+    a table or CTE with an `article_id`: the article (published, of the client: two parameters,
+    status then client id, in the joins), its category and parent names, its index row. Left joins:
+    a stale index row comes back with NULLs and no Document."""
+    a, d, c = (m._meta.db_table for m in (Article, SearchDocument, Category))
+    columns = ", ".join(f"dd.{f.column}" for f in FIELDS)
+    return (
+        "a.id, a.external_id, a.title, a.question, a.answer, a.category_id, c.name, p.name, p.parent_id,"
+        f" dd.helpfulness, dd.published_at, {columns}",
+        f" LEFT JOIN {a} a ON a.id = {hit}.article_id AND a.status = %s AND a.client_id = %s"
+        f" LEFT JOIN {d} dd ON dd.article_id = a.id"
+        f" LEFT JOIN {c} c ON c.id = a.category_id LEFT JOIN {c} p ON p.id = c.parent_id",
+    )
+
+
+def _documents_sql(n: int) -> str:
+    """documents()' statement for n ids. Hand-written: the ORM compiled it anew for every search."""
+    columns, joins = document_columns("h")
+    d = SearchDocument._meta.db_table
+    return (
+        f"SELECT {columns} FROM {d} h {joins}"  # noqa: S608 (names are ours)
+        f" WHERE a.id IS NOT NULL AND h.article_id IN ({', '.join(['%s'] * n)})"
+    )
+
+
+def document_from_row(client_id: int, row) -> Document | None:
+    """A Document from the columns of document_columns(); None when the article is not published."""
+    (
+        pk,
+        ext,
+        title,
+        question,
+        answer,
+        cat_id,
+        cat,
+        parent,
+        grandparent,
+        helpfulness,
+        published_at,
+        *columns,
+    ) = row
+    if pk is None:
+        return None
+    fields = dict(zip(FIELDS, columns, strict=True))
+    if grandparent is not None:  # deeper than two levels: rare, let the model walk it
+        path = Category.objects.get(pk=cat_id).path
+    else:
+        path = " > ".join(n for n in (parent, cat) if n is not None)
+    return Document(
+        title=set(fields[TITLE].split()),
+        every={term for f in TEXT_FIELDS for term in fields[f].split()},
+        learned=frozenset(fields[LEARNED].split()),
+        helpfulness=helpfulness,
+        published=_timestamp(published_at),
+        article=ArticleRow(pk, client_id, ext, title, question, answer, cat_id, path),
+    )
+
+
+def _timestamp(value) -> float:
+    """POSIX time of a datetime column read by a plain cursor (SQLite gives text, naive UTC)."""
+    if not value:
+        return 0.0
+    if isinstance(value, str):
+        value = parse_datetime(value)
+        if value is None:
+            return 0.0
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value.timestamp()
+
+
 def learned_terms(article_ids: list[int]) -> dict[int, str]:
     """The index terms of each article's learned customer expressions (removed ones left out)."""
     out: dict[int, list[str]] = {}
@@ -102,9 +176,17 @@ class Backend(Protocol):
         self, *, client_id: int, query: str, limit: int, synonyms=None, lexicon=None
     ) -> EngineResult: ...
     def match(
-        self, client_id: int, expr: Expr, *, limit: int, exclude: set[int] | frozenset = frozenset()
+        self,
+        client_id: int,
+        expr: Expr,
+        *,
+        limit: int,
+        exclude: set[int] | frozenset = frozenset(),
+        documents: dict[int, Document | None] | None = None,
     ) -> tuple[list[tuple[int, float]], int]: ...
+    def counts(self, client_id: int, exprs: list[Expr]) -> list[int]: ...
     def near_terms(self, client_id: int, word: str, limit: int) -> list[str]: ...
+    def near_terms_of(self, client_id: int, words: list[str], limit: int) -> dict[str, list[str]]: ...
     def chosung_terms(self, client_id: int, key: str, prefix: bool, limit: int) -> list[str]: ...
     def jamo_prefix_terms(self, client_id: int, jamo: str, limit: int) -> list[str]: ...
     def known_terms(self, client_id: int, terms: list[str]) -> set[str]: ...
@@ -189,15 +271,31 @@ class SearchBackend:
 
     # --- matching (vendor-specific) -----------------------------------------------------------
     def match(
-        self, client_id: int, expr: Expr, *, limit: int, exclude: set[int] | frozenset = frozenset()
+        self,
+        client_id: int,
+        expr: Expr,
+        *,
+        limit: int,
+        exclude: set[int] | frozenset = frozenset(),
+        documents: dict[int, Document | None] | None = None,
     ) -> tuple[list[tuple[int, float]], int]:
         """(article id, rank) best first, and how many articles match, counted up to `candidates`
-        (the count includes excluded ones). At the cap, title matches come first."""
+        (the count includes excluded ones). At the cap, title matches come first. A backend may
+        put what documents() would give for the rows it read into `documents` (None for an
+        article no longer published), so that scoring them costs no further statement."""
+        raise NotImplementedError
+
+    def counts(self, client_id: int, exprs: list[Expr]) -> list[int]:
+        """How many articles match each expression, each counted up to `candidates`: one statement."""
         raise NotImplementedError
 
     def near_terms(self, client_id: int, word: str, limit: int) -> list[str]:
         """Vocabulary terms one jamo away from `word` (typo candidates)."""
         raise NotImplementedError
+
+    def near_terms_of(self, client_id: int, words: list[str], limit: int) -> dict[str, list[str]]:
+        """near_terms() of each word; a backend may answer them in one statement."""
+        return {word: self.near_terms(client_id, word, limit) for word in words}
 
     # --- vocabulary look-ups (shared SQL; the prefix range compares code points) ------------
     _collate = ""
@@ -223,43 +321,30 @@ class SearchBackend:
         return self._prefix_lookup("jamo", client_id, jamo, True, limit)
 
     def known_terms(self, client_id: int, terms: list[str]) -> set[str]:
-        return set(
-            SearchTerm.objects.filter(client_id=client_id, term__in=terms).values_list("term", flat=True)
+        if not terms:
+            return set()
+        # Hand-written like the look-ups above: the ORM's compiling cost more than the query.
+        sql = (
+            "SELECT term FROM knowledge_searchterm WHERE client_id = %s"  # noqa: S608 (placeholders only)
+            f" AND term IN ({', '.join(['%s'] * len(terms))})"
         )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [client_id, *terms])
+            return {row[0] for row in cursor.fetchall()}
 
     def documents(self, client_id: int, ids: list[int]) -> dict[int, Document]:
         """Terms and tie-breakers per article, with what a hit shows of it, in one query. The
         article table has the last word: only published articles of this client come back, so a
         stale index row never shows anything else. Plain rows, not model instances: this runs on
         every keystroke that misses the result cache, and building ~20 articles with their
-        category chain and index row was most of its cost."""
-        rows = (
-            Article.objects.published()
-            .filter(client_id=client_id, pk__in=ids, search_document__isnull=False)
-            .values_list(
-                *("id", "external_id", "title", "question", "answer", "category_id"),
-                *("category__name", "category__parent__name", "category__parent__parent_id"),
-                *("search_document__helpfulness", "search_document__published_at"),
-                *(f"search_document__{f.column}" for f in FIELDS),
-            )
-        )
-        out = {}
-        for pk, ext, title, question, answer, cat_id, cat, parent, grandparent, *index in rows:
-            helpfulness, published_at, *columns = index
-            fields = dict(zip(FIELDS, columns, strict=True))
-            if grandparent is not None:  # deeper than two levels: rare, let the model walk it
-                path = Category.objects.get(pk=cat_id).path
-            else:
-                path = " > ".join(n for n in (parent, cat) if n is not None)
-            out[pk] = Document(
-                title=set(fields[TITLE].split()),
-                every={term for f in TEXT_FIELDS for term in fields[f].split()},
-                learned=frozenset(fields[LEARNED].split()),
-                helpfulness=helpfulness,
-                published=published_at.timestamp() if published_at else 0.0,
-                article=ArticleRow(pk, client_id, ext, title, question, answer, cat_id, path),
-            )
-        return out
+        category chain and index row was most of its cost, and so was compiling the ORM query."""
+        if not ids:
+            return {}
+        with connection.cursor() as cursor:
+            cursor.execute(_documents_sql(len(ids)), [ArticleStatus.PUBLISHED, client_id, *ids])
+            rows = cursor.fetchall()
+        docs = (document_from_row(client_id, row) for row in rows)
+        return {doc.article.pk: doc for doc in docs if doc is not None and doc.article is not None}
 
     # --- the search itself --------------------------------------------------------------------
     def search(self, *, client_id: int, query: str, limit: int, synonyms=None, lexicon=None):

@@ -54,7 +54,7 @@ class SQLiteBackend(SearchBackend):
         matched = int(rows[0][2]) if rows else 0
         return [(int(pk), -float(r)) for pk, r, _n in rows if pk not in exclude][:limit], matched
 
-    def match(self, client_id, expr, *, limit, exclude=frozenset()):
+    def match(self, client_id, expr, *, limit, exclude=frozenset(), documents=None):
         ranked, matched = self._ranked(self._match_string(client_id, expr), limit, exclude)
         if matched >= self.candidates:
             # More matches than are ranked: title matches first, then the rest of the candidates.
@@ -62,6 +62,20 @@ class SQLiteBackend(SearchBackend):
             first = {pk for pk, _r in titles}
             ranked = titles + [(pk, r) for pk, r in ranked if pk not in first]
         return ranked[:limit], matched
+
+    def counts(self, client_id, exprs):
+        if not exprs:
+            return []
+        column = (
+            "(SELECT count(*) FROM (SELECT rowid FROM knowledge_searchdocument_fts"
+            " WHERE knowledge_searchdocument_fts MATCH %s LIMIT %s))"
+        )
+        params: list = []
+        for expr in exprs:
+            params += [self._match_string(client_id, expr), self.candidates]
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT " + ", ".join([column] * len(exprs)), params)
+            return [int(n) for n in cursor.fetchone()]
 
     def near_terms(self, client_id, word, limit):
         target = tokenizer.jamo(word)

@@ -6,10 +6,12 @@ PostgreSQL (tsvector + GIN), so every behaviour below is held by both backends.
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from knowledge.models import ArticleStatus, SearchDocument, SynonymGroup
@@ -18,8 +20,15 @@ from knowledge.search.backends import get_backend
 from knowledge.search.backends.postgres import PostgresBackend
 from knowledge.search.backends.sqlite import SQLiteBackend
 from knowledge.search.interface import index_articles, rebuild, remove_articles, search
+from knowledge.search.query import Or, Term
 
 from .helpers import indexed_article
+
+
+def term_texts(expr) -> set[str]:
+    if isinstance(expr, Term):
+        return {expr.text}
+    return {t for part in expr.parts for t in term_texts(part)}
 
 
 def titles(result) -> list[str]:
@@ -223,6 +232,57 @@ class SearchBackendBehaviour:
         result = self.find("고객", limit=3)
         assert titles(result)[0] == "고객 정보 변경"
         assert result.count_capped and result.count == 4  # counted up to the candidate cap only
+
+    # --- what an uncached search costs (statements) ------------------------------------------------
+    def test_counts_are_per_expression_up_to_the_candidate_cap(self, monkeypatch):
+        for i in range(5):
+            indexed_article(self.client_a, f"분실 신고 {i}", answer="분실")
+        indexed_article(self.client_a, "해외 결제", answer="해외")
+        indexed_article(self.org["client_b"], "해외 분실", answer="해외 분실")  # another client's
+        backend = get_backend()
+        monkeypatch.setattr(backend, "candidates", 3)
+        exprs = [Term("분실"), Term("해외"), Term("블록체인"), Or((Term("해외"), Term("분실")))]
+        assert backend.counts(self.client_a.pk, exprs) == [3, 1, 0, 3]
+
+    def test_typo_neighbours_of_several_words_are_those_of_each_word(self):
+        indexed_article(self.client_a, "로밍 신청", answer="해외 로밍 요금 안내")
+        backend = get_backend()
+        words = ["로믱", "신쳥", "요긍", "블록체인"]
+        each = {w: backend.near_terms(self.client_a.pk, w, 5) for w in words}
+        assert each["로믱"] == ["로밍"] and each["신쳥"] == ["신청"] and each["블록체인"] == []
+        assert backend.near_terms_of(self.client_a.pk, words, 5) == each
+        assert backend.near_terms_of(self.client_a.pk, [], 5) == {}
+
+    def test_a_search_asks_whether_its_words_are_known_once(self):
+        indexed_article(self.client_a, "청약 철회", answer="가입 후 15일 안에 철회할 수 있습니다.")
+        with CaptureQueriesContext(connection) as ctx:
+            result = self.find("청약철휘 안내")
+        assert titles(result) == ["청약 철회"]
+        # Phrases, the typed words and the compound's splits share one look-up.
+        known = [
+            sql
+            for sql in (q["sql"] for q in ctx.captured_queries)
+            if "knowledge_searchterm" in sql and re.search(r'\bterm"? IN \(', sql)
+        ]
+        assert len(known) == 1
+
+    def test_slots_are_counted_in_one_statement_and_one_matching_nothing_leaves_the_fallbacks(
+        self, monkeypatch
+    ):
+        indexed_article(self.client_a, "해외 카드 분실", answer="분실 신고")
+        indexed_article(self.client_a, "카드 분실", answer="분실 신고")
+        backend = get_backend()
+        counted, matched = [], []
+        counts, match = backend.counts, backend.match
+        monkeypatch.setattr(backend, "counts", lambda c, exprs: counted.append(exprs) or counts(c, exprs))
+        monkeypatch.setattr(
+            backend, "match", lambda c, expr, **kw: matched.append(expr) or match(c, expr, **kw)
+        )
+        result = self.find("해외 카드 분실 블록체인 ")
+        assert titles(result) == ["해외 카드 분실", "카드 분실"] and result.fallback == "relaxed"
+        assert len(counted) == 1 and len(counted[0]) == 4
+        after_counts = matched[1:]  # the strict phase ran first, with every word
+        assert after_counts and all("블록체인" not in term_texts(e) for e in after_counts)
 
     # --- how customers talk (the shipped colloquial lexicon, typos inside compounds) --------------
     def test_callers_phrases_find_the_manuals_words_below_the_exact_ones(self):
