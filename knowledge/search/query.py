@@ -20,6 +20,8 @@ from .tokenizer import Token
 # colloquial lexicon or a learned customer expression counts less than the words typed.
 EXACT, SYNONYM, PARTIAL, TYPO, LEXICON = 1.0, 0.9, 0.9, 0.8, 0.7
 LEXICON_PHRASE = 0.8
+LEXICON_LONGER = 0.04  # per word a phrase covers beyond two (at most SYNONYM)
+LEXICON_FALLBACK = 0.05  # less for an entry's second and later manual words
 # How much a slot weighs in the score, by what kind of word it came from: in a long sentence the
 # everyday verbs and time words around the subject must not outweigh it.
 NOUN_WEIGHT, VERB_WEIGHT, EVERYDAY_WEIGHT = 1.0, 0.5, 0.3
@@ -77,8 +79,13 @@ class Slot:
     weight: float = NOUN_WEIGHT  # its share of the score (see slot_weight)
 
 
+# Nouns said on any call about anything (돈이 안 들어왔어요, 돈 받을 수 있나요): they weigh like the
+# everyday words in the score, but stay content words for phrases and learning.
+EVERYDAY_NOUNS = {"돈"}
+
+
 def slot_weight(term: str, tag: str) -> float:
-    if term in EVERYDAY:
+    if term in EVERYDAY or term in EVERYDAY_NOUNS:
         return EVERYDAY_WEIGHT
     if tag in ("VV", "VA"):
         return VERB_WEIGHT
@@ -243,29 +250,64 @@ def _partial_analysis(
     return slots
 
 
+def _phrase_credit(covered: int) -> float:
+    """A phrase of several words (군대 가다, 안 쓰다) is surer than one word standing for another, and
+    one covering three words (빠져나가는 날짜 바꾸다 → 결제일) surer than two (날짜 바꾸다 → 예약 변경)."""
+    if covered <= 1:
+        return LEXICON
+    return min(LEXICON_PHRASE + LEXICON_LONGER * (covered - 2), SYNONYM)
+
+
 def _apply_lexicon(query: ParsedQuery, text: str, lexicon) -> None:
     """Callers' phrases (정리하려고요, 당분간 안 쓰려고요) also match the manual's words (해지,
-    일시정지): the words a phrase covers become one slot, its words OR the manual's."""
-    taken: dict[str, Slot] = {}
-    for covered, targets, length in lexicon.matches(tokenizer.lexemes(text)):
-        # A phrase of several words (군대 가다, 안 쓰다) is surer than one word standing for another.
-        credit = LEXICON_PHRASE if length > 1 else LEXICON
-        target_expr = any_of([all_of([Term(t, credit=credit) for t in target]) for target in targets])
-        earlier = next((taken[m] for m in covered if m in taken), None)
-        if earlier is not None:
-            earlier.expr = any_of([earlier.expr, target_expr])
-            continue
-        idx = [i for i, s in enumerate(query.slots) if s.main and s.main in covered]
+    일시정지): the words a phrase covers become one slot, its words OR the manual's. Phrases sharing
+    a word join one slot, so a phrase is credited for every word it covers, not only its first."""
+    # Kiwi reads a word differently inside the sentence (비번 틀렸어요 → 비 + 틀리) and alone (비번),
+    # which is how the slots read it: phrases are looked for in both readings.
+    in_sentence = tokenizer.lexemes(text)
+    word_by_word = tuple(m for word in text.split() for m in tokenizer.lexemes(word))
+    found = lexicon.matches(in_sentence)
+    if word_by_word != in_sentence:
+        seen = {(frozenset(c), t) for c, t, _n in found}
+        found += [m for m in lexicon.matches(word_by_word) if (frozenset(m[0]), m[1]) not in seen]
+    groups: list[tuple[set[str], list[Expr]]] = []  # (the words covered, the manual words' expressions)
+    for covered, targets, _length in found:
+        credit = _phrase_credit(len(covered))
+        # The first manual word of an entry is what the phrase means; the others are fallbacks.
+        target_expr = any_of(
+            [
+                all_of([Term(t, credit=round(credit - (LEXICON_FALLBACK if i else 0.0), 3)) for t in target])
+                for i, target in enumerate(targets)
+            ]
+        )
+        words, exprs = set(covered), [target_expr]
+        for group in [g for g in groups if g[0] & words]:
+            groups.remove(group)
+            words |= group[0]
+            exprs = group[1] + exprs
+        groups.append((words, exprs))
+    for words, exprs in groups:
+        idx = [i for i, s in enumerate(query.slots) if _covers(words, s)]
         if not idx:
-            slot = Slot(target_expr, "", "", NOUN_WEIGHT)
-            query.slots.append(slot)
-        else:
-            original = all_of([query.slots[i].expr for i in idx])
-            slot = Slot(any_of([original, target_expr]), query.slots[idx[0]].word, "", NOUN_WEIGHT)
-            query.slots[idx[0]] = slot
-            query.slots = [s for i, s in enumerate(query.slots) if i not in idx[1:]]
-        for m in covered:
-            taken[m] = slot
+            query.slots.append(Slot(any_of(exprs), "", "", NOUN_WEIGHT))
+            continue
+        original = all_of([query.slots[i].expr for i in idx])
+        # The slot stands for every word it covers: 작아서 다른 치수로 바꾸고 (→ 교환) outweighs 옷,
+        # the one word an article about washing clothes shares with the sentence.
+        weight = max(NOUN_WEIGHT, sum(query.slots[i].weight for i in idx))
+        query.slots[idx[0]] = Slot(any_of([original, *exprs]), query.slots[idx[0]].word, "", weight)
+        query.slots = [s for i, s in enumerate(query.slots) if i not in idx[1:]]
+
+
+def _covers(words: set[str], slot: Slot) -> bool:
+    """Whether a phrase covering `words` covers the slot: its word, or, when Kiwi read the typed word
+    differently alone (없애 → 없) than in the sentence (없애), a morpheme of that typed word."""
+    if not slot.main:
+        return False
+    if slot.main in words:
+        return True
+    alone = tokenizer.lexemes(slot.word) if slot.word else ()
+    return slot.main not in alone and bool(words & set(alone))
 
 
 def parse(
