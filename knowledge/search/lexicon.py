@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from . import tokenizer
 
@@ -116,6 +117,25 @@ def _content(lexemes: tuple[str, ...]) -> tuple[str, ...]:
         ):
             out.append(m)
     return tuple(out)
+
+
+@lru_cache(maxsize=4096)
+def lexemes_by_word(text: str) -> tuple[tuple[str, ...], ...]:
+    """tokenizer.lexemes of `text` read as one sentence, grouped by the written word each comes from
+    (Kiwi reads 없애 in 계정 없애 주세요 as 없애, alone as 없)."""
+    text = tokenizer.normalize(text)[:400]
+    starts, pos = [], 0
+    for word in text.split():
+        pos = text.index(word, pos)
+        starts.append(pos)
+        pos += len(word)
+    out: list[list[str]] = [[] for _ in starts]
+    for t in tokenizer.get_kiwi().tokenize(text) if starts else ():
+        term = tokenizer.clean_term(t.form)
+        if term and t.tag.split("-")[0] in tokenizer.LEXEME_TAGS:
+            i = max(j for j, start in enumerate(starts) if start <= t.start) if t.start >= starts[0] else 0
+            out[i].append(term)
+    return tuple(tuple(w) for w in out)
 
 
 def batch_lexemes(texts: list[str]) -> dict[str, tuple[str, ...]]:

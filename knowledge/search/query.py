@@ -14,6 +14,7 @@ from itertools import combinations
 from typing import Any, Protocol
 
 from . import tokenizer
+from .lexicon import lexemes_by_word
 from .tokenizer import Token
 
 # Credit a slot gets in the relevance score, by how it matched (see engine.score()): a word of the
@@ -22,6 +23,7 @@ EXACT, SYNONYM, PARTIAL, TYPO, LEXICON = 1.0, 0.9, 0.9, 0.8, 0.7
 LEXICON_PHRASE = 0.8
 LEXICON_LONGER = 0.04  # per word a phrase covers beyond two (at most SYNONYM)
 LEXICON_FALLBACK = 0.05  # less for an entry's second and later manual words
+LEXICON_SPECIFIC = 0.02  # more for a manual word of several words (환불 일정 against 환불)
 # How much a slot weighs in the score, by what kind of word it came from: in a long sentence the
 # everyday verbs and time words around the subject must not outweigh it.
 NOUN_WEIGHT, VERB_WEIGHT, EVERYDAY_WEIGHT = 1.0, 0.5, 0.3
@@ -260,54 +262,73 @@ def _phrase_credit(covered: int) -> float:
 
 def _apply_lexicon(query: ParsedQuery, text: str, lexicon) -> None:
     """Callers' phrases (정리하려고요, 당분간 안 쓰려고요) also match the manual's words (해지,
-    일시정지): the words a phrase covers become one slot, its words OR the manual's. Phrases sharing
-    a word join one slot, so a phrase is credited for every word it covers, not only its first."""
+    일시정지): every slot a phrase covers also matches the phrase's manual words. So an article in
+    the manual's words gets each word the phrase covers (작아서 다른 치수로 바꾸고 → 교환 outweighs
+    옷, the one word an article about washing clothes shares), and one holding some of the words as
+    typed keeps their credit."""
     # Kiwi reads a word differently inside the sentence (비번 틀렸어요 → 비 + 틀리) and alone (비번),
     # which is how the slots read it: phrases are looked for in both readings.
-    in_sentence = tokenizer.lexemes(text)
+    by_word = lexemes_by_word(text)
+    in_sentence = tuple(m for word in by_word for m in word)
     word_by_word = tuple(m for word in text.split() for m in tokenizer.lexemes(word))
+    read_in_sentence = dict(zip(text.split(), by_word, strict=False))
     found = lexicon.matches(in_sentence)
     if word_by_word != in_sentence:
         seen = {(frozenset(c), t) for c, t, _n in found}
         found += [m for m in lexicon.matches(word_by_word) if (frozenset(m[0]), m[1]) not in seen]
-    groups: list[tuple[set[str], list[Expr]]] = []  # (the words covered, the manual words' expressions)
+    extra: dict[int, list[Expr]] = {}  # slot index → the manual words' expressions it also matches
+    wordless: list[
+        tuple[set[str], list[Expr]]
+    ] = []  # phrases of adverbs only (당분간, 잠깐): a slot of their own
     for covered, targets, _length in found:
         credit = _phrase_credit(len(covered))
-        # The first manual word of an entry is what the phrase means; the others are fallbacks.
+        # The first manual word of an entry is what the phrase means, the others are fallbacks; a
+        # manual word of several words (환불 일정) is surer than one (환불).
         target_expr = any_of(
             [
-                all_of([Term(t, credit=round(credit - (LEXICON_FALLBACK if i else 0.0), 3)) for t in target])
+                all_of([Term(t, credit=_target_credit(credit, i, len(target))) for t in target])
                 for i, target in enumerate(targets)
             ]
         )
-        words, exprs = set(covered), [target_expr]
-        for group in [g for g in groups if g[0] & words]:
-            groups.remove(group)
-            words |= group[0]
-            exprs = group[1] + exprs
-        groups.append((words, exprs))
-    for words, exprs in groups:
-        idx = [i for i, s in enumerate(query.slots) if _covers(words, s)]
+        idx = [i for i, s in enumerate(query.slots) if _covers(covered, s, read_in_sentence)]
+        for i in idx:
+            extra.setdefault(i, []).append(target_expr)
         if not idx:
-            query.slots.append(Slot(any_of(exprs), "", "", NOUN_WEIGHT))
-            continue
-        original = all_of([query.slots[i].expr for i in idx])
-        # The slot stands for every word it covers: 작아서 다른 치수로 바꾸고 (→ 교환) outweighs 옷,
-        # the one word an article about washing clothes shares with the sentence.
-        weight = max(NOUN_WEIGHT, sum(query.slots[i].weight for i in idx))
-        query.slots[idx[0]] = Slot(any_of([original, *exprs]), query.slots[idx[0]].word, "", weight)
-        query.slots = [s for i, s in enumerate(query.slots) if i not in idx[1:]]
+            group = next((g for g in wordless if g[0] & covered), None)
+            if group is None:
+                wordless.append((set(covered), [target_expr]))
+            else:
+                group[0].update(covered)
+                group[1].append(target_expr)
+    for i, exprs in extra.items():
+        slot = query.slots[i]
+        # A verb a phrase covers stands for a manual noun now (훔쳐간 → 도난): it weighs as one, and
+        # is among the subject words the core phase keeps. Everyday words (돈, 이번) stay light.
+        weight = slot.weight if slot.weight <= EVERYDAY_WEIGHT else max(slot.weight, NOUN_WEIGHT)
+        query.slots[i] = Slot(any_of([slot.expr, *exprs]), slot.word, slot.main, weight)
+    query.slots += [Slot(any_of(exprs), "", "", NOUN_WEIGHT) for _words, exprs in wordless]
 
 
-def _covers(words: set[str], slot: Slot) -> bool:
+def _target_credit(credit: float, position: int, morphemes: int) -> float:
+    return round(
+        credit - (LEXICON_FALLBACK if position else 0.0) + (LEXICON_SPECIFIC if morphemes > 1 else 0.0), 3
+    )
+
+
+def _covers(words: set[str], slot: Slot, read_in_sentence: dict[str, tuple[str, ...]]) -> bool:
     """Whether a phrase covering `words` covers the slot: its word, or, when Kiwi read the typed word
-    differently alone (없애 → 없) than in the sentence (없애), a morpheme of that typed word."""
-    if not slot.main:
-        return False
+    differently in the sentence (계정 없애 주세요: 없애) than alone (없, the slot), a morpheme of
+    that typed word as the sentence read it."""
     if slot.main in words:
         return True
-    alone = tokenizer.lexemes(slot.word) if slot.word else ()
-    return slot.main not in alone and bool(words & set(alone))
+    if not slot.word:
+        return False
+    # A slot without a plain term is the word still being typed (켜져요): covered by its morphemes,
+    # as the sentence or the word alone reads them (잃어버렸어요: 잃 + 버리 in a sentence).
+    for reading in (read_in_sentence.get(slot.word, ()), tokenizer.lexemes(slot.word)):
+        if slot.main not in reading and words & set(reading):
+            return True
+    return False
 
 
 def parse(
