@@ -107,6 +107,14 @@ def _terms(words: str) -> tuple[str, ...]:
     return tuple(t.term for t in tokenizer.analyze(words)) or (tokenizer.clean_term(words),)
 
 
+def _target_readings(words: str) -> list[tuple[str, ...]]:
+    """A manual word as Kiwi reads it, and, when that differs, as written (이전 설치 alone is
+    이 + 설치 to Kiwi, in an article's title 이전 + 설치)."""
+    read = _terms(words)
+    written = tuple(tokenizer.clean_term(w) for w in words.split())
+    return [read] if written == read or (len(written) == 1 and len(read) > 1) else [read, written]
+
+
 def _content(lexemes: tuple[str, ...]) -> tuple[str, ...]:
     """The phrase's morphemes without filler (하다, 되다, 좀), except a filler verb right after a
     negation: 결제가 안 돼 is (결제, 안, 되), not (결제, 안), which 결제할 때 안 먹혀요 would match."""
@@ -155,7 +163,7 @@ def parse_entry(
     """Entries for one line: each phrase → all the manual words. Phrases reduced to nothing
     meaningful (only filler, or one vague everyday verb) are left out. `known`: lexemes already
     computed (batch_lexemes)."""
-    target_terms = tuple(t for t in (_terms(w) for w in targets if w.strip()) if all(t))
+    target_terms = tuple(t for w in targets if w.strip() for t in _target_readings(w) if all(t))
     if not target_terms:
         return []
     out = []

@@ -310,9 +310,8 @@ def _apply_lexicon(query: ParsedQuery, text: str, lexicon) -> None:
 
 
 def _target_credit(credit: float, position: int, morphemes: int) -> float:
-    return round(
-        credit - (LEXICON_FALLBACK if position else 0.0) + (LEXICON_SPECIFIC if morphemes > 1 else 0.0), 3
-    )
+    fallback = LEXICON_FALLBACK if position else 0.0
+    return round(min(credit - fallback + (LEXICON_SPECIFIC if morphemes > 1 else 0.0), SYNONYM), 3)
 
 
 def _covers(words: set[str], slot: Slot, read_in_sentence: dict[str, tuple[str, ...]]) -> bool:
