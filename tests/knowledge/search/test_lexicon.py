@@ -118,14 +118,19 @@ def shop_and_card(client_a):
         ("집 와이파이가 먹통이에요", "인터넷 장애 신고"),
     ],
 )
-def test_callers_words_find_the_article_in_the_manuals_words(shop_and_card, agent_a, client_a, said, expected):
+def test_callers_words_find_the_article_in_the_manuals_words(
+    shop_and_card, agent_a, client_a, said, expected
+):
     hits = [h.title for h in search(user=agent_a, client=client_a, query=said).hits]
     assert hits[:1] == [expected], hits
 
 
 def test_a_phrase_over_several_words_outweighs_one_shared_everyday_word(shop_and_card, agent_a, client_a):
     # 바지 is in the alterations article's title; 커서 ... 작은 걸로 바꿔 is an exchange
-    hits = [h.title for h in search(user=agent_a, client=client_a, query="바지가 커서 작은 걸로 바꾸고 싶어요").hits]
+    hits = [
+        h.title
+        for h in search(user=agent_a, client=client_a, query="바지가 커서 작은 걸로 바꾸고 싶어요").hits
+    ]
     assert hits[0] == "상품 교환 접수", hits
 
 
@@ -133,7 +138,9 @@ def test_a_phrase_over_several_words_outweighs_one_shared_everyday_word(shop_and
     ("typed", "expected"),
     [("치수 재는 법", "치수 재는 법"), ("결제일 변경", "결제일 변경"), ("날짜 표기", "날짜 표기 규칙")],
 )
-def test_a_lexicon_phrase_does_not_beat_an_exact_title_match(shop_and_card, agent_a, client_a, typed, expected):
+def test_a_lexicon_phrase_does_not_beat_an_exact_title_match(
+    shop_and_card, agent_a, client_a, typed, expected
+):
     # 치수 stands for 사이즈 (→ the exchange article), 날짜 바꾸 for a change of date: the words
     # typed, found in a title, still come first
     hits = [h.title for h in search(user=agent_a, client=client_a, query=typed).hits]
