@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from . import tokenizer
 
 MAX_GAP = 2
 # Everyday verbs too vague to stand for anything alone (가다, 오다, 쓰다, 나다...).
 _NEGATIONS = {"안", "못"}
+_NEGATED_FILLER = {"되", "하"}
 _VAGUE_ALONE = {
     "가",
     "오",
@@ -43,46 +45,61 @@ class Entry:
     targets: tuple[tuple[str, ...], ...]  # each manual word as its morphemes (all must match)
     source: str = ""  # the phrase as written (for the admin page)
 
+    @property
+    def word(self) -> bool:
+        """A phrase of one written noun (비번, 치수): usable as an alias inside other phrases."""
+        return len(self.phrase) == 1 and " " not in self.source and self.phrase[0] not in _VAGUE_ALONE
+
 
 @dataclass
 class Lexicon:
     by_first: dict[str, list[Entry]] = field(default_factory=dict)
     size: int = 0
+    # One everyday noun for one manual noun (비번 → 비밀번호, 치수 → 사이즈): inside a phrase the
+    # everyday word stands for the manual one too, so 비번 틀렸어요 matches the phrase 비밀번호 틀리다.
+    aliases: dict[str, set[str]] = field(default_factory=dict)
 
     def add(self, entry: Entry) -> None:
         self.by_first.setdefault(entry.phrase[0], []).append(entry)
         self.size += 1
+        if entry.word:
+            for target in entry.targets:
+                if len(target) == 1 and target[0] != entry.phrase[0]:
+                    self.aliases.setdefault(entry.phrase[0], set()).add(target[0])
 
     def merged(self, extra: list[Entry]) -> Lexicon:
         if not extra:
             return self
-        out = Lexicon({k: list(v) for k, v in self.by_first.items()}, self.size)
+        out = Lexicon(
+            {k: list(v) for k, v in self.by_first.items()},
+            self.size,
+            {k: set(v) for k, v in self.aliases.items()},
+        )
         for entry in extra:
             out.add(entry)
         return out
 
     def matches(self, lexemes: tuple[str, ...]) -> list[tuple[set[str], tuple[tuple[str, ...], ...], int]]:
         """(the query morphemes a phrase covered, its manual words, the phrase's length) for every
-        phrase found."""
+        phrase found. A query word also counts as the manual words it is an alias of."""
         found = []
-        for i, first in enumerate(lexemes):
-            for entry in self.by_first.get(first, ()):
-                pos, covered = i, {first}
-                for want in entry.phrase[1:]:
-                    nxt = next(
-                        (
-                            j
-                            for j in range(pos + 1, min(len(lexemes), pos + 2 + MAX_GAP))
-                            if lexemes[j] == want
-                        ),
-                        None,
-                    )
-                    if nxt is None:
-                        break
-                    pos = nxt
-                    covered.add(want)
-                else:
-                    found.append((covered, entry.targets, len(entry.phrase)))
+        # Each query position as the words it stands for: itself, then its aliases.
+        forms = [(lexeme, *self.aliases.get(lexeme, ())) for lexeme in lexemes]
+        n = len(lexemes)
+        for i, first_forms in enumerate(forms):
+            for first in first_forms:
+                for entry in self.by_first.get(first, ()):
+                    pos, covered = i, {lexemes[i]}
+                    for want in entry.phrase[1:]:
+                        nxt = next(
+                            (j for j in range(pos + 1, min(n, pos + 2 + MAX_GAP)) if want in forms[j]), None
+                        )
+                        if nxt is None:
+                            break
+                        pos = nxt
+                        covered.add(lexemes[nxt])
+                    else:
+                        found.append((covered, entry.targets, len(entry.phrase)))
         return found
 
 
@@ -90,15 +107,69 @@ def _terms(words: str) -> tuple[str, ...]:
     return tuple(t.term for t in tokenizer.analyze(words)) or (tokenizer.clean_term(words),)
 
 
-def parse_entry(targets: list[str], phrases: list[str]) -> list[Entry]:
+def _target_readings(words: str) -> list[tuple[str, ...]]:
+    """A manual word as Kiwi reads it, and, when that differs, as written (이전 설치 alone is
+    이 + 설치 to Kiwi, in an article's title 이전 + 설치)."""
+    read = _terms(words)
+    written = tuple(tokenizer.clean_term(w) for w in words.split())
+    return [read] if written == read or (len(written) == 1 and len(read) > 1) else [read, written]
+
+
+def _content(lexemes: tuple[str, ...]) -> tuple[str, ...]:
+    """The phrase's morphemes without filler (하다, 되다, 좀), except a filler verb right after a
+    negation: 결제가 안 돼 is (결제, 안, 되), not (결제, 안), which 결제할 때 안 먹혀요 would match."""
+    out = []
+    for i, m in enumerate(lexemes):
+        if m not in tokenizer.QUERY_STOPWORDS or (
+            i and lexemes[i - 1] in _NEGATIONS and m in _NEGATED_FILLER
+        ):
+            out.append(m)
+    return tuple(out)
+
+
+@lru_cache(maxsize=4096)
+def lexemes_by_word(text: str) -> tuple[tuple[str, ...], ...]:
+    """tokenizer.lexemes of `text` read as one sentence, grouped by the written word each comes from
+    (Kiwi reads 없애 in 계정 없애 주세요 as 없애, alone as 없)."""
+    text = tokenizer.normalize(text)[:400]
+    starts, pos = [], 0
+    for word in text.split():
+        pos = text.index(word, pos)
+        starts.append(pos)
+        pos += len(word)
+    out: list[list[str]] = [[] for _ in starts]
+    for t in tokenizer.get_kiwi().tokenize(text) if starts else ():
+        term = tokenizer.clean_term(t.form)
+        if term and t.tag.split("-")[0] in tokenizer.LEXEME_TAGS:
+            i = max(j for j, start in enumerate(starts) if start <= t.start) if t.start >= starts[0] else 0
+            out[i].append(term)
+    return tuple(tuple(w) for w in out)
+
+
+def batch_lexemes(texts: list[str]) -> dict[str, tuple[str, ...]]:
+    """tokenizer.lexemes of many phrases in one Kiwi call (several times faster than one by one),
+    keyed by the normalised phrase."""
+    unique = list(dict.fromkeys(tokenizer.normalize(t)[:400] for t in texts if t.strip()))
+    out = {}
+    for text, tokens in zip(unique, tokenizer.get_kiwi().tokenize(unique), strict=True):
+        terms = (tokenizer.clean_term(t.form) for t in tokens if t.tag.split("-")[0] in tokenizer.LEXEME_TAGS)
+        out[text] = tuple(term for term in terms if term)
+    return out
+
+
+def parse_entry(
+    targets: list[str], phrases: list[str], known: dict[str, tuple[str, ...]] | None = None
+) -> list[Entry]:
     """Entries for one line: each phrase → all the manual words. Phrases reduced to nothing
-    meaningful (only filler, or one vague everyday verb) are left out."""
-    target_terms = tuple(t for t in (_terms(w) for w in targets if w.strip()) if all(t))
+    meaningful (only filler, or one vague everyday verb) are left out. `known`: lexemes already
+    computed (batch_lexemes)."""
+    target_terms = tuple(t for w in targets if w.strip() for t in _target_readings(w) if all(t))
     if not target_terms:
         return []
     out = []
     for phrase in phrases:
-        morphemes = tuple(m for m in tokenizer.lexemes(phrase) if m not in tokenizer.QUERY_STOPWORDS)
+        lexemes = known.get(tokenizer.normalize(phrase)[:400]) if known else None
+        morphemes = _content(lexemes if lexemes is not None else tokenizer.lexemes(phrase))
         if not morphemes or (len(morphemes) == 1 and morphemes[0] in _VAGUE_ALONE):
             continue
         # 안 쓰다, 못 내다: a negated everyday verb says something; 가 + 오 alone does not.
@@ -107,18 +178,23 @@ def parse_entry(targets: list[str], phrases: list[str]) -> list[Entry]:
         if len(morphemes) == 1 and len(phrase.split()) > 1:
             continue  # 하나만 환불 → 환불: what made it specific was dropped
         out.append(Entry(morphemes, target_terms, phrase.strip()))
+        whole = tokenizer.clean_term(phrase)
+        if len(morphemes) > 1 and "".join(morphemes) == whole:
+            # 할인권 alone is 할인 + 권 to Kiwi, but one word inside a sentence: match either.
+            out.append(Entry((whole,), target_terms, phrase.strip()))
     return out
 
 
 def parse_lines(text: str) -> list[Entry]:
-    entries = []
+    rows = []
     for line in text.splitlines():
         line = line.strip()
         if not line or line.startswith("#") or "<=" not in line:
             continue
         left, right = line.split("<=", 1)
-        entries += parse_entry(left.split(","), right.split("|"))
-    return entries
+        rows.append((left.split(","), right.split("|")))
+    known = batch_lexemes([phrase for _targets, phrases in rows for phrase in phrases])
+    return [entry for targets, phrases in rows for entry in parse_entry(targets, phrases, known)]
 
 
 _shipped: Lexicon | None = None

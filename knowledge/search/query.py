@@ -14,12 +14,16 @@ from itertools import combinations, pairwise
 from typing import Any, Protocol
 
 from . import tokenizer
+from .lexicon import lexemes_by_word
 from .tokenizer import Token
 
 # Credit a slot gets in the relevance score, by how it matched (see engine.score()): a word of the
 # colloquial lexicon or a learned customer expression counts less than the words typed.
 EXACT, SYNONYM, PARTIAL, TYPO, LEXICON = 1.0, 0.9, 0.9, 0.8, 0.7
 LEXICON_PHRASE = 0.8
+LEXICON_LONGER = 0.04  # per word a phrase covers beyond two (at most SYNONYM)
+LEXICON_FALLBACK = 0.05  # less for an entry's second and later manual words
+LEXICON_SPECIFIC = 0.02  # more for a manual word of several words (환불 일정 against 환불)
 # How much a slot weighs in the score, by what kind of word it came from: in a long sentence the
 # everyday verbs and time words around the subject must not outweigh it.
 NOUN_WEIGHT, VERB_WEIGHT, EVERYDAY_WEIGHT = 1.0, 0.5, 0.3
@@ -77,8 +81,13 @@ class Slot:
     weight: float = NOUN_WEIGHT  # its share of the score (see slot_weight)
 
 
+# Nouns said on any call about anything (돈이 안 들어왔어요, 돈 받을 수 있나요): they weigh like the
+# everyday words in the score, but stay content words for phrases and learning.
+EVERYDAY_NOUNS = {"돈"}
+
+
 def slot_weight(term: str, tag: str) -> float:
-    if term in EVERYDAY:
+    if term in EVERYDAY or term in EVERYDAY_NOUNS:
         return EVERYDAY_WEIGHT
     if tag in ("VV", "VA"):
         return VERB_WEIGHT
@@ -283,29 +292,82 @@ def _partial_analysis(
     return slots
 
 
+def _phrase_credit(covered: int) -> float:
+    """A phrase of several words (군대 가다, 안 쓰다) is surer than one word standing for another, and
+    one covering three words (빠져나가는 날짜 바꾸다 → 결제일) surer than two (날짜 바꾸다 → 예약 변경)."""
+    if covered <= 1:
+        return LEXICON
+    return min(LEXICON_PHRASE + LEXICON_LONGER * (covered - 2), SYNONYM)
+
+
 def _apply_lexicon(query: ParsedQuery, text: str, lexicon) -> None:
     """Callers' phrases (정리하려고요, 당분간 안 쓰려고요) also match the manual's words (해지,
-    일시정지): the words a phrase covers become one slot, its words OR the manual's."""
-    taken: dict[str, Slot] = {}
-    for covered, targets, length in lexicon.matches(tokenizer.lexemes(text)):
-        # A phrase of several words (군대 가다, 안 쓰다) is surer than one word standing for another.
-        credit = LEXICON_PHRASE if length > 1 else LEXICON
-        target_expr = any_of([all_of([Term(t, credit=credit) for t in target]) for target in targets])
-        earlier = next((taken[m] for m in covered if m in taken), None)
-        if earlier is not None:
-            earlier.expr = any_of([earlier.expr, target_expr])
-            continue
-        idx = [i for i, s in enumerate(query.slots) if s.main and s.main in covered]
+    일시정지): every slot a phrase covers also matches the phrase's manual words. So an article in
+    the manual's words gets each word the phrase covers (작아서 다른 치수로 바꾸고 → 교환 outweighs
+    옷, the one word an article about washing clothes shares), and one holding some of the words as
+    typed keeps their credit."""
+    # Kiwi reads a word differently inside the sentence (비번 틀렸어요 → 비 + 틀리) and alone (비번),
+    # which is how the slots read it: phrases are looked for in both readings.
+    by_word = lexemes_by_word(text)
+    in_sentence = tuple(m for word in by_word for m in word)
+    word_by_word = tuple(m for word in text.split() for m in tokenizer.lexemes(word))
+    read_in_sentence = dict(zip(text.split(), by_word, strict=False))
+    found = lexicon.matches(in_sentence)
+    if word_by_word != in_sentence:
+        seen = {(frozenset(c), t) for c, t, _n in found}
+        found += [m for m in lexicon.matches(word_by_word) if (frozenset(m[0]), m[1]) not in seen]
+    extra: dict[int, list[Expr]] = {}  # slot index → the manual words' expressions it also matches
+    wordless: list[
+        tuple[set[str], list[Expr]]
+    ] = []  # phrases of adverbs only (당분간, 잠깐): a slot of their own
+    for covered, targets, _length in found:
+        credit = _phrase_credit(len(covered))
+        # The first manual word of an entry is what the phrase means, the others are fallbacks; a
+        # manual word of several words (환불 일정) is surer than one (환불).
+        target_expr = any_of(
+            [
+                all_of([Term(t, credit=_target_credit(credit, i, len(target))) for t in target])
+                for i, target in enumerate(targets)
+            ]
+        )
+        idx = [i for i, s in enumerate(query.slots) if _covers(covered, s, read_in_sentence)]
+        for i in idx:
+            extra.setdefault(i, []).append(target_expr)
         if not idx:
-            slot = Slot(target_expr, "", "", NOUN_WEIGHT)
-            query.slots.append(slot)
-        else:
-            original = all_of([query.slots[i].expr for i in idx])
-            slot = Slot(any_of([original, target_expr]), query.slots[idx[0]].word, "", NOUN_WEIGHT)
-            query.slots[idx[0]] = slot
-            query.slots = [s for i, s in enumerate(query.slots) if i not in idx[1:]]
-        for m in covered:
-            taken[m] = slot
+            group = next((g for g in wordless if g[0] & covered), None)
+            if group is None:
+                wordless.append((set(covered), [target_expr]))
+            else:
+                group[0].update(covered)
+                group[1].append(target_expr)
+    for i, exprs in extra.items():
+        slot = query.slots[i]
+        # A verb a phrase covers stands for a manual noun now (훔쳐간 → 도난): it weighs as one, and
+        # is among the subject words the core phase keeps. Everyday words (돈, 이번) stay light.
+        weight = slot.weight if slot.weight <= EVERYDAY_WEIGHT else max(slot.weight, NOUN_WEIGHT)
+        query.slots[i] = Slot(any_of([slot.expr, *exprs]), slot.word, slot.main, weight)
+    query.slots += [Slot(any_of(exprs), "", "", NOUN_WEIGHT) for _words, exprs in wordless]
+
+
+def _target_credit(credit: float, position: int, morphemes: int) -> float:
+    fallback = LEXICON_FALLBACK if position else 0.0
+    return round(min(credit - fallback + (LEXICON_SPECIFIC if morphemes > 1 else 0.0), SYNONYM), 3)
+
+
+def _covers(words: set[str], slot: Slot, read_in_sentence: dict[str, tuple[str, ...]]) -> bool:
+    """Whether a phrase covering `words` covers the slot: its word, or, when Kiwi read the typed word
+    differently in the sentence (계정 없애 주세요: 없애) than alone (없, the slot), a morpheme of
+    that typed word as the sentence read it."""
+    if slot.main in words:
+        return True
+    if not slot.word:
+        return False
+    # A slot without a plain term is the word still being typed (켜져요): covered by its morphemes,
+    # as the sentence or the word alone reads them (잃어버렸어요: 잃 + 버리 in a sentence).
+    for reading in (read_in_sentence.get(slot.word, ()), tokenizer.lexemes(slot.word)):
+        if slot.main not in reading and words & set(reading):
+            return True
+    return False
 
 
 def _particle_misread(word: str, tokens: list[Token]) -> str:

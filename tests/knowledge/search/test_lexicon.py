@@ -1,0 +1,147 @@
+"""The colloquial lexicon: how its lines are read, how phrases match a query, and what that does to
+the order of results on a small corpus (not the relevance sets' articles)."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from knowledge.search import lexicon, tokenizer
+from knowledge.search.interface import search
+from knowledge.search.lexicon_data import LEXICON
+
+from .helpers import indexed_article
+
+
+def targets_found(lex: lexicon.Lexicon, query: str) -> set[str]:
+    return {"".join(t) for _covered, targets, _n in lex.matches(tokenizer.lexemes(query)) for t in targets}
+
+
+def small(text: str) -> lexicon.Lexicon:
+    out = lexicon.Lexicon()
+    for entry in lexicon.parse_lines(text):
+        out.add(entry)
+    return out
+
+
+# --- reading lines and matching phrases (no database) ------------------------------------------
+
+
+def test_an_everyday_noun_stands_for_the_manual_noun_inside_a_phrase():
+    lex = small("사이즈 <= 치수\n교환 <= 사이즈 바꾸")
+    assert "교환" in targets_found(lex, "치수 바꾸고 싶어요")
+    assert "교환" in targets_found(lex, "사이즈 바꾸고 싶어요")
+    # the alias is one way: the manual noun does not stand for the everyday one
+    assert targets_found(small("사이즈 <= 치수\n측정 <= 치수 재"), "사이즈 재 주세요") == set()
+
+
+def test_a_negated_filler_verb_stays_in_the_phrase():
+    [entry] = lexicon.parse_entry(["승인거절"], ["결제가 안 돼"])
+    assert entry.phrase == ("결제", "안", "되")
+    lex = small("승인거절 <= 결제가 안 돼")
+    assert "승인거절" in targets_found(lex, "결제가 안 돼요")
+    assert targets_found(lex, "할인권이 결제할 때 안 먹혀요") == set()
+
+
+def test_a_compound_matches_whole_or_split():
+    lex = small("쿠폰 <= 할인권")
+    assert "쿠폰" in targets_found(lex, "할인권")  # Kiwi alone: 할인 + 권
+    assert "쿠폰" in targets_found(lex, "할인권이 결제할 때 안 먹혀요")  # in a sentence: 할인권
+
+
+def test_one_batch_reads_every_shipped_phrase_as_one_by_one():
+    phrases = [p for line in LEXICON.splitlines() if "<=" in line for p in line.split("<=", 1)[1].split("|")]
+    batch = lexicon.batch_lexemes(phrases)
+    for phrase in phrases[::7]:
+        assert batch[tokenizer.normalize(phrase)] == tokenizer.lexemes(phrase), phrase
+
+
+def test_every_shipped_line_keeps_a_phrase():
+    for line in LEXICON.splitlines():
+        if "<=" in line and not line.lstrip().startswith("#"):
+            left, right = line.split("<=", 1)
+            assert lexicon.parse_entry(left.split(","), right.split("|")), line
+
+
+def test_the_shipped_lexicon_parses_fast_and_matches_a_query_in_under_a_millisecond():
+    tokenizer.get_kiwi()
+    started = time.perf_counter()
+    entries = lexicon.parse_lines(LEXICON)
+    parse_seconds = time.perf_counter() - started
+    assert len(entries) > 2000
+    assert parse_seconds < 5, parse_seconds  # ~0.6 s on a quiet laptop core
+    lex = lexicon.shipped()
+    queries = [
+        "약속한 기간 언제 끝나요 중간에 끊으면 돈 물어야 하나요",
+        "여행 못 가게 됐는데 취소하면 돈 얼마 떼요",
+        "취소했는데 돈이 아직 안 들어왔어요 언제 들어오나요 확인 좀 부탁드려요",
+    ]
+    readings = [tokenizer.lexemes(q) for q in queries]
+    best = min(_timed(lambda: [lex.matches(r) for r in readings]) for _ in range(5)) / len(queries)
+    assert best < 0.001, best
+
+
+def _timed(fn) -> float:
+    started = time.perf_counter()
+    fn()
+    return time.perf_counter() - started
+
+
+# --- what it does to results --------------------------------------------------------------------
+
+
+@pytest.fixture
+def shop_and_card(client_a):
+    rows = [
+        ("상품 교환 접수", "사이즈나 색상이 맞지 않으면 수령 후 7일 안에 교환을 접수합니다."),
+        ("바지 수선 안내", "바지 기장 수선은 매장에서 받습니다."),
+        ("쿠폰 적용 오류", "쿠폰이 적용되지 않으면 사용 조건과 유효기간을 확인합니다."),
+        ("카드 이용한도 상향", "한도 상향은 소득 서류를 제출하면 심사 후 반영됩니다."),
+        ("결제일 변경", "결제일은 매월 1일, 14일, 25일 중에서 고를 수 있습니다."),
+        ("약정 만료와 위약금", "약정 기간 중 해지하면 남은 기간만큼 위약금이 청구됩니다."),
+        ("인터넷 장애 신고", "공유기 전원을 껐다 켠 뒤에도 안 되면 장애를 신고합니다."),
+        ("날짜 표기 규칙", "문서의 날짜는 연월일 순서로 적습니다."),
+        ("치수 재는 법", "허리둘레와 기장을 줄자로 재는 방법입니다."),
+    ]
+    return {title: indexed_article(client_a, title, answer=answer) for title, answer in rows}
+
+
+@pytest.mark.parametrize(
+    ("said", "expected"),
+    [
+        ("바지가 커서 한 치수 작은 걸로 바꿔 주세요", "상품 교환 접수"),
+        ("할인권 번호를 넣었는데 안 먹혀요", "쿠폰 적용 오류"),
+        ("카드로 쓸 수 있는 돈을 늘려 주실 수 있나요", "카드 이용한도 상향"),
+        ("카드값 빠져나가는 날짜를 월급날로 옮기고 싶어요", "결제일 변경"),
+        ("지금 끊으면 돈 물어야 하나요", "약정 만료와 위약금"),
+        ("집 와이파이가 먹통이에요", "인터넷 장애 신고"),
+    ],
+)
+def test_callers_words_find_the_article_in_the_manuals_words(
+    shop_and_card, agent_a, client_a, said, expected
+):
+    hits = [h.title for h in search(user=agent_a, client=client_a, query=said).hits]
+    assert hits[:1] == [expected], hits
+
+
+def test_a_phrase_over_several_words_outweighs_one_shared_everyday_word(shop_and_card, agent_a, client_a):
+    # 바지 is in the alterations article's title; 커서 ... 작은 걸로 바꿔 is an exchange
+    hits = [
+        h.title
+        for h in search(user=agent_a, client=client_a, query="바지가 커서 작은 걸로 바꾸고 싶어요").hits
+    ]
+    assert hits[0] == "상품 교환 접수", hits
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [("치수 재는 법", "치수 재는 법"), ("결제일 변경", "결제일 변경"), ("날짜 표기", "날짜 표기 규칙")],
+)
+def test_a_lexicon_phrase_does_not_beat_an_exact_title_match(
+    shop_and_card, agent_a, client_a, typed, expected
+):
+    # 치수 stands for 사이즈 (→ the exchange article), 날짜 바꾸 for a change of date: the words
+    # typed, found in a title, still come first
+    hits = [h.title for h in search(user=agent_a, client=client_a, query=typed).hits]
+    assert hits[0] == expected, hits
