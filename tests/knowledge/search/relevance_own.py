@@ -32,7 +32,8 @@ QUERIES = [
     (T, "휴대폰을 어디서 흘렸나 봐요", _a(T, 18), "colloquial"),
     (M, "시킨 물건이 며칠째 감감무소식이에요", _a(M, 1), "colloquial"),
     (M, "돈 돌려받는 거 언제 돼요", _a(M, 12), "colloquial"),
-    (M, "옷이 작아서 다른 치수로 바꾸고 싶어요", _a(M, 8), "colloquial"),
+    # Labelled 008 (반품 신청) when written; the caller wants another size, which is 009 (교환 신청).
+    (M, "옷이 작아서 다른 치수로 바꾸고 싶어요", _a(M, 9), "colloquial"),
     (M, "할인권이 결제할 때 안 먹혀요", _a(M, 18), "colloquial"),
     (M, "접속이 안 돼요 아이디 비번 다 까먹었어요", _a(M, 22), "colloquial"),
     (INS, "병원 다녀왔는데 치료비 돌려받으려면 뭐 내야 돼요", _a(INS, 1), "colloquial"),
