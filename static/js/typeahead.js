@@ -1,6 +1,7 @@
-// Search as you type, shared by call mode and the search page. htmx fetches the list (a 20 ms
-// debounce; hx-sync replaces a request in flight, so an earlier, slower answer is never painted over
-// a later one); this keeps the list honest between answers and tells screen readers about it:
+// Search as you type, shared by call mode and the search page. htmx fetches the list on every input
+// (no debounce: keys come 100+ ms apart, so a delay merged no requests and only added its own length;
+// hx-sync replaces a request in flight, so an earlier, slower answer is never painted over a later
+// one); this keeps the list honest between answers and tells screen readers about it:
 // - typing forward, the hits on screen that lack a finished word of the new query are hidden at once
 //   (a trailing half-built syllable is left out; `data-preview` on the list) until the server's list
 //   replaces them. It never adds a hit, and leaves the list alone when no hit would remain;
