@@ -438,7 +438,9 @@ def main() -> None:
     with server, sync_playwright() as pw:
         results, chromium = type_in_chromium(pw, server, pages, queries, args)
     p95s = {
-        f"{name}_uncached_final_p95_ms": (results[name].get("uncached", {}).get("final_paint_ms") or {}).get("p95")
+        f"{name}_uncached_final_p95_ms": (results[name].get("uncached", {}).get("final_paint_ms") or {}).get(
+            "p95"
+        )
         for name in pages
     }
     print(
