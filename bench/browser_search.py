@@ -437,7 +437,12 @@ def main() -> None:
     pages = [p.strip() for p in args.pages.split(",") if p.strip()]
     with server, sync_playwright() as pw:
         results, chromium = type_in_chromium(pw, server, pages, queries, args)
-    call = results.get("call_mode", {}).get("uncached", {}).get("final_paint_ms") or {}
+    p95s = {
+        f"{name}_uncached_final_p95_ms": (results[name].get("uncached", {}).get("final_paint_ms") or {}).get(
+            "p95"
+        )
+        for name in pages
+    }
     print(
         json.dumps(
             {
@@ -453,9 +458,9 @@ def main() -> None:
                 "rounds": args.rounds,
                 "results": results,
                 "target": {
-                    "call_mode_uncached_final_p95_ms": call.get("p95"),
+                    **p95s,
                     "p95_ms": TARGET_P95_MS,
-                    "met": bool(call) and call["p95"] <= TARGET_P95_MS,
+                    "met": all(p is not None and p <= TARGET_P95_MS for p in p95s.values()),
                 },
                 "took_s": round(time.perf_counter() - started, 1),
             },

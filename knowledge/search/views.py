@@ -19,7 +19,9 @@ from core.errors import shown
 from . import interface, lexicon, selectors, services
 from .forms import SynonymGroupForm
 
-RESULT_LIMIT = 10
+RESULT_LIMIT = 10  # call mode, and the search page while typing
+PAGE_SIZE = 20  # the search page's full list, per 더 보기
+MAX_PAGES = 5
 
 
 def _int(value) -> int | None:
@@ -109,15 +111,43 @@ def call_pin(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def search_page(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The search page. While typing (htmx, no `page`) the fragment holds the first TYPING_LIMIT hits,
+    the same small list as call mode: it is painted on every keystroke. A full page, Enter or 더 보기
+    (`page`=n) shows PAGE_SIZE × n."""
     clients = selectors.call_clients(request.user)
     client = selectors.current_client(request.user, clients, request.GET.get("client"))
     query = request.GET.get("q", "").strip()
+    typing = bool(request.htmx) and "page" not in request.GET
+    page = 1 if typing else min(max(_int(request.GET.get("page")) or 1, 1), MAX_PAGES)
+    limit = RESULT_LIMIT if typing else PAGE_SIZE * page
     result = None
     if client is not None and query:
-        result = interface.search(user=request.user, client=client, query=query, limit=20, log=True)
-    context = {"clients": clients, "client": client, "query": query, "result": result}
+        result = interface.search(
+            user=request.user,
+            client=client,
+            query=query,
+            limit=limit,
+            log=True,
+            replace_log_id=_int(request.GET.get("log")),
+        )
+    more = (
+        result is not None
+        and page < MAX_PAGES
+        and len(result.hits) >= limit
+        and (result.count > len(result.hits) or result.count_capped)
+    )
+    context = {
+        "clients": clients,
+        "client": client,
+        "query": query,
+        "result": result,
+        "more_page": (0 if typing else page) + 1 if more else None,
+    }
     template = "knowledge/search/_search_results.html" if request.htmx else "knowledge/search/search.html"
-    return render(request, template, context)
+    response = render(request, template, context)
+    if result is not None:
+        response["Server-Timing"] = f"search;dur={result.took_ms}"
+    return response
 
 
 @login_required

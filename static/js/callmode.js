@@ -4,13 +4,12 @@
 (function () {
   "use strict";
   var root = document.querySelector("[data-callmode]");
-  if (!root) return;
+  if (!root || !window.DasanTypeahead) return;
   var box = document.getElementById("cm-q");
   var results = document.getElementById("cm-results");
   var logInput = document.getElementById("cm-log");
 
   var status = document.getElementById("cm-status");
-  var listedFor = box.value.trim();  // the query the list on screen answers
 
   function items() { return Array.prototype.slice.call(results.querySelectorAll("[data-open-url]:not([hidden])")); }
   function selectedIndex() {
@@ -87,36 +86,13 @@
     if (article && window.htmx) window.htmx.ajax("POST", article.getAttribute("data-pin-url"), { target: "#cm-pin", swap: "innerHTML" });
   }
 
-  // Typing forward, the list on screen is narrowed at once to the hits that hold every finished word
-  // of the new query (a trailing half-built syllable is left out); the server's list, a moment
-  // later, replaces it. It never adds a hit, and leaves the list alone when no hit would remain.
-  function squash(text) { return text.replace(/\s+/g, "").toLowerCase(); }
-  function narrowList() {
-    var query = box.value.trim();
-    if (!listedFor || query === listedFor || query.indexOf(listedFor) !== 0) return;
-    var words = query.replace(/[\u3131-\u318e]+$/, "").split(/\s+/).map(squash).filter(Boolean);
-    var hits = Array.prototype.slice.call(results.querySelectorAll(".cm-hit[data-open-url]"));
-    var keep = hits.filter(function (hit) {
-      var text = squash(hit.textContent);
-      return words.every(function (word) { return text.indexOf(word) >= 0; });
-    });
-    var shown = items();
-    if (!words.length || !keep.length || (keep.length === shown.length && keep.every(function (hit) { return !hit.hidden; }))) return;
-    hits.forEach(function (hit) { hit.hidden = keep.indexOf(hit) < 0; });
-    results.setAttribute("data-preview", query);
-    select(0);
-  }
-  box.addEventListener("input", narrowList);
-
-  // Screen readers hear how many results there are once the typing pauses, not at every keystroke.
-  var announce = null;
-  function announceCount() {
-    window.clearTimeout(announce);
-    var count = results.querySelector(".cm-meta > span");
-    announce = window.setTimeout(function () {
-      if (status) status.textContent = count && box.value.trim() ? count.textContent : "";
-    }, 700);
-  }
+  // Narrowing while typing, the count announced, the log row kept: shared with the search page.
+  window.DasanTypeahead({
+    box: box, results: results, status: status, log: logInput,
+    hits: ".cm-hit[data-open-url]", count: ".cm-meta > span",
+    onNarrow: function () { select(0); },
+    onSwap: function () { select(0); }
+  });
 
   box.addEventListener("keydown", function (event) {
     if (event.key === "ArrowDown") { event.preventDefault(); select(selectedIndex() + 1); }
@@ -161,16 +137,7 @@
   });
 
   document.body.addEventListener("htmx:afterSwap", function (event) {
-    if (event.detail.target === results) {
-      var meta = results.querySelector("[data-log-id]");
-      listedFor = meta ? (meta.getAttribute("data-q") || "").trim() : "";
-      results.removeAttribute("data-preview");
-      announceCount();
-      if (meta && meta.getAttribute("data-log-id")) logInput.value = meta.getAttribute("data-log-id");
-      if (!box.value.trim()) logInput.value = "";
-      select(0);
-      narrowList();  // the box may already hold more than this answer's query
-    } else if (event.detail.target && event.detail.target.id === "cm-article") {
+    if (event.detail.target && event.detail.target.id === "cm-article") {
       root.removeAttribute("data-copied");
       var article = document.getElementById("cm-article");
       article.scrollTop = 0;

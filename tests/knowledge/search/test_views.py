@@ -11,7 +11,7 @@ from accounts.models import AuditEvent
 from knowledge.models import ArticleStatus, ClientPreference, SearchLog, SynonymGroup
 from tests.accounts.factories import ClientCompanyFactory
 
-from .helpers import indexed_article
+from .helpers import indexed_article, indexed_articles
 
 
 @pytest.fixture
@@ -186,6 +186,71 @@ def test_search_page_links_record_the_opened_article(as_user, manual):
     log.refresh_from_db()
     assert log.opened_article == manual["a"]
     assert c.get(reverse("knowledge:search_open", args=[log.pk, manual["b"].pk])).status_code == 404
+
+
+@pytest.fixture
+def long_manual(org):
+    """45 published articles that all match 분실: more than one screen of results."""
+    indexed_articles(
+        org["client_a"],
+        [{"title": f"분실 안내 {n:02d}", "answer": f"분실 신고 절차 {n}번"} for n in range(45)],
+    )
+    return org
+
+
+def search(client, q, **extra):
+    """GET the search page; HTTP_* keywords are request headers, the rest query parameters."""
+    headers = {k: v for k, v in extra.items() if k.startswith("HTTP_")}
+    params = {k: v for k, v in extra.items() if not k.startswith("HTTP_")}
+    return client.get(reverse("knowledge:search"), {"client": "hanbit-card", "q": q, **params}, **headers)
+
+
+def hit_count(response) -> int:
+    return response.content.decode().count('class="search-hit"')
+
+
+def test_search_page_while_typing_sends_a_short_list_and_a_link_to_the_rest(as_user, long_manual):
+    c = as_user(long_manual["agent_a"])
+    typing = search(c, "분실", HTTP_HX_REQUEST="true")
+    assert hit_count(typing) == 10
+    assert typing["Server-Timing"].startswith("search;dur=")
+    more = typing.context["more_page"]
+    assert more == 1
+    assert f"q=%EB%B6%84%EC%8B%A4&amp;page={more}" in typing.content.decode()
+
+    # 더 보기 (htmx) and the full page without JS both show 20, then 40, then the last 45.
+    assert hit_count(search(c, "분실", page=1, HTTP_HX_REQUEST="true")) == 20
+    full = search(c, "분실")
+    assert hit_count(full) == 20 and full.context["more_page"] == 2
+    assert "<form" in full.content.decode() and 'name="q"' in full.content.decode()
+    assert hit_count(search(c, "분실", page=2)) == 40
+    last = search(c, "분실", page=3)
+    assert hit_count(last) == 45 and last.context["more_page"] is None
+
+
+def test_search_page_without_more_results_offers_no_more_link(as_user, manual):
+    c = as_user(manual["agent_a"])
+    response = search(c, "해외 분실", HTTP_HX_REQUEST="true")
+    assert hit_count(response) == 1
+    assert "data-search-more" not in response.content.decode()
+
+
+@pytest.mark.parametrize("page", ["0", "-3", "abc", "999"])
+def test_search_page_number_out_of_range_is_clamped(as_user, long_manual, page):
+    c = as_user(long_manual["agent_a"])
+    response = search(c, "분실", page=page)
+    assert response.status_code == HTTPStatus.OK
+    assert hit_count(response) == (45 if page == "999" else 20)
+
+
+def test_search_page_typing_refines_one_log_row(as_user, manual):
+    c = as_user(manual["agent_a"])
+    log_id = search(c, "해외", HTTP_HX_REQUEST="true").context["result"].log_id
+    assert (
+        f'data-log-id="{log_id}"' in search(c, "해외 분", log=log_id, HTTP_HX_REQUEST="true").content.decode()
+    )
+    search(c, "해외 분실", log=log_id, HTTP_HX_REQUEST="true")
+    assert list(SearchLog.objects.values_list("query", flat=True)) == ["해외 분실"]
 
 
 # --- Gaps (zero-result queries) ----------------------------------------------------------------
