@@ -9,10 +9,13 @@
 The score of a hit is a normalised relevance in [0, 1] (documented in docs/architecture.md):
     score = coverage × (0.75 + 0.25 × title_share)
 coverage is the share of query slots the article matches (1 for an exact word, 0.9 for a synonym or
-a completion of a half-typed word, 0.8 for a typo correction); title_share the share matched in the
-title. An article matching every word in its body scores 0.75, in its title 1.0; a "good match"
-is score ≥ 0.6 (every typed word found somewhere). Order: phase, score, the backend's text rank
-(to two significant digits, so near-equal ranks tie), then helpfulness, then recency.
+a completion of a half-typed word, 0.8 for a typo correction, less for a colloquial lexicon word,
+and less again when that manual word is only in the body: query.LEXICON_BODY); title_share the share
+matched in the title. An article matching every word in its body scores 0.75, in its title 1.0; a
+"good match" is score ≥ 0.6 (every typed word found somewhere). Order: score, then phase (the
+phases decide which articles are looked at, not their order: an article whose title is what a
+caller's sentence means outranks one holding every word in passing), the backend's text rank (to
+two significant digits, so near-equal ranks tie), then helpfulness, then recency.
 """
 
 from __future__ import annotations
@@ -324,10 +327,10 @@ LEARNED_FACTOR = 0.7  # a word only in the learned customer expressions counts t
 
 
 def _credit(expr: q.Expr, doc) -> float:
-    found = q.credit(expr, doc.every)
+    found = q.credit(expr, doc.every, doc.title)
     if found or not doc.learned:
         return found
-    return q.credit(expr, doc.every | doc.learned) * LEARNED_FACTOR
+    return q.credit(expr, doc.every | doc.learned, doc.title) * LEARNED_FACTOR
 
 
 def rank_band(rank: float) -> float:
@@ -336,7 +339,7 @@ def rank_band(rank: float) -> float:
 
 
 def order_key(f: Found) -> tuple:
-    return (f.phase, -f.score, -rank_band(f.rank), -f.helpfulness, -f.published, f.article_id)
+    return (-f.score, f.phase, -rank_band(f.rank), -f.helpfulness, -f.published, f.article_id)
 
 
 # --- Snippets ---------------------------------------------------------------------------------
