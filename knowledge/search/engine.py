@@ -14,7 +14,8 @@ and less again when that manual word is only in the body: query.LEXICON_BODY); t
 matched in the title. An article matching every word in its body scores 0.75, in its title 1.0; a
 "good match" is score ≥ 0.6 (every typed word found somewhere). Order: score, then phase (the
 phases decide which articles are looked at, not their order: an article whose title is what a
-caller's sentence means outranks one holding every word in passing), the backend's text rank (to
+caller's sentence means outranks one holding every word in passing), the share of the title the
+query covers, the backend's text rank (to
 two significant digits, so near-equal ranks tie), then helpfulness, then recency.
 """
 
@@ -48,6 +49,7 @@ class Found:
     score: float = 0.0
     helpfulness: float = 0.0
     published: float = 0.0
+    title_fit: float = 0.0  # the share of the title's terms the query matched (see score())
     article: ArticleRow | None = None  # the hit's article fields (set by score())
 
 
@@ -319,6 +321,12 @@ def score(
         coverage = sum(w * c for w, c in zip(weights, anywhere, strict=True)) / total
         title_share = sum(w for w, c in zip(weights, in_title, strict=True) if c) / total
         f.score = round(coverage * (0.75 + 0.25 * title_share), 3)
+        # Between equal scores, the title the query covers most is the one about just that
+        # (하나만 환불 → 부분 환불 before 환불 계좌 변경), not the backend's near-zero rank noise.
+        if doc.title:
+            f.title_fit = sum(1 for t in doc.title if any(q.credit(s.expr, {t}) for s in parsed.slots)) / len(
+                doc.title
+            )
         f.helpfulness, f.published = doc.helpfulness, doc.published
     return kept
 
@@ -339,7 +347,15 @@ def rank_band(rank: float) -> float:
 
 
 def order_key(f: Found) -> tuple:
-    return (-f.score, f.phase, -rank_band(f.rank), -f.helpfulness, -f.published, f.article_id)
+    return (
+        -f.score,
+        f.phase,
+        -round(f.title_fit, 2),
+        -rank_band(f.rank),
+        -f.helpfulness,
+        -f.published,
+        f.article_id,
+    )
 
 
 # --- Snippets ---------------------------------------------------------------------------------

@@ -32,6 +32,8 @@ EVERYDAY = {
     *("사람", "일", "날", "시간", "동안", "정도", "때", "번", "거", "것", "제", "저", "계속", "자꾸"),
     *("너무", "정말", "진짜", "그냥", "혹시", "다시", "빨리", "바로", "같", "많", "없", "이상"),
 }
+# Affixes, bound nouns and numerals (지갑째 → 째, 한 달 → 달, 하나): never the subject of a sentence.
+_EVERYDAY_TAGS = ("XSN", "XPN", "NNB", "NR")
 VOCAB_EXPANSIONS = 12  # completions per half-typed word / per initial-consonant segment
 
 
@@ -88,7 +90,7 @@ EVERYDAY_NOUNS = {"돈"}
 
 
 def slot_weight(term: str, tag: str) -> float:
-    if term in EVERYDAY or term in EVERYDAY_NOUNS:
+    if term in EVERYDAY or term in EVERYDAY_NOUNS or tag in _EVERYDAY_TAGS:
         return EVERYDAY_WEIGHT
     if tag in ("VV", "VA"):
         return VERB_WEIGHT

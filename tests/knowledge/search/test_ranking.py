@@ -58,3 +58,27 @@ def test_a_lexicon_word_counts_less_in_a_body_than_in_a_title():
     assert q.LEXICON_BODY < 1
     # a word typed by the caller counts fully wherever it is
     assert q.credit(slot, {"정리", "번호"}, {"번호"}) == 1.0
+
+
+def test_between_equal_scores_the_title_the_query_covers_most_comes_first(agent_a, client_a):
+    # Both titles hold 반품 (the same score); the text rank prefers the short body that says it twice,
+    # about a late pick-up; the title that is little more than the word is what was asked.
+    indexed_article(
+        client_a, "반품 회수 지연", answer="반품 회수가 늦으면 반품 택배사에 회수 일정을 묻습니다."
+    )
+    indexed_article(
+        client_a,
+        "반품 신청",
+        answer="주문 내역에서 상품을 고르고 사유를 적어 신청합니다. 접수되면 문자로 알려 드리고, 택배 기사가"
+        " 사흘 안에 방문합니다. 포장은 받은 상자 그대로 해 주시고, 사은품도 함께 넣어 주세요.",
+    )
+    indexed_article(client_a, "배송 조회", answer="주문 내역에서 배송 상태를 봅니다.")
+    assert titles(agent_a, client_a, "반품하고 싶어요")[:1] == ["반품 신청"]
+
+
+@pytest.mark.parametrize(("word", "light"), [("지갑째", "째"), ("서류째", "째")])
+def test_affixes_and_bound_nouns_weigh_as_everyday_words(word, light):
+    parsed = q.parse(f"{word} 분실 ", client_id=0, vocab=None, synonyms={})  # type: ignore[arg-type]
+    weights = {s.main: s.weight for s in parsed.slots}
+    assert weights[light] == q.EVERYDAY_WEIGHT
+    assert weights["분실"] == q.NOUN_WEIGHT
