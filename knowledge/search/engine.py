@@ -323,9 +323,11 @@ def score(
         f.score = round(coverage * (0.75 + 0.25 * title_share), 3)
         # Between equal scores, the title the query covers most is the one about just that
         # (하나만 환불 → 부분 환불 before 환불 계좌 변경), not the backend's near-zero rank noise.
-        if doc.title:
-            f.title_fit = sum(1 for t in doc.title if any(q.credit(s.expr, {t}) for s in parsed.slots)) / len(
-                doc.title
+        # Filler words of a title (문의, 방법) do not make it about something else.
+        title = doc.title - tokenizer.QUERY_STOPWORDS
+        if title:
+            f.title_fit = sum(1 for t in title if any(q.credit(s.expr, {t}) for s in parsed.slots)) / len(
+                title
             )
         f.helpfulness, f.published = doc.helpfulness, doc.published
     return kept

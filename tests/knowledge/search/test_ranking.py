@@ -82,3 +82,16 @@ def test_affixes_and_bound_nouns_weigh_as_everyday_words(word, light):
     weights = {s.main: s.weight for s in parsed.slots}
     assert weights[light] == q.EVERYDAY_WEIGHT
     assert weights["분실"] == q.NOUN_WEIGHT
+
+
+def test_a_titles_filler_word_does_not_count_against_it(agent_a, client_a):
+    # 반품 문의 is all about 반품 (문의 is filler), 반품 신청 half about it: at equal scores the first
+    # comes first even though the text rank prefers the other's short body that says 반품 twice.
+    indexed_article(client_a, "반품 신청", answer="반품은 반품 버튼으로 신청합니다.")
+    indexed_article(
+        client_a,
+        "반품 문의",
+        answer="주문 내역에서 상품을 고르고 사유를 적습니다. 접수되면 문자로 알려 드리고, 택배 기사가"
+        " 사흘 안에 방문합니다. 포장은 받은 상자 그대로 해 주시고, 사은품도 함께 넣어 주세요.",
+    )
+    assert titles(agent_a, client_a, "반품하고 싶어요")[:1] == ["반품 문의"]
