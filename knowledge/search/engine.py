@@ -9,10 +9,14 @@
 The score of a hit is a normalised relevance in [0, 1] (documented in docs/architecture.md):
     score = coverage × (0.75 + 0.25 × title_share)
 coverage is the share of query slots the article matches (1 for an exact word, 0.9 for a synonym or
-a completion of a half-typed word, 0.8 for a typo correction); title_share the share matched in the
-title. An article matching every word in its body scores 0.75, in its title 1.0; a "good match"
-is score ≥ 0.6 (every typed word found somewhere). Order: phase, score, the backend's text rank
-(to two significant digits, so near-equal ranks tie), then helpfulness, then recency.
+a completion of a half-typed word, 0.8 for a typo correction, less for a colloquial lexicon word,
+and less again when that manual word is only in the body: query.LEXICON_BODY); title_share the share
+matched in the title. An article matching every word in its body scores 0.75, in its title 1.0; a
+"good match" is score ≥ 0.6 (every typed word found somewhere). Order: score, then phase (the
+phases decide which articles are looked at, not their order: an article whose title is what a
+caller's sentence means outranks one holding every word in passing), the share of the title the
+query covers, the backend's text rank (to
+two significant digits, so near-equal ranks tie), then helpfulness, then recency.
 """
 
 from __future__ import annotations
@@ -45,6 +49,7 @@ class Found:
     score: float = 0.0
     helpfulness: float = 0.0
     published: float = 0.0
+    title_fit: float = 0.0  # the share of the title's terms the query matched (see score())
     article: ArticleRow | None = None  # the hit's article fields (set by score())
 
 
@@ -316,6 +321,14 @@ def score(
         coverage = sum(w * c for w, c in zip(weights, anywhere, strict=True)) / total
         title_share = sum(w for w, c in zip(weights, in_title, strict=True) if c) / total
         f.score = round(coverage * (0.75 + 0.25 * title_share), 3)
+        # Between equal scores, the title the query covers most is the one about just that
+        # (하나만 환불 → 부분 환불 before 환불 계좌 변경), not the backend's near-zero rank noise.
+        # Filler words of a title (문의, 방법) do not make it about something else.
+        title = doc.title - tokenizer.QUERY_STOPWORDS
+        if title:
+            f.title_fit = sum(1 for t in title if any(q.credit(s.expr, {t}) for s in parsed.slots)) / len(
+                title
+            )
         f.helpfulness, f.published = doc.helpfulness, doc.published
     return kept
 
@@ -324,10 +337,10 @@ LEARNED_FACTOR = 0.7  # a word only in the learned customer expressions counts t
 
 
 def _credit(expr: q.Expr, doc) -> float:
-    found = q.credit(expr, doc.every)
+    found = q.credit(expr, doc.every, doc.title)
     if found or not doc.learned:
         return found
-    return q.credit(expr, doc.every | doc.learned) * LEARNED_FACTOR
+    return q.credit(expr, doc.every | doc.learned, doc.title) * LEARNED_FACTOR
 
 
 def rank_band(rank: float) -> float:
@@ -336,7 +349,15 @@ def rank_band(rank: float) -> float:
 
 
 def order_key(f: Found) -> tuple:
-    return (f.phase, -f.score, -rank_band(f.rank), -f.helpfulness, -f.published, f.article_id)
+    return (
+        -f.score,
+        f.phase,
+        -round(f.title_fit, 2),
+        -rank_band(f.rank),
+        -f.helpfulness,
+        -f.published,
+        f.article_id,
+    )
 
 
 # --- Snippets ---------------------------------------------------------------------------------

@@ -32,6 +32,8 @@ EVERYDAY = {
     *("사람", "일", "날", "시간", "동안", "정도", "때", "번", "거", "것", "제", "저", "계속", "자꾸"),
     *("너무", "정말", "진짜", "그냥", "혹시", "다시", "빨리", "바로", "같", "많", "없", "이상"),
 }
+# Affixes, bound nouns and numerals (지갑째 → 째, 한 달 → 달, 하나): never the subject of a sentence.
+_EVERYDAY_TAGS = ("XSN", "XPN", "NNB", "NR")
 VOCAB_EXPANSIONS = 12  # completions per half-typed word / per initial-consonant segment
 
 
@@ -40,6 +42,7 @@ class Term:
     text: str
     prefix: bool = False
     credit: float = EXACT
+    lexicon: bool = False  # a manual word the lexicon put for the caller's phrase (see credit())
 
 
 @dataclass(frozen=True)
@@ -87,7 +90,7 @@ EVERYDAY_NOUNS = {"돈"}
 
 
 def slot_weight(term: str, tag: str) -> float:
-    if term in EVERYDAY or term in EVERYDAY_NOUNS:
+    if term in EVERYDAY or term in EVERYDAY_NOUNS or tag in _EVERYDAY_TAGS:
         return EVERYDAY_WEIGHT
     if tag in ("VV", "VA"):
         return VERB_WEIGHT
@@ -326,7 +329,7 @@ def _apply_lexicon(query: ParsedQuery, text: str, lexicon) -> None:
         # manual word of several words (환불 일정) is surer than one (환불).
         target_expr = any_of(
             [
-                all_of([Term(t, credit=_target_credit(credit, i, len(target))) for t in target])
+                all_of([Term(t, credit=_target_credit(credit, i, len(target)), lexicon=True) for t in target])
                 for i, target in enumerate(targets)
             ]
         )
@@ -421,13 +424,23 @@ def parse(
 # --- Evaluating an expression against one document's terms (for the relevance score) ----------
 
 
-def credit(expr: Expr, terms: set[str], prefixes: tuple[str, ...] | None = None) -> float:
-    """How well `terms` satisfy `expr`: 0 when not at all, else the credit of the best alternative."""
+# A manual word the lexicon stands in for counts fully in an article's title (the article is about
+# it) and this much in its body only, where any article may mention it in passing (해지 in 번호 이동).
+LEXICON_BODY = 0.75
+
+
+def credit(expr: Expr, terms: set[str], title: set[str] | None = None) -> float:
+    """How well `terms` satisfy `expr`: 0 when not at all, else the credit of the best alternative.
+    `title`: the article's title terms, when a lexicon word found only outside them counts less."""
     if isinstance(expr, Term):
         if expr.prefix:
             return expr.credit if any(t.startswith(expr.text) for t in terms) else 0.0
-        return expr.credit if expr.text in terms else 0.0
+        if expr.text not in terms:
+            return 0.0
+        if expr.lexicon and title is not None and expr.text not in title:
+            return expr.credit * LEXICON_BODY
+        return expr.credit
     if isinstance(expr, And):
-        values = [credit(p, terms) for p in expr.parts]
+        values = [credit(p, terms, title) for p in expr.parts]
         return min(values) if all(values) else 0.0
-    return max((credit(p, terms) for p in expr.parts), default=0.0)
+    return max((credit(p, terms, title) for p in expr.parts), default=0.0)

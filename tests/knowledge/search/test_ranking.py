@@ -1,0 +1,97 @@
+"""The order of results for callers' sentences, on small corpora built here: the article whose title
+is what the caller means comes first, ahead of one that merely mentions the manual words somewhere."""
+
+from __future__ import annotations
+
+import pytest
+
+from knowledge.search import query as q
+from knowledge.search.interface import search
+
+from .helpers import indexed_article
+
+
+def titles(agent, client, text: str) -> list[str]:
+    return [h.title for h in search(user=agent, client=client, query=text).hits]
+
+
+@pytest.fixture
+def telecom(client_a):
+    rows = [
+        (
+            "일시 정지",
+            "일정 기간 회선을 쉬게 하고 기본료를 줄입니다. 정지 기간이 끝나면 자동으로 다시 열립니다.",
+        ),
+        (
+            "휴대폰 분실 신고",
+            "휴대폰을 잃어버리면 바로 분실 신고를 합니다. 군입대로 일시정지 중인 회선도 신고할 수 있습니다.",
+        ),
+        (
+            "해외에서 휴대폰 분실",
+            "해외에서 휴대폰을 잃어버리면 현지에서 분실 신고를 합니다. 군입대로 일시정지 중이어도 됩니다.",
+        ),
+        ("요금제 변경", "휴대폰 요금제는 한 달에 한 번 바꿀 수 있습니다."),
+        ("데이터 충전", "휴대폰 데이터를 다 쓰면 앱에서 충전합니다."),
+        ("유심 교체", "휴대폰 유심이 인식되지 않으면 대리점에서 교체합니다."),
+        ("번호 이동", "쓰던 휴대폰 번호 그대로 통신사를 옮깁니다."),
+    ]
+    return {title: indexed_article(client_a, title, answer=answer) for title, answer in rows}
+
+
+def test_a_title_that_means_the_sentence_beats_every_word_found_in_passing(telecom, agent_a, client_a):
+    # 군대 가다 stands for 일시정지. Both 분실 articles hold every word (휴대폰, and 군입대 and
+    # 일시정지 in a passing sentence), the 일시 정지 article only the phrase, but in its title: it
+    # scores higher, and the score decides across phases (every word found is not enough).
+    assert titles(agent_a, client_a, "군대 가는데 폰 어떡해요")[:1] == ["일시 정지"]
+
+
+def test_words_typed_in_a_title_still_come_first(telecom, agent_a, client_a):
+    # The other way round: an article holding the typed words in its title keeps its place.
+    assert titles(agent_a, client_a, "휴대폰 분실 신고")[:1] == ["휴대폰 분실 신고"]
+    assert titles(agent_a, client_a, "일시 정지")[:1] == ["일시 정지"]
+
+
+def test_a_lexicon_word_counts_less_in_a_body_than_in_a_title():
+    slot = q.Or((q.Term("해지", credit=0.8, lexicon=True), q.Term("정리", credit=1.0)))
+    assert q.credit(slot, {"해지", "회선"}, {"해지"}) == 0.8
+    assert q.credit(slot, {"해지", "번호"}, {"번호"}) == pytest.approx(0.8 * q.LEXICON_BODY)
+    assert q.LEXICON_BODY < 1
+    # a word typed by the caller counts fully wherever it is
+    assert q.credit(slot, {"정리", "번호"}, {"번호"}) == 1.0
+
+
+def test_between_equal_scores_the_title_the_query_covers_most_comes_first(agent_a, client_a):
+    # Both titles hold 반품 (the same score); the text rank prefers the short body that says it twice,
+    # about a late pick-up; the title that is little more than the word is what was asked.
+    indexed_article(
+        client_a, "반품 회수 지연", answer="반품 회수가 늦으면 반품 택배사에 회수 일정을 묻습니다."
+    )
+    indexed_article(
+        client_a,
+        "반품 신청",
+        answer="주문 내역에서 상품을 고르고 사유를 적어 신청합니다. 접수되면 문자로 알려 드리고, 택배 기사가"
+        " 사흘 안에 방문합니다. 포장은 받은 상자 그대로 해 주시고, 사은품도 함께 넣어 주세요.",
+    )
+    indexed_article(client_a, "배송 조회", answer="주문 내역에서 배송 상태를 봅니다.")
+    assert titles(agent_a, client_a, "반품하고 싶어요")[:1] == ["반품 신청"]
+
+
+@pytest.mark.parametrize(("word", "light"), [("지갑째", "째"), ("서류째", "째")])
+def test_affixes_and_bound_nouns_weigh_as_everyday_words(word, light):
+    parsed = q.parse(f"{word} 분실 ", client_id=0, vocab=None, synonyms={})  # type: ignore[arg-type]
+    weights = {s.main: s.weight for s in parsed.slots}
+    assert weights[light] == q.EVERYDAY_WEIGHT
+    assert weights["분실"] == q.NOUN_WEIGHT
+
+
+def test_a_titles_filler_word_does_not_count_against_it(agent_a, client_a):
+    # 반품 문의 is all about 반품 (문의 is filler), 반품 신청 half about it: at equal scores the first
+    # comes first even though the text rank prefers the other's short body that says 반품 twice.
+    indexed_article(client_a, "반품 신청", answer="반품은 반품 버튼으로 신청합니다.")
+    indexed_article(
+        client_a,
+        "반품 문의",
+        answer="주문 내역에서 상품을 고르고 사유를 적습니다. 접수되면 문자로 알려 드리고, 택배 기사가"
+        " 사흘 안에 방문합니다. 포장은 받은 상자 그대로 해 주시고, 사은품도 함께 넣어 주세요.",
+    )
+    assert titles(agent_a, client_a, "반품하고 싶어요")[:1] == ["반품 문의"]
