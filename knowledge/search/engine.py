@@ -37,6 +37,7 @@ if TYPE_CHECKING:
     from .backends.base import ArticleRow
 
 TYPO_BELOW = 3
+POOL = 20  # the hits a match ranks at least, per phase (see run())
 NEAR_TERMS = 5  # typo candidates per word
 GOOD_MATCH = 0.6
 
@@ -214,15 +215,18 @@ def run(
         lookups.expect(part for split in _compound_splits(_typed(slot)) for part in split)
     _apply_phrases(lookups, parsed, found_phrases)
     docs: dict = {}  # what the matches read of their hits' articles (see Backend.match)
+    # Each match ranks the same pool whatever the limit, so the 10 hits shown while typing are the
+    # first 10 of the 20 shown on Enter (a smaller pool left out hits the larger one put first).
+    pool = max(limit, POOL) * 2
     strict = parsed.strict()
-    ranked, result.count = backend.match(client_id, strict, limit=limit * 2, documents=docs)
+    ranked, result.count = backend.match(client_id, strict, limit=pool, documents=docs)
     found = [Found(pk, rank, 0) for pk, rank in ranked]
     if len(found) < TYPO_BELOW:
         corrections = _correct_typos(lookups, parsed)
         if corrections:
             seen = {f.article_id for f in found}
             ranked, matched = backend.match(
-                client_id, parsed.strict(), limit=limit * 2, exclude=seen, documents=docs
+                client_id, parsed.strict(), limit=pool, exclude=seen, documents=docs
             )
             if ranked:
                 found += [Found(pk, rank, 1) for pk, rank in ranked]
@@ -240,7 +244,7 @@ def run(
             # A long sentence: the subject words without the everyday ones around them.
             seen = {f.article_id for f in found}
             ranked, matched = backend.match(
-                client_id, q.all_of([s.expr for s in core]), limit=limit * 2, exclude=seen, documents=docs
+                client_id, q.all_of([s.expr for s in core]), limit=pool, exclude=seen, documents=docs
             )
             if ranked:
                 found += [Found(pk, rank, CORE_PHASE) for pk, rank in ranked]
@@ -251,7 +255,7 @@ def run(
         while len(found) < limit and k >= 1:
             seen = {f.article_id for f in found}
             expr = _any_k(live, k)
-            ranked, matched = backend.match(client_id, expr, limit=limit * 2, exclude=seen, documents=docs)
+            ranked, matched = backend.match(client_id, expr, limit=pool, exclude=seen, documents=docs)
             if ranked:
                 found += [Found(pk, rank, RELAXED_PHASE) for pk, rank in ranked]
                 result.fallback = result.fallback or "relaxed"

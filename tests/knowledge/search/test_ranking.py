@@ -95,3 +95,25 @@ def test_a_titles_filler_word_does_not_count_against_it(agent_a, client_a):
         " 사흘 안에 방문합니다. 포장은 받은 상자 그대로 해 주시고, 사은품도 함께 넣어 주세요.",
     )
     assert titles(agent_a, client_a, "반품하고 싶어요")[:1] == ["반품 문의"]
+
+
+def test_the_list_shown_while_typing_is_the_top_of_the_full_list(agent_a, client_a):
+    # 10 hits while typing, 20 on Enter: the first ten must be the same ten, in the same order, or
+    # the answer an agent saw first moves when they press Enter. Here every article scores alike and
+    # the text ranks are a tie to two digits, so recency orders them; a backend returning its ranking
+    # pool by exact text rank (one more mention of the word) left the newest out of the smaller pool.
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    now = timezone.now()
+    for i in range(30):
+        when = now - timedelta(days=400 + i)
+        indexed_article(client_a, f"안내 {i:02d}", answer="카드 분실 처리 " * 5 + "분실", published_at=when)
+    for i in range(10):
+        when = now - timedelta(days=i)
+        indexed_article(client_a, f"공지 {i:02d}", answer="카드 분실 처리 " * 5, published_at=when)
+    typing = [h.article_id for h in search(user=agent_a, client=client_a, query="카드 분실", limit=10).hits]
+    full = [h.article_id for h in search(user=agent_a, client=client_a, query="카드 분실", limit=20).hits]
+    assert len(typing) == 10 and len(full) == 20
+    assert typing == full[:10]
