@@ -147,11 +147,14 @@ def lexemes_by_word(text: str) -> tuple[tuple[str, ...], ...]:
 
 
 def batch_lexemes(texts: list[str]) -> dict[str, tuple[str, ...]]:
-    """tokenizer.lexemes of many phrases in one Kiwi call (several times faster than one by one),
-    keyed by the normalised phrase."""
+    """tokenizer.lexemes of many phrases, keyed by the normalised phrase. One Kiwi call per phrase:
+    a list in one call runs on Kiwi's thread pool, which a gunicorn worker forked after the master
+    loaded Kiwi (--preload) does not have, and the call then waits for ever holding the GIL."""
     unique = list(dict.fromkeys(tokenizer.normalize(t)[:400] for t in texts if t.strip()))
     out = {}
-    for text, tokens in zip(unique, tokenizer.get_kiwi().tokenize(unique), strict=True):
+    kiwi = tokenizer.get_kiwi()
+    for text in unique:
+        tokens = kiwi.tokenize(text)
         terms = (tokenizer.clean_term(t.form) for t in tokens if t.tag.split("-")[0] in tokenizer.LEXEME_TAGS)
         out[text] = tuple(term for term in terms if term)
     return out

@@ -97,8 +97,12 @@ def get_kiwi():
 
 
 def warm_up() -> None:
-    """Load Kiwi now (called from config/wsgi.py so a preloading server loads it once)."""
+    """Load Kiwi and parse the shipped lexicon now (called from config/wsgi.py so a preloading
+    server does both once, before it forks its workers)."""
     get_kiwi()
+    from .lexicon import shipped
+
+    shipped()
 
 
 @dataclass(frozen=True, slots=True)
