@@ -324,7 +324,7 @@ def measure_size(
 
     from bench.naive import NaiveBackend
     from knowledge.models import Article
-    from knowledge.search import interface, tokenizer
+    from knowledge.search import interface, meaning, tokenizer
     from knowledge.search.interface import search
 
     naive = NaiveBackend()
@@ -344,6 +344,7 @@ def measure_size(
             tokenizer._analyze_cached.cache_clear()
             tokenizer.split_noun.cache_clear()
             tokenizer.jamo.cache_clear()
+            meaning.neighbours.cache_clear()
             interface._results.clear()
             cache.clear()
         t = time.perf_counter()

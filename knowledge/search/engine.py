@@ -234,6 +234,8 @@ def run(
                 result.count = max(result.count, matched)
     n = len(parsed.slots)
     if len(found) < limit and n > 1:
+        _expand_by_meaning(lookups, parsed)
+    if len(found) < limit and n > 1:
         # How many articles each slot matches (one statement): the nouns' rarity weighs them, and a
         # slot matching nothing cannot help any fallback, so the phases below leave it out.
         counts = backend.counts(client_id, [s.expr for s in parsed.slots])
@@ -267,6 +269,30 @@ def run(
     found.sort(key=order_key)
     result.found = found[:limit]
     return result
+
+
+MEANING_CREDIT = 0.6  # × the similarity: a word near in meaning counts 0.39-0.5, under a lexicon word
+MEANING_PER_WORD = 6  # the nearest words of the client's vocabulary kept per typed word
+
+
+def _expand_by_meaning(lookups: _Lookups, parsed: q.ParsedQuery) -> None:
+    """Before the fallbacks: each content word of a sentence also matches the client's words nearest
+    it in meaning (임신 → 출산), one vocabulary look-up for all of them (see meaning.py)."""
+    from . import meaning
+
+    tags = {t.term: t.tag for t in tokenizer.analyze(parsed.raw)}
+    wanted: dict[int, list[tuple[str, float]]] = {}
+    for i, slot in enumerate(parsed.slots):
+        if slot.main and slot.main in tags and slot.main not in q.EVERYDAY:
+            wanted[i] = list(meaning.neighbours(slot.main, tags[slot.main]))
+    known = lookups.known_terms({t for near in wanted.values() for t, _s in near})
+    for i, near in wanted.items():
+        alts = [q.Term(t, credit=round(MEANING_CREDIT * s, 3)) for t, s in near if t in known][
+            :MEANING_PER_WORD
+        ]
+        if alts:
+            slot = parsed.slots[i]
+            slot.expr = q.any_of([slot.expr, *alts])
 
 
 def _any_k(slots: list[q.Slot], k: int) -> q.Expr:

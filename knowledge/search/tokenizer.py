@@ -101,8 +101,10 @@ def warm_up() -> None:
     server does both once, before it forks its workers)."""
     get_kiwi()
     from .lexicon import shipped
+    from .meaning import warm_up as meaning_warm_up
 
     shipped()
+    meaning_warm_up()
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,0 +1,54 @@
+"""Words near in meaning, from the Korean language model Kiwi ships (its CoNg morpheme embeddings).
+
+A caller describes a situation in words the manual never uses (임신 where the article says 출산,
+통장 where it says 계좌, 돌려주다 where it says 환급). The lexicon lists the phrasings we thought of;
+this finds, for any content word, the words Kiwi's embeddings put nearest, and the engine keeps those
+the client's manuals use, with less credit than a lexicon word (engine._expand_by_meaning). It is
+asked only when the strict phase left room (a caller's sentence, not a title).
+"""
+
+from __future__ import annotations
+
+import threading
+from functools import lru_cache
+
+from . import tokenizer
+
+TOP_N = 60  # neighbours asked per word: about 1.5 ms a word
+MIN_SIMILARITY = 0.65  # below this the neighbours are associations, not the same thing (기계 → 화학)
+_TAGS = {"NNG", "NNP", "VV", "VA", "XR"}
+_lock = threading.Lock()
+
+
+@lru_cache(maxsize=8192)
+def neighbours(term: str, tag: str) -> tuple[tuple[str, float], ...]:
+    """The content words nearest `term` (a morpheme tagged `tag`) in meaning, with their cosine
+    similarity, nearest first; () for a word the model does not know."""
+    if tag not in _TAGS or not term:
+        return ()
+    found = _ask(term, tag)
+    out: dict[str, float] = {}
+    for m in found:
+        if m.score < MIN_SIMILARITY or m.tag.split("-")[0] not in _TAGS:
+            continue
+        form = tokenizer.clean_term(m.form)
+        if form and form != term and form not in out:
+            out[form] = round(float(m.score), 3)
+    return tuple(out.items())
+
+
+def _ask(term: str, tag: str) -> list:
+    kiwi = tokenizer.get_kiwi()
+    # A form with several senses or conjugation classes (걷 as VV and VV-I) must name one: the first.
+    for key in ((term, tag), (term, tag, 0), (term, f"{tag}-I", 0), (term, f"{tag}-R", 0)):
+        try:
+            with _lock:  # one caller at a time in the model's similarity search
+                return list(kiwi.most_similar_morphemes(key, top_n=TOP_N))
+        except (ValueError, KeyError, RuntimeError):
+            continue
+    return []
+
+
+def warm_up() -> None:
+    """Read the model's embeddings now (the first similarity search loads them)."""
+    neighbours("해지", "NNG")
