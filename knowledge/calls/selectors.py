@@ -104,6 +104,18 @@ def topic_drafts(topic: Topic) -> QuerySet[TopicArticle]:
     return TopicArticle.objects.filter(topic=topic, linked=False).select_related("article", "created_by")
 
 
+def linked_article(topic: Topic, article_id: object) -> Article | None:
+    """The article a manager linked the topic to, by its id as posted (None for anything else)."""
+    try:
+        pk = int(str(article_id))
+    except ValueError:
+        return None
+    link = (
+        TopicArticle.objects.filter(topic=topic, article_id=pk, linked=True).select_related("article").first()
+    )
+    return link.article if link else None
+
+
 def topic_links(topic: Topic) -> list[dict[str, Any]]:
     """The articles a topic is drafted into or linked to, each with how many of the topic's calls
     are linked to it and the customer expressions its calls taught search (for the topic page)."""

@@ -133,6 +133,14 @@ def tokenize(text: str) -> list[str]:
 
 
 def tokenize_many(texts: Iterable[str]) -> Iterator[list[str]]:
-    """Content words of many texts, in order, using Kiwi's worker threads."""
-    for tokens in _kiwi().tokenize(strip_placeholders(t) for t in texts):
+    """Content words of many texts, in order, using Kiwi's worker threads where this process has them
+    (one text per call in a process forked after Kiwi was loaded: see search.tokenizer.batch_ok)."""
+    from knowledge.search.tokenizer import batch_ok
+
+    kiwi = _kiwi()
+    if not batch_ok():
+        for text in texts:
+            yield _content(kiwi.tokenize(strip_placeholders(text)))
+        return
+    for tokens in kiwi.tokenize(strip_placeholders(t) for t in texts):
         yield _content(tokens)

@@ -273,14 +273,14 @@ def topic_link(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     back = reverse("knowledge:calls_topic", args=[topic.pk]) + "#links"
     with shown(request):
         if request.POST.get("action") == "unlink":
-            link = topic.articles.filter(article_id=request.POST.get("article") or 0, linked=True).first()
-            if link is None:
+            linked = selectors.linked_article(topic, request.POST.get("article", ""))
+            if linked is None:
                 raise ValidationError({"article": _("This topic is not linked to that article.")})
-            freed = services.topic_unlink_article(topic=topic, article=link.article, by=request.user)
+            freed = services.topic_unlink_article(topic=topic, article=linked, by=request.user)
             messages.success(
                 request,
                 _("Unlinked from “%(title)s”: %(calls)s calls no longer teach search.")
-                % {"title": link.article.title, "calls": freed},
+                % {"title": linked.title, "calls": freed},
             )
             return redirect(back)
         form = TopicLinkForm(request.POST)

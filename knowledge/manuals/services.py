@@ -356,16 +356,17 @@ def article_publish(
                 )
             )
         revision = _publish_locked(article=article, by=by, comment=comment, kind=RevisionKind.PUBLISH)
-        author = article.created_by
-        if author is not None and author.pk != by.pk:
-            notify(
-                author,
-                _("Your article was published: %(title)s") % {"title": article.title},
-                actor=by,
-                target=article,
-                body=comment,
-            )
+        _tell_author(
+            article, by, _("Your article was published: %(title)s") % {"title": article.title}, comment
+        )
     return revision
+
+
+def _tell_author(article: Article, by: User, message: str, comment: str) -> None:
+    """The article's author hears what a curator did to it, unless the curator is the author."""
+    author = article.created_by
+    if author is not None and author.pk != by.pk:
+        notify(author, message, actor=by, target=article, body=comment)
 
 
 def article_reject(*, article: Article, by: User, comment: str) -> Article:
@@ -379,15 +380,9 @@ def article_reject(*, article: Article, by: User, comment: str) -> Article:
         article.status = ArticleStatus.DRAFT
         article.save(update_fields=["status", "updated_at"])
         audit_record(actor=by, action=AuditAction.ARTICLE_REJECT, target=article, reason=comment)
-        author = article.created_by
-        if author is not None and author.pk != by.pk:
-            notify(
-                author,
-                _("Your article was sent back: %(title)s") % {"title": article.title},
-                actor=by,
-                target=article,
-                body=comment,
-            )
+        _tell_author(
+            article, by, _("Your article was sent back: %(title)s") % {"title": article.title}, comment
+        )
     return article
 
 

@@ -12,6 +12,7 @@ Analysing a short query then takes well under a millisecond.
 
 from __future__ import annotations
 
+import os
 import threading
 import unicodedata
 from dataclasses import dataclass
@@ -19,6 +20,7 @@ from functools import lru_cache
 from itertools import pairwise
 
 _kiwi = None
+_kiwi_pid = 0  # the process that loaded Kiwi (see batch_ok())
 _lock = threading.Lock()
 
 # Morpheme tags that carry meaning for search (Sejong tag set as used by Kiwi).
@@ -84,7 +86,7 @@ _COMPAT_JAMO = set(CHO) | set(JUNG) | {j for j in JONG if j}
 
 def get_kiwi():
     """The process-wide Kiwi instance (thread-safe lazy singleton)."""
-    global _kiwi
+    global _kiwi, _kiwi_pid
     if _kiwi is None:
         with _lock:
             if _kiwi is None:
@@ -92,8 +94,15 @@ def get_kiwi():
 
                 kiwi = Kiwi()
                 kiwi.tokenize("카드 분실 신고를 도와드릴게요")  # the first call builds lazy tables
-                _kiwi = kiwi
+                _kiwi, _kiwi_pid = kiwi, os.getpid()
     return _kiwi
+
+
+def batch_ok() -> bool:
+    """Whether Kiwi may be given a list in one call here. A list runs on Kiwi's thread pool, which a
+    process forked after Kiwi was loaded (a gunicorn --preload worker, a Celery prefork child of a
+    master that had loaded it) does not have: the call would wait for ever."""
+    return _kiwi is not None and _kiwi_pid == os.getpid()
 
 
 def warm_up() -> None:

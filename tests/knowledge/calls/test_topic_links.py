@@ -171,6 +171,26 @@ def test_a_drafted_article_is_not_unlinked(topic, manager_a, as_user, django_cap
     assert CallRecord.objects.filter(article=draft).count() == len(INQUIRIES)
 
 
+@pytest.mark.parametrize("posted", ["", "abc", "99999999"])
+def test_unlinking_an_article_id_that_is_not_a_link_says_so_and_changes_nothing(
+    posted, topic, otp, manager_a, as_user, django_capture_on_commit_callbacks
+):
+    _post(
+        as_user,
+        manager_a,
+        topic,
+        {"action": "link", "article": otp.title},
+        django_capture_on_commit_callbacks,
+    )
+    response = _post(
+        as_user, manager_a, topic, {"action": "unlink", "article": posted}, django_capture_on_commit_callbacks
+    )
+    assert response.status_code == HTTPStatus.FOUND
+    assert _messages(response)[-1] == "This topic is not linked to that article."
+    assert TopicArticle.objects.filter(topic=topic, article=otp, linked=True).exists()
+    assert CallRecord.objects.filter(article=otp).count() == len(INQUIRIES)
+
+
 def test_who_may_link(
     topic, otp, agent_a, manager_b, admin_user, as_user, django_capture_on_commit_callbacks
 ):
