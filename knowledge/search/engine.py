@@ -280,11 +280,11 @@ def _expand_by_meaning(lookups: _Lookups, parsed: q.ParsedQuery) -> None:
     it in meaning (임신 → 출산), one vocabulary look-up for all of them (see meaning.py)."""
     from . import meaning
 
-    tags = {t.term: t.tag for t in tokenizer.analyze(parsed.raw)}
+    near_words = meaning.nearest(parsed.raw)
     wanted: dict[int, list[tuple[str, float]]] = {}
     for i, slot in enumerate(parsed.slots):
-        if slot.main and slot.main in tags and slot.main not in q.EVERYDAY:
-            wanted[i] = list(meaning.neighbours(slot.main, tags[slot.main]))
+        if slot.main and slot.main not in q.EVERYDAY and near_words.get(slot.main):
+            wanted[i] = [(t, s) for t, s in near_words[slot.main] if t != slot.main]
     known = lookups.known_terms({t for near in wanted.values() for t, _s in near})
     for i, near in wanted.items():
         alts = [q.Term(t, credit=round(MEANING_CREDIT * s, 3)) for t, s in near if t in known][

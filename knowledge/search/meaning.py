@@ -20,35 +20,39 @@ _TAGS = {"NNG", "NNP", "VV", "VA", "XR"}
 _lock = threading.Lock()
 
 
+def nearest(text: str) -> dict[str, tuple[tuple[str, float], ...]]:
+    """Each content word of `text` (as the index stores it) → its nearest words in meaning."""
+    text = tokenizer.normalize(text)[:400]
+    if not text.strip():
+        return {}
+    out: dict[str, tuple[tuple[str, float], ...]] = {}
+    for t in tokenizer.get_kiwi().tokenize(text):
+        term = tokenizer.clean_term(t.form)
+        if term and term not in out and t.tag.split("-")[0] in _TAGS:
+            # By Kiwi's morpheme id: a form alone may name several (걷 as VV and VV-I).
+            out[term] = neighbours(t.id)
+    return out
+
+
 @lru_cache(maxsize=8192)
-def neighbours(term: str, tag: str) -> tuple[tuple[str, float], ...]:
-    """The content words nearest `term` (a morpheme tagged `tag`) in meaning, with their cosine
-    similarity, nearest first; () for a word the model does not know."""
-    if tag not in _TAGS or not term:
+def neighbours(morpheme_id: int) -> tuple[tuple[str, float], ...]:
+    """The content words nearest a morpheme in meaning, with their cosine similarity, nearest first;
+    () for a morpheme the model has no embedding for."""
+    try:
+        with _lock:  # one caller at a time in the model's similarity search
+            found = tokenizer.get_kiwi().most_similar_morphemes(morpheme_id, top_n=TOP_N)
+    except (ValueError, KeyError, RuntimeError):
         return ()
-    found = _ask(term, tag)
     out: dict[str, float] = {}
     for m in found:
         if m.score < MIN_SIMILARITY or m.tag.split("-")[0] not in _TAGS:
             continue
         form = tokenizer.clean_term(m.form)
-        if form and form != term and form not in out:
+        if form and form not in out:
             out[form] = round(float(m.score), 3)
     return tuple(out.items())
 
 
-def _ask(term: str, tag: str) -> list:
-    kiwi = tokenizer.get_kiwi()
-    # A form with several senses or conjugation classes (걷 as VV and VV-I) must name one: the first.
-    for key in ((term, tag), (term, tag, 0), (term, f"{tag}-I", 0), (term, f"{tag}-R", 0)):
-        try:
-            with _lock:  # one caller at a time in the model's similarity search
-                return list(kiwi.most_similar_morphemes(key, top_n=TOP_N))
-        except (ValueError, KeyError, RuntimeError):
-            continue
-    return []
-
-
 def warm_up() -> None:
     """Read the model's embeddings now (the first similarity search loads them)."""
-    neighbours("해지", "NNG")
+    nearest("해지")
