@@ -84,7 +84,9 @@ class Lexicon:
 
     def matches(self, lexemes: tuple[str, ...]) -> list[tuple[set[str], tuple[tuple[str, ...], ...], int]]:
         """(the query morphemes a phrase covered, its manual words, the phrase's length) for every
-        phrase found. A query word also counts as the manual words it is an alias of."""
+        phrase found. A query word also counts as the manual words it is an alias of. A phrase of
+        two words matches them the other way round too (통장 바꾸: 바꾸려는 통장, 은행 옮기: 옮긴
+        은행), unless one is a negation (안 쓰 is not 쓰던 게 안 돼)."""
         found = []
         # Each query position as the words it stands for: itself, then its aliases.
         forms = [(lexeme, *self.aliases.get(lexeme, ())) for lexeme in lexemes]
@@ -103,6 +105,12 @@ class Lexicon:
                         covered.add(lexemes[nxt])
                     else:
                         found.append((covered, entry.targets, len(entry.phrase)))
+                        continue
+                    if len(entry.phrase) == 2 and not _NEGATIONS & set(entry.phrase):
+                        before = range(max(0, i - 1 - MAX_GAP), i)
+                        back = next((j for j in before if entry.phrase[1] in forms[j]), None)
+                        if back is not None:
+                            found.append(({lexemes[back], lexemes[i]}, entry.targets, 2))
         return found
 
 

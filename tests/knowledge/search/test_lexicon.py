@@ -57,6 +57,17 @@ def test_a_question_word_or_receive_stays_when_the_phrase_would_be_left_with_one
     assert lexicon.parse_entry(["진행조회"], ["어떻게 됐"]) == []
 
 
+def test_a_two_word_phrase_matches_either_way_round_unless_negated():
+    lex = small("결제계좌 <= 통장 바꾸")
+    assert "결제계좌" in targets_found(lex, "통장 바꾸려고요")
+    assert "결제계좌" in targets_found(lex, "바꾸려는 통장이 있어요")
+    assert targets_found(lex, "바꾸려는데 은행 앱 로그인하고 통장 조회가 안 돼요") == set()  # too far apart
+    # a negation keeps its place: 안 쓰 (not using it) is not 쓰던 게 안 돼 (it does not work)
+    assert targets_found(small("해지 <= 안 쓰"), "쓰던 게 안 돼요") == set()
+    # and a phrase of three words keeps its order
+    assert targets_found(small("결제일 <= 카드값 나가는 날"), "날 나가는 카드값") == set()
+
+
 def test_a_compound_matches_whole_or_split():
     lex = small("쿠폰 <= 할인권")
     assert "쿠폰" in targets_found(lex, "할인권")  # Kiwi alone: 할인 + 권
