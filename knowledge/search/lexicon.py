@@ -37,6 +37,9 @@ _VAGUE_ALONE = {
     "더",
     "다",
 }
+# Question words and 받다 are filler around a query's keywords, but they are what a phrase is about
+# when its other word alone would be dropped: 한도 얼마, 언제 와요, 새벽에 받 (not 한도, 오, 새벽).
+_KEPT_WHEN_NEEDED = frozenset({"언제", "어디", "얼마", "왜", "뭐", "무엇", "받"})
 
 
 @dataclass(frozen=True)
@@ -81,7 +84,9 @@ class Lexicon:
 
     def matches(self, lexemes: tuple[str, ...]) -> list[tuple[set[str], tuple[tuple[str, ...], ...], int]]:
         """(the query morphemes a phrase covered, its manual words, the phrase's length) for every
-        phrase found. A query word also counts as the manual words it is an alias of."""
+        phrase found. A query word also counts as the manual words it is an alias of. A phrase of
+        two words matches them the other way round too (통장 바꾸: 바꾸려는 통장, 은행 옮기: 옮긴
+        은행), unless one is a negation (안 쓰 is not 쓰던 게 안 돼)."""
         found = []
         # Each query position as the words it stands for: itself, then its aliases.
         forms = [(lexeme, *self.aliases.get(lexeme, ())) for lexeme in lexemes]
@@ -100,6 +105,12 @@ class Lexicon:
                         covered.add(lexemes[nxt])
                     else:
                         found.append((covered, entry.targets, len(entry.phrase)))
+                        continue
+                    if len(entry.phrase) == 2 and not _NEGATIONS & set(entry.phrase):
+                        before = range(max(0, i - 1 - MAX_GAP), i)
+                        back = next((j for j in before if entry.phrase[1] in forms[j]), None)
+                        if back is not None:
+                            found.append(({lexemes[back], lexemes[i]}, entry.targets, 2))
         return found
 
 
@@ -115,16 +126,30 @@ def _target_readings(words: str) -> list[tuple[str, ...]]:
     return [read] if written == read or (len(written) == 1 and len(read) > 1) else [read, written]
 
 
-def _content(lexemes: tuple[str, ...]) -> tuple[str, ...]:
-    """The phrase's morphemes without filler (하다, 되다, 좀), except a filler verb right after a
-    negation: 결제가 안 돼 is (결제, 안, 되), not (결제, 안), which 결제할 때 안 먹혀요 would match."""
+def _content(lexemes: tuple[str, ...], keep: frozenset[str] = frozenset()) -> tuple[str, ...]:
+    """The phrase's morphemes without filler (하다, 되다, 좀) but those in `keep`, and a filler verb
+    right after a negation: 결제가 안 돼 is (결제, 안, 되), not (결제, 안), which 결제할 때 안 먹혀요
+    would match."""
     out = []
     for i, m in enumerate(lexemes):
-        if m not in tokenizer.QUERY_STOPWORDS or (
-            i and lexemes[i - 1] in _NEGATIONS and m in _NEGATED_FILLER
+        if (
+            m not in tokenizer.QUERY_STOPWORDS
+            or m in keep
+            or (i and lexemes[i - 1] in _NEGATIONS and m in _NEGATED_FILLER)
         ):
             out.append(m)
     return tuple(out)
+
+
+def _usable(morphemes: tuple[str, ...], phrase: str) -> bool:
+    """Whether a phrase reduced to `morphemes` still says something specific."""
+    if not morphemes or (len(morphemes) == 1 and morphemes[0] in _VAGUE_ALONE):
+        return False
+    # 안 쓰다, 못 내다: a negated everyday verb says something; 가 + 오 alone does not.
+    if all(m in _VAGUE_ALONE for m in morphemes) and not _NEGATIONS & set(morphemes[:-1]):
+        return False
+    # 하나만 환불 → 환불: what made it specific was dropped.
+    return not (len(morphemes) == 1 and len(phrase.split()) > 1)
 
 
 @lru_cache(maxsize=4096)
@@ -172,14 +197,12 @@ def parse_entry(
     out = []
     for phrase in phrases:
         lexemes = known.get(tokenizer.normalize(phrase)[:400]) if known else None
-        morphemes = _content(lexemes if lexemes is not None else tokenizer.lexemes(phrase))
-        if not morphemes or (len(morphemes) == 1 and morphemes[0] in _VAGUE_ALONE):
-            continue
-        # 안 쓰다, 못 내다: a negated everyday verb says something; 가 + 오 alone does not.
-        if all(m in _VAGUE_ALONE for m in morphemes) and not _NEGATIONS & set(morphemes[:-1]):
-            continue
-        if len(morphemes) == 1 and len(phrase.split()) > 1:
-            continue  # 하나만 환불 → 환불: what made it specific was dropped
+        lexemes = lexemes if lexemes is not None else tokenizer.lexemes(phrase)
+        morphemes = _content(lexemes)
+        if not _usable(morphemes, phrase):
+            morphemes = _content(lexemes, _KEPT_WHEN_NEEDED)
+            if not _usable(morphemes, phrase):
+                continue
         out.append(Entry(morphemes, target_terms, phrase.strip()))
         whole = tokenizer.clean_term(phrase)
         if len(morphemes) > 1 and "".join(morphemes) == whole:

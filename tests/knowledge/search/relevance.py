@@ -1,8 +1,9 @@
 """Recall@5 and MRR of the search service on the relevance sets.
 
 Sets: "agents" (relevance_data.py, written with the search), "customers" (relevance_customers.py:
-the demo manuals searched in callers' words) and "heldout" (relevance_heldout.py: four other
-clients' manuals searched in other people's words, a stand-in for the independent held-out set). Used by test_relevance.py
+the demo manuals searched in callers' words), "heldout" (relevance_heldout.py: four other
+clients' manuals searched in other people's words, a stand-in for the independent held-out set)
+and "heldout2" (relevance_heldout2.py: a second such stand-in, written blind, split dev/test). Used by test_relevance.py
 (which asserts the bar) and bench/relevance.py (which prints the numbers as JSON for both backends).
 """
 
@@ -70,8 +71,9 @@ def build_corpus() -> Corpus:
     return Corpus(clients=clients, keys=keys, agent=UserFactory(clients=list(clients.values())))
 
 
-def build_heldout_corpus() -> Corpus:
-    """The stand-in held-out set's four clients and manuals (relevance_heldout.py), no synonym group."""
+def build_heldout_corpus(articles: dict | None = None) -> Corpus:
+    """A stand-in held-out set's four clients and manuals, no synonym group: relevance_heldout.py's
+    ARTICLES, or those given (relevance_heldout2.py's: build_heldout2_corpus)."""
     from knowledge.manuals.models import Category
     from knowledge.search.backends import get_backend
     from tests.accounts.factories import ClientCompanyFactory, UserFactory
@@ -80,7 +82,7 @@ def build_heldout_corpus() -> Corpus:
     from .relevance_heldout import ARTICLES as HELDOUT
 
     clients, keys = {}, {}
-    for slug, rows in HELDOUT.items():
+    for slug, rows in (HELDOUT if articles is None else articles).items():
         clients[slug] = client = ClientCompanyFactory(slug=slug, name=slug)
         categories: dict[str, Category] = {}
         for key, title, question, answer, category, tags in rows:
@@ -98,6 +100,13 @@ def build_heldout_corpus() -> Corpus:
             keys[article.pk] = key
     get_backend().index(list(keys))
     return Corpus(clients=clients, keys=keys, agent=UserFactory(clients=list(clients.values())))
+
+
+def build_heldout2_corpus() -> Corpus:
+    """The second stand-in held-out set (relevance_heldout2.py), written blind; no synonym group."""
+    from .relevance_heldout2 import ARTICLES as HELDOUT2
+
+    return build_heldout_corpus(HELDOUT2)
 
 
 @dataclass

@@ -44,6 +44,30 @@ def test_a_negated_filler_verb_stays_in_the_phrase():
     assert targets_found(lex, "할인권이 결제할 때 안 먹혀요") == set()
 
 
+def test_a_question_word_or_receive_stays_when_the_phrase_would_be_left_with_one_word():
+    # 얼마, 언제, 받 are filler in a query; without them these phrases were one word, and dropped.
+    assert lexicon.parse_entry(["한도조회"], ["한도 얼마"])[0].phrase == ("한도", "얼마")
+    assert lexicon.parse_entry(["새벽배송"], ["새벽에 받"])[0].phrase == ("새벽", "받")
+    lex = small("배송조회 <= 언제 와요")
+    assert "배송조회" in targets_found(lex, "주문한 거 언제 와요")
+    assert targets_found(lex, "언제 해지돼요") == set()
+    # ... only then: a phrase that says enough without them drops them as before,
+    assert lexicon.parse_entry(["약정만료"], ["약정 언제 끝"])[0].phrase == ("약정", "끝")
+    # and filler that is not a question word or 받 still empties a phrase.
+    assert lexicon.parse_entry(["진행조회"], ["어떻게 됐"]) == []
+
+
+def test_a_two_word_phrase_matches_either_way_round_unless_negated():
+    lex = small("결제계좌 <= 통장 바꾸")
+    assert "결제계좌" in targets_found(lex, "통장 바꾸려고요")
+    assert "결제계좌" in targets_found(lex, "바꾸려는 통장이 있어요")
+    assert targets_found(lex, "바꾸려는데 은행 앱 로그인하고 통장 조회가 안 돼요") == set()  # too far apart
+    # a negation keeps its place: 안 쓰 (not using it) is not 쓰던 게 안 돼 (it does not work)
+    assert targets_found(small("해지 <= 안 쓰"), "쓰던 게 안 돼요") == set()
+    # and a phrase of three words keeps its order
+    assert targets_found(small("결제일 <= 카드값 나가는 날"), "날 나가는 카드값") == set()
+
+
 def test_a_compound_matches_whole_or_split():
     lex = small("쿠폰 <= 할인권")
     assert "쿠폰" in targets_found(lex, "할인권")  # Kiwi alone: 할인 + 권
