@@ -10,7 +10,8 @@ The score of a hit is a normalised relevance in [0, 1] (documented in docs/archi
     score = coverage × (0.75 + 0.25 × title_share)
 coverage is the share of query slots the article matches (1 for an exact word, 0.9 for a synonym or
 a completion of a half-typed word, 0.8 for a typo correction, less for a colloquial lexicon word,
-and less again when that manual word is only in the body: query.LEXICON_BODY); title_share the share
+and less again when that manual word is only in the body: query.LEXICON_BODY, or when a typed verb
+is only in the body of an article missing other words: query.VERB_BODY); title_share the share
 matched in the title. An article matching every word in its body scores 0.75, in its title 1.0; a
 "good match" is score ≥ 0.6 (every typed word found somewhere). Order: score, then phase (the
 phases decide which articles are looked at, not their order: an article whose title is what a
@@ -321,6 +322,8 @@ def score(
         kept.append(f)
         f.article = doc.article
         anywhere = [_credit(s.expr, doc) for s in parsed.slots]
+        if all(anywhere):  # every word found: the typed verbs count fully wherever they are
+            anywhere = [_credit(s.expr, doc, verb_body=1.0) for s in parsed.slots]
         in_title = [q.credit(s.expr, doc.title) for s in parsed.slots]
         coverage = sum(w * c for w, c in zip(weights, anywhere, strict=True)) / total
         title_share = sum(w for w, c in zip(weights, in_title, strict=True) if c) / total
@@ -340,11 +343,11 @@ def score(
 LEARNED_FACTOR = 0.7  # a word only in the learned customer expressions counts this much of its credit
 
 
-def _credit(expr: q.Expr, doc) -> float:
-    found = q.credit(expr, doc.every, doc.title)
+def _credit(expr: q.Expr, doc, verb_body: float = q.VERB_BODY) -> float:
+    found = q.credit(expr, doc.every, doc.title, doc.learned, verb_body)
     if found or not doc.learned:
         return found
-    return q.credit(expr, doc.every | doc.learned, doc.title) * LEARNED_FACTOR
+    return q.credit(expr, doc.every | doc.learned, doc.title, doc.learned, verb_body) * LEARNED_FACTOR
 
 
 def rank_band(rank: float) -> float:

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import pytest
 
+from knowledge.search import engine
 from knowledge.search import query as q
+from knowledge.search.backends.base import Document
 from knowledge.search.interface import search
 
 from .helpers import indexed_article
@@ -117,3 +119,43 @@ def test_the_list_shown_while_typing_is_the_top_of_the_full_list(agent_a, client
     full = [h.article_id for h in search(user=agent_a, client=client_a, query="카드 분실", limit=20).hits]
     assert len(typing) == 10 and len(full) == 20
     assert typing == full[:10]
+
+
+def _scores(slots: list[q.Slot], docs: dict[int, Document]) -> dict[int, float]:
+    """engine.score on documents given here (no database): article id → score."""
+    parsed = q.ParsedQuery(raw="", slots=slots)
+    found = [engine.Found(pk, 1.0, engine.RELAXED_PHASE) for pk in docs]
+    return {f.article_id: f.score for f in engine.score(None, 1, parsed, found, docs)}
+
+
+def test_a_typed_verb_only_in_a_body_is_weak_evidence_when_words_are_missing():
+    # 지금 해지하면 돌려받아요: no article holds both. 돌려받다 (a verb the lexicon lifted to a noun's
+    # weight) is in 청약 철회's answer in passing; 해지 is what 보험 해지's title is about.
+    slots = [
+        q.Slot(q.Term("해지"), "해지하면", "해지", 0.7),
+        q.Slot(
+            q.any_of([q.Term("돌려받", verb=True), q.Term("환불", credit=0.7, lexicon=True)]),
+            "돌려받아요",
+            "",
+            q.NOUN_WEIGHT,
+        ),
+    ]
+    docs = {
+        1: Document(title={"보험", "해지"}, every={"보험", "해지", "환급금"}),
+        2: Document(title={"청약", "철회"}, every={"청약", "철회", "돌려받", "보험료"}),
+        3: Document(title={"환급금"}, every={"환급금", "해지", "돌려받"}),
+    }
+    scores = _scores(slots, docs)
+    assert scores[1] > scores[2]
+    # An article holding every typed word keeps full credit for them wherever they are: a good match.
+    assert scores[3] == pytest.approx(0.75)
+    assert scores[3] >= engine.GOOD_MATCH
+
+
+def test_a_typed_verb_counts_fully_in_a_title_and_in_learned_expressions():
+    verb = q.Term("돌려받", verb=True)
+    assert q.credit(verb, {"돌려받", "청약"}, {"돌려받"}) == 1.0
+    assert q.credit(verb, {"돌려받", "청약"}, {"청약"}) == pytest.approx(q.VERB_BODY)
+    # a customer's verb learned for the article was said about it, not in passing
+    assert q.credit(verb, {"돌려받", "청약"}, {"청약"}, frozenset({"돌려받"})) == 1.0
+    assert q.credit(q.Term("돌려받"), {"돌려받", "청약"}, {"청약"}) == 1.0  # a noun-like word: unchanged
