@@ -7,13 +7,14 @@
    all but two, ... are appended below (a colloquial query with a filler word still finds its article).
 
 The score of a hit is a normalised relevance in [0, 1] (documented in docs/architecture.md):
-    score = coverage × (0.75 + 0.25 × title_share)
-coverage is the share of query slots the article matches (1 for an exact word, 0.9 for a synonym or
+    score = Σ weight × credit × (1 in the title, else 0.75) / Σ weight
+the credit of a slot is how well the article matches it (1 for an exact word, 0.9 for a synonym or
 a completion of a half-typed word, 0.8 for a typo correction, less for a colloquial lexicon word,
 and less again when that manual word is only in the body: query.LEXICON_BODY, or when a typed verb
-is only in the body of an article missing other words: query.VERB_BODY); title_share the share
-matched in the title. An article matching every word in its body scores 0.75, in its title 1.0; a
-"good match" is score ≥ 0.6 (every typed word found somewhere). Order: score, then phase (the
+is only in the body of an article missing other words: query.VERB_BODY); a slot the title holds
+counts in full, one only in the body 0.75 of it, whatever else the article lacks (a title holding
+half of a caller's sentence is about it). An article matching every word in its body scores 0.75,
+in its title 1.0; a "good match" is score ≥ 0.6 (every typed word found somewhere). Order: score, then phase (the
 phases decide which articles are looked at, not their order: an article whose title is what a
 caller's sentence means outranks one holding every word in passing), the share of the title the
 query covers, the backend's text rank (to
@@ -325,9 +326,13 @@ def score(
         if all(anywhere):  # every word found: the typed verbs count fully wherever they are
             anywhere = [_credit(s.expr, doc, verb_body=1.0) for s in parsed.slots]
         in_title = [q.credit(s.expr, doc.title) for s in parsed.slots]
-        coverage = sum(w * c for w, c in zip(weights, anywhere, strict=True)) / total
-        title_share = sum(w for w, c in zip(weights, in_title, strict=True) if c) / total
-        f.score = round(coverage * (0.75 + 0.25 * title_share), 3)
+        # Each slot's credit counts 0.75 found in the body only and in full found in the title,
+        # whatever else the article lacks (a title holding half the sentence is about it).
+        f.score = round(
+            sum(w * c * (1.0 if t else 0.75) for w, c, t in zip(weights, anywhere, in_title, strict=True))
+            / total,
+            3,
+        )
         # Between equal scores, the title the query covers most is the one about just that
         # (하나만 환불 → 부분 환불 before 환불 계좌 변경), not the backend's near-zero rank noise.
         # Filler words of a title (문의, 방법) do not make it about something else.

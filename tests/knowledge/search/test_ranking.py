@@ -159,3 +159,17 @@ def test_a_typed_verb_counts_fully_in_a_title_and_in_learned_expressions():
     # a customer's verb learned for the article was said about it, not in passing
     assert q.credit(verb, {"돌려받", "청약"}, {"청약"}, frozenset({"돌려받"})) == 1.0
     assert q.credit(q.Term("돌려받"), {"돌려받", "청약"}, {"청약"}) == 1.0  # a noun-like word: unchanged
+
+
+def test_a_word_in_a_title_counts_in_full_even_when_other_words_are_missing():
+    # Each slot counts 0.75 in the body and 1 in the title, whatever else the article lacks: two of
+    # the caller's words in a title say what the article is about more than three found in passing.
+    slots = [q.Slot(q.Term(t), t, t, 1.0) for t in ("주차권", "분실", "정산")]
+    slots.append(q.Slot(q.Term("잃"), "잃어버렸는데", "잃", q.VERB_WEIGHT))
+    docs = {
+        1: Document(title={"주차권", "분실"}, every={"주차권", "분실", "출차"}),
+        2: Document(title={"요금", "안내"}, every={"요금", "안내", "정산", "주차권", "잃"}),
+    }
+    scores = _scores(slots, docs)
+    assert scores[1] == pytest.approx(2 / 3.5, abs=0.001)
+    assert scores[1] > scores[2]
