@@ -2,7 +2,8 @@
 
 1. strict: every slot of the query matches (카드분실해외 → 카드 ∧ 분실 ∧ 해외);
 2. typo: when the strict phase finds fewer than TYPO_BELOW articles and a typed word is not in the
-   client's vocabulary, that word also matches vocabulary terms one jamo away (분싷 → 분실);
+   client's vocabulary, that word also matches vocabulary terms one jamo away (분싷 → 분실); when
+   that finds nothing, the fallbacks keep the corrections of words Kiwi's dictionary does not know;
 3. relaxed: while fewer than `limit` articles are found, articles matching all but one slot, then
    all but two, ... are appended below (a colloquial query with a filler word still finds its article).
 
@@ -98,6 +99,23 @@ def _correct_typos(lookups: _Lookups, parsed: q.ParsedQuery) -> dict[str, list[s
             corrections[main] = [t for n in near for t in n.split()]
             slot.expr = q.any_of([slot.expr, *alternatives])
     return corrections
+
+
+def _keep_real_words(parsed: q.ParsedQuery, typed: list[q.Expr]) -> None:
+    """When no article holds every word with the corrections, a word Kiwi's dictionary knows was the
+    caller's own, not a typo of the manual's (머리가 아파요 is not 처리, 하나도 not 한파): the
+    fallbacks take it as typed. A word Kiwi does not know (보이스피씽) keeps its corrections."""
+    for slot, expr in zip(parsed.slots, typed, strict=True):
+        if slot.expr != expr and _in_dictionary(_typed(slot)):
+            slot.expr = expr
+
+
+@lru_cache(maxsize=4096)
+def _in_dictionary(word: str) -> bool:
+    """Whether Kiwi reads `word` as one word of its dictionary; one outside it comes back without a
+    base form (로믱, 보이스피씽), a typed compound in several pieces (이체한도증엑)."""
+    tokens = tokenizer.get_kiwi().tokenize(tokenizer.normalize(word))
+    return len(tokens) == 1 and bool(tokens[0].base_form)
 
 
 def _typed(slot: q.Slot) -> str:
@@ -224,6 +242,7 @@ def run(
     ranked, result.count = backend.match(client_id, strict, limit=pool, documents=docs)
     found = [Found(pk, rank, 0) for pk, rank in ranked]
     if len(found) < TYPO_BELOW:
+        typed = [s.expr for s in parsed.slots]
         corrections = _correct_typos(lookups, parsed)
         if corrections:
             seen = {f.article_id for f in found}
@@ -234,6 +253,8 @@ def run(
                 found += [Found(pk, rank, 1) for pk, rank in ranked]
                 result.fallback, result.corrections = "typo", corrections
                 result.count = max(result.count, matched)
+            elif not found:
+                _keep_real_words(parsed, typed)
     n = len(parsed.slots)
     if len(found) < limit and n > 1:
         # How many articles each slot matches (one statement): the nouns' rarity weighs them, and a

@@ -173,3 +173,19 @@ def test_a_word_in_a_title_counts_in_full_even_when_other_words_are_missing():
     scores = _scores(slots, docs)
     assert scores[1] == pytest.approx(2 / 3.5, abs=0.001)
     assert scores[1] > scores[2]
+
+
+def test_a_real_word_unknown_to_the_manual_is_not_read_as_a_typo(agent_a, client_a):
+    # 머리 is not in this manual, 처리 is one jamo away. No article holds every word, so the
+    # correction would only feed the fallbacks, where 처리 in a title outweighed 경보기's own article.
+    indexed_article(client_a, "경보기 작동", answer="경보기가 울리면 창문을 열고 밖으로 나갑니다.")
+    indexed_article(
+        client_a, "민원 처리 절차", answer="접수한 민원은 사흘 안에 답합니다. 경보기 교체 민원도 같습니다."
+    )
+    assert titles(agent_a, client_a, "머리가 아프고 경보기가 울려요")[:1] == ["경보기 작동"]
+    # A word Kiwi does not know keeps its correction in the fallbacks (보이스피씽 → 보이스피싱).
+    indexed_article(
+        client_a, "보이스피싱 지급 정지", answer="사기 계좌로 보낸 돈은 은행에 지급 정지를 요청합니다."
+    )
+    indexed_article(client_a, "통장 재발행", answer="신고 후 창구에서 통장을 다시 만듭니다.")
+    assert titles(agent_a, client_a, "보이스피씽 신고")[:1] == ["보이스피싱 지급 정지"]
