@@ -225,7 +225,7 @@ def _partial_slots(word: str, *, client_id: int, vocab: Vocabulary, synonyms: Sy
             for t in vocab.jamo_prefix_terms(client_id, tokenizer.jamo(rest), VOCAB_EXPANSIONS):
                 rest_alts.append(Term(t, credit=PARTIAL))
             alternatives.append(all_of([any_of(_with_synonyms(head, synonyms)), any_of(rest_alts)]))
-    if len(core) >= 3 and core[-1] in _POLITE_ENDINGS and core == word:
+    if len(core) >= 3 and core[-1] in _POLITE_ENDINGS and core == word and not _copula_ending(core):
         # A word cut short, then a polite ending (현금영수요, 주문취요): the part before it as a prefix.
         cut = _partial_slots(core[:-1], client_id=client_id, vocab=vocab, synonyms=synonyms)
         if cut and not all(s.main in tokenizer.QUERY_STOPWORDS for s in cut):
@@ -237,6 +237,13 @@ def _partial_slots(word: str, *, client_id: int, vocab: Vocabulary, synonyms: Sy
     # A verb being typed (나왔죠, 쓰려면요) weighs as a verb; anything else as a noun.
     weight = max((s.weight for s in slots), default=NOUN_WEIGHT)
     return [Slot(combined, word, "", weight)]
+
+
+def _copula_ending(word: str) -> bool:
+    """Kiwi reads the word as a noun, the copula and a sentence ending (진짜예요, 얼마예요, 어디예요):
+    a finished word, whose noun is not cut short before a polite ending (진짜예 + 요)."""
+    raw = tokenizer.get_kiwi().tokenize(tokenizer.normalize(word))
+    return len(raw) >= 3 and raw[-2].tag == "VCP" and raw[-1].tag == "EF"
 
 
 def _misread(word: str) -> bool:

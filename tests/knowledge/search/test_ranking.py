@@ -189,3 +189,25 @@ def test_a_real_word_unknown_to_the_manual_is_not_read_as_a_typo(agent_a, client
     )
     indexed_article(client_a, "통장 재발행", answer="신고 후 창구에서 통장을 다시 만듭니다.")
     assert titles(agent_a, client_a, "보이스피씽 신고")[:1] == ["보이스피싱 지급 정지"]
+
+
+def test_a_word_ending_in_the_copula_and_a_sentence_ending_is_finished(agent_a, client_a):
+    # 진짜예요 is 진짜 + 이 + 예요, not 진짜예 cut short before 요: its bare 예 is no prefix to
+    # complete (예약), so an article mentioning 연회비, 면제 and 예약 does not hold "every word".
+    indexed_article(client_a, "연회비 면제 조건", answer="실적이 있으면 연회비를 면제합니다.")
+    indexed_article(client_a, "해외 호텔 예약", answer="예약은 앱에서 합니다. 연회비 면제 카드도 같습니다.")
+    hits = search(user=agent_a, client=client_a, query="연회비 면제 진짜예요").hits
+    assert [h.title for h in hits if h.every_word] == []
+    assert hits[0].title == "연회비 면제 조건"
+    parsed = q.parse("연회비 면제 진짜예요", client_id=client_a.pk, vocab=_YeyakVocabulary(), synonyms={})
+    assert "예" not in parsed.terms()
+
+
+class _YeyakVocabulary:
+    """A vocabulary holding only 예약."""
+
+    def chosung_terms(self, client_id, key, prefix, limit):
+        return []
+
+    def jamo_prefix_terms(self, client_id, jamo, limit):
+        return ["예약"] if jamo.startswith("ㅇㅖ") else []
