@@ -452,7 +452,7 @@ def credit(
     expr: Expr,
     terms: set[str],
     title: set[str] | None = None,
-    learned: frozenset = frozenset(),
+    learned: frozenset[str] = frozenset(),
     verb_body: float = VERB_BODY,
 ) -> float:
     """How well `terms` satisfy `expr`: 0 when not at all, else the credit of the best alternative.
@@ -474,5 +474,5 @@ def credit(
     return max((credit(p, terms, title, learned, verb_body) for p in expr.parts), default=0.0)
 
 
-def _holds(term: Term, terms: set[str]) -> bool:
+def _holds(term: Term, terms: set[str] | frozenset[str]) -> bool:
     return any(t.startswith(term.text) for t in terms) if term.prefix else term.text in terms
