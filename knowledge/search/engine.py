@@ -2,17 +2,20 @@
 
 1. strict: every slot of the query matches (카드분실해외 → 카드 ∧ 분실 ∧ 해외);
 2. typo: when the strict phase finds fewer than TYPO_BELOW articles and a typed word is not in the
-   client's vocabulary, that word also matches vocabulary terms one jamo away (분싷 → 분실);
+   client's vocabulary, that word also matches vocabulary terms one jamo away (분싷 → 분실); when
+   that finds nothing, the fallbacks keep the corrections of words Kiwi's dictionary does not know;
 3. relaxed: while fewer than `limit` articles are found, articles matching all but one slot, then
    all but two, ... are appended below (a colloquial query with a filler word still finds its article).
 
 The score of a hit is a normalised relevance in [0, 1] (documented in docs/architecture.md):
-    score = coverage × (0.75 + 0.25 × title_share)
-coverage is the share of query slots the article matches (1 for an exact word, 0.9 for a synonym or
+    score = Σ weight × credit × (1 in the title, else 0.75) / Σ weight
+the credit of a slot is how well the article matches it (1 for an exact word, 0.9 for a synonym or
 a completion of a half-typed word, 0.8 for a typo correction, less for a colloquial lexicon word,
-and less again when that manual word is only in the body: query.LEXICON_BODY); title_share the share
-matched in the title. An article matching every word in its body scores 0.75, in its title 1.0; a
-"good match" is score ≥ 0.6 (every typed word found somewhere). Order: score, then phase (the
+and less again when that manual word is only in the body: query.LEXICON_BODY, or when a typed verb
+is only in the body of an article missing other words: query.VERB_BODY); a slot the title holds
+counts in full, one only in the body 0.75 of it, whatever else the article lacks (a title holding
+half of a caller's sentence is about it). An article matching every word in its body scores 0.75,
+in its title 1.0; a "good match" is score ≥ 0.6 (every typed word found somewhere). Order: score, then phase (the
 phases decide which articles are looked at, not their order: an article whose title is what a
 caller's sentence means outranks one holding every word in passing), the share of the title the
 query covers, the backend's text rank (to
@@ -96,6 +99,23 @@ def _correct_typos(lookups: _Lookups, parsed: q.ParsedQuery) -> dict[str, list[s
             corrections[main] = [t for n in near for t in n.split()]
             slot.expr = q.any_of([slot.expr, *alternatives])
     return corrections
+
+
+def _keep_real_words(parsed: q.ParsedQuery, typed: list[q.Expr]) -> None:
+    """When no article holds every word with the corrections, a word Kiwi's dictionary knows was the
+    caller's own, not a typo of the manual's (머리가 아파요 is not 처리, 하나도 not 한파): the
+    fallbacks take it as typed. A word Kiwi does not know (보이스피씽) keeps its corrections."""
+    for slot, expr in zip(parsed.slots, typed, strict=True):
+        if slot.expr != expr and _in_dictionary(_typed(slot)):
+            slot.expr = expr
+
+
+@lru_cache(maxsize=4096)
+def _in_dictionary(word: str) -> bool:
+    """Whether Kiwi reads `word` as one word of its dictionary; one outside it comes back without a
+    base form (로믱, 보이스피씽), a typed compound in several pieces (이체한도증엑)."""
+    tokens = tokenizer.get_kiwi().tokenize(tokenizer.normalize(word))
+    return len(tokens) == 1 and bool(tokens[0].base_form)
 
 
 def _typed(slot: q.Slot) -> str:
@@ -222,6 +242,7 @@ def run(
     ranked, result.count = backend.match(client_id, strict, limit=pool, documents=docs)
     found = [Found(pk, rank, 0) for pk, rank in ranked]
     if len(found) < TYPO_BELOW:
+        typed = [s.expr for s in parsed.slots]
         corrections = _correct_typos(lookups, parsed)
         if corrections:
             seen = {f.article_id for f in found}
@@ -232,6 +253,8 @@ def run(
                 found += [Found(pk, rank, 1) for pk, rank in ranked]
                 result.fallback, result.corrections = "typo", corrections
                 result.count = max(result.count, matched)
+            elif not found:
+                _keep_real_words(parsed, typed)
     n = len(parsed.slots)
     if len(found) < limit and n > 1:
         _expand_by_meaning(lookups, parsed)
@@ -347,10 +370,16 @@ def score(
         kept.append(f)
         f.article = doc.article
         anywhere = [_credit(s.expr, doc) for s in parsed.slots]
+        if all(anywhere):  # every word found: the typed verbs count fully wherever they are
+            anywhere = [_credit(s.expr, doc, verb_body=1.0) for s in parsed.slots]
         in_title = [q.credit(s.expr, doc.title) for s in parsed.slots]
-        coverage = sum(w * c for w, c in zip(weights, anywhere, strict=True)) / total
-        title_share = sum(w for w, c in zip(weights, in_title, strict=True) if c) / total
-        f.score = round(coverage * (0.75 + 0.25 * title_share), 3)
+        # Each slot's credit counts 0.75 found in the body only and in full found in the title,
+        # whatever else the article lacks (a title holding half the sentence is about it).
+        f.score = round(
+            sum(w * c * (1.0 if t else 0.75) for w, c, t in zip(weights, anywhere, in_title, strict=True))
+            / total,
+            3,
+        )
         # Between equal scores, the title the query covers most is the one about just that
         # (하나만 환불 → 부분 환불 before 환불 계좌 변경), not the backend's near-zero rank noise.
         # Filler words of a title (문의, 방법) do not make it about something else.
@@ -366,11 +395,11 @@ def score(
 LEARNED_FACTOR = 0.7  # a word only in the learned customer expressions counts this much of its credit
 
 
-def _credit(expr: q.Expr, doc) -> float:
-    found = q.credit(expr, doc.every, doc.title)
+def _credit(expr: q.Expr, doc, verb_body: float = q.VERB_BODY) -> float:
+    found = q.credit(expr, doc.every, doc.title, doc.learned, verb_body)
     if found or not doc.learned:
         return found
-    return q.credit(expr, doc.every | doc.learned, doc.title) * LEARNED_FACTOR
+    return q.credit(expr, doc.every | doc.learned, doc.title, doc.learned, verb_body) * LEARNED_FACTOR
 
 
 def rank_band(rank: float) -> float:

@@ -43,6 +43,7 @@ class Term:
     prefix: bool = False
     credit: float = EXACT
     lexicon: bool = False  # a manual word the lexicon put for the caller's phrase (see credit())
+    verb: bool = False  # a verb or adjective the caller typed (see credit())
 
 
 @dataclass(frozen=True)
@@ -89,10 +90,13 @@ class Slot:
 EVERYDAY_NOUNS = {"돈"}
 
 
+VERB_TAGS = ("VV", "VA")
+
+
 def slot_weight(term: str, tag: str) -> float:
     if term in EVERYDAY or term in EVERYDAY_NOUNS or tag in _EVERYDAY_TAGS:
         return EVERYDAY_WEIGHT
-    if tag in ("VV", "VA"):
+    if tag in VERB_TAGS:
         return VERB_WEIGHT
     return NOUN_WEIGHT
 
@@ -140,10 +144,11 @@ class Vocabulary(Protocol):
 Synonyms = dict[str, list[tuple[str, ...]]]
 
 
-def _with_synonyms(term: str, synonyms: Synonyms) -> list[Expr]:
-    alts: list[Expr] = [Term(term)]
+def _with_synonyms(term: str, synonyms: Synonyms, tag: str = "") -> list[Expr]:
+    verb = tag in VERB_TAGS
+    alts: list[Expr] = [Term(term, verb=verb)]
     for group in synonyms.get(term, []):
-        alts.append(all_of([Term(t, credit=SYNONYM) for t in group]))
+        alts.append(all_of([Term(t, credit=SYNONYM, verb=verb) for t in group]))
     return alts
 
 
@@ -220,7 +225,7 @@ def _partial_slots(word: str, *, client_id: int, vocab: Vocabulary, synonyms: Sy
             for t in vocab.jamo_prefix_terms(client_id, tokenizer.jamo(rest), VOCAB_EXPANSIONS):
                 rest_alts.append(Term(t, credit=PARTIAL))
             alternatives.append(all_of([any_of(_with_synonyms(head, synonyms)), any_of(rest_alts)]))
-    if len(core) >= 3 and core[-1] in _POLITE_ENDINGS and core == word:
+    if len(core) >= 3 and core[-1] in _POLITE_ENDINGS and core == word and not _copula_ending(core):
         # A word cut short, then a polite ending (현금영수요, 주문취요): the part before it as a prefix.
         cut = _partial_slots(core[:-1], client_id=client_id, vocab=vocab, synonyms=synonyms)
         if cut and not all(s.main in tokenizer.QUERY_STOPWORDS for s in cut):
@@ -232,6 +237,13 @@ def _partial_slots(word: str, *, client_id: int, vocab: Vocabulary, synonyms: Sy
     # A verb being typed (나왔죠, 쓰려면요) weighs as a verb; anything else as a noun.
     weight = max((s.weight for s in slots), default=NOUN_WEIGHT)
     return [Slot(combined, word, "", weight)]
+
+
+def _copula_ending(word: str) -> bool:
+    """Kiwi reads the word as a noun, the copula and a sentence ending (진짜예요, 얼마예요, 어디예요):
+    a finished word, whose noun is not cut short before a polite ending (진짜예 + 요)."""
+    raw = tokenizer.get_kiwi().tokenize(tokenizer.normalize(word))
+    return len(raw) >= 3 and raw[-2].tag == "VCP" and raw[-1].tag == "EF"
 
 
 def _misread(word: str) -> bool:
@@ -274,16 +286,18 @@ def _partial_analysis(
     head: list[Token] = [t for t in tokens if cut is None or t.end <= cut]
     tail_token = next((t for t in tokens if cut is not None and t.start == cut), None)
     slots = [
-        Slot(any_of(_with_synonyms(t.term, synonyms)), word, t.term, slot_weight(t.term, t.tag)) for t in head
+        Slot(any_of(_with_synonyms(t.term, synonyms, t.tag)), word, t.term, slot_weight(t.term, t.tag))
+        for t in head
     ]
     if cut is None:
         return slots
     tail_surface = tokenizer.clean_term(core[cut:])
     alts: list[Expr] = []
+    verb = tail_token is not None and tail_token.tag in VERB_TAGS
     if tail_token is not None:
-        alts += _with_synonyms(tail_token.term, synonyms)
+        alts += _with_synonyms(tail_token.term, synonyms, tail_token.tag)
     if tail_surface:
-        alts.append(Term(tail_surface, prefix=True, credit=PARTIAL))
+        alts.append(Term(tail_surface, prefix=True, credit=PARTIAL, verb=verb))
     if tokenizer.ends_half_built(word):
         partial_jamo = tokenizer.jamo(tokenizer.clean_term(word[cut:]) or word[cut:])
         for t in vocab.jamo_prefix_terms(client_id, partial_jamo, VOCAB_EXPANSIONS):
@@ -406,7 +420,7 @@ def parse(
             whole = _particle_misread(word, tokens)
             for tok in tokens:
                 weight = slot_weight(tok.term, tok.tag)
-                alts = _with_synonyms(tok.term, synonyms) + ([Term(whole)] if whole else [])
+                alts = _with_synonyms(tok.term, synonyms, tok.tag) + ([Term(whole)] if whole else [])
                 query.slots.append(Slot(any_of(alts), word, tok.term, weight))
     if lexicon is not None and len(words) > 0:
         _apply_lexicon(query, text, lexicon)
@@ -427,20 +441,38 @@ def parse(
 # A manual word the lexicon stands in for counts fully in an article's title (the article is about
 # it) and this much in its body only, where any article may mention it in passing (해지 in 번호 이동).
 LEXICON_BODY = 0.75
+# In an article missing some of the query's words, a verb the caller typed counts this much when
+# only the body holds it: an answer script says 타다, 받다, 나오다 in passing whatever it is about, its
+# title says what it is about (돌려받다 in 청약 철회's answer is weaker evidence than 해지 in 보험
+# 해지's title). An article holding every word keeps full credit (a good match, engine.score()).
+VERB_BODY = 0.5
 
 
-def credit(expr: Expr, terms: set[str], title: set[str] | None = None) -> float:
+def credit(
+    expr: Expr,
+    terms: set[str],
+    title: set[str] | None = None,
+    learned: frozenset[str] = frozenset(),
+    verb_body: float = VERB_BODY,
+) -> float:
     """How well `terms` satisfy `expr`: 0 when not at all, else the credit of the best alternative.
-    `title`: the article's title terms, when a lexicon word found only outside them counts less."""
+    `title`: the article's title terms, when a lexicon word or a typed verb found only outside them
+    counts less; `learned`: the article's learned customer expressions, which hold a customer's verb
+    because it is said about this article (it counts fully there); `verb_body`: what such a verb
+    counts in the body only."""
     if isinstance(expr, Term):
-        if expr.prefix:
-            return expr.credit if any(t.startswith(expr.text) for t in terms) else 0.0
-        if expr.text not in terms:
+        if not _holds(expr, terms):
             return 0.0
-        if expr.lexicon and title is not None and expr.text not in title:
+        if title is not None and expr.lexicon and not _holds(expr, title):
             return expr.credit * LEXICON_BODY
+        if title is not None and expr.verb and not _holds(expr, title) and not _holds(expr, learned):
+            return expr.credit * verb_body
         return expr.credit
     if isinstance(expr, And):
-        values = [credit(p, terms, title) for p in expr.parts]
+        values = [credit(p, terms, title, learned, verb_body) for p in expr.parts]
         return min(values) if all(values) else 0.0
-    return max((credit(p, terms, title) for p in expr.parts), default=0.0)
+    return max((credit(p, terms, title, learned, verb_body) for p in expr.parts), default=0.0)
+
+
+def _holds(term: Term, terms: set[str] | frozenset[str]) -> bool:
+    return any(t.startswith(term.text) for t in terms) if term.prefix else term.text in terms

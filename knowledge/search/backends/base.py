@@ -33,6 +33,20 @@ from ..query import Expr
 BATCH = 500
 
 
+def one_typo_away(candidate: str, typed: str) -> bool:
+    """Whether a vocabulary term's jamo is one typo from the typed word's: one jamo changed, added,
+    dropped or swapped, a key pressed twice costing nothing on top (첰크인 is 체크인 with ㅋ pressed
+    twice and ㅓ for ㅔ, not two typos away). Only a doubled key of the typed word is forgiven: the
+    vocabulary's own (경우: ㅇㅇ) are spelled so (겨울 stays two jamo from 경우)."""
+    if tokenizer.edit_distance_at_most_one(candidate, typed):
+        return True
+    return any(
+        tokenizer.edit_distance_at_most_one(candidate, typed[:i] + typed[i + 1 :])
+        for i in range(1, len(typed))
+        if typed[i] == typed[i - 1]
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class Document:
     title: set[str]

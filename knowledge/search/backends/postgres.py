@@ -15,7 +15,7 @@ from knowledge.models import ArticleStatus
 from .. import tokenizer
 from ..fields import FIELDS
 from ..query import And, Expr, Or, Term
-from .base import SearchBackend, document_columns, document_from_row
+from .base import SearchBackend, document_columns, document_from_row, one_typo_away
 
 
 def tsv_expression() -> str:
@@ -144,10 +144,6 @@ class PostgresBackend(SearchBackend):
             rows = sorted(cursor.fetchall(), key=lambda row: -row[3])  # most similar first, per word
         out: dict[str, list[str]] = {}
         for i, (word, target) in enumerate(zip(words, targets, strict=True)):
-            found = [
-                term
-                for n, term, j, _s in rows
-                if n == i and term != word and tokenizer.edit_distance_at_most_one(j, target)
-            ]
+            found = [term for n, term, j, _s in rows if n == i and term != word and one_typo_away(j, target)]
             out[word] = sorted(found, key=len)[:limit]
         return out

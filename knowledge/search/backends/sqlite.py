@@ -11,7 +11,7 @@ from django.db import connection
 from .. import tokenizer
 from ..fields import FIELDS, TITLE
 from ..query import And, Expr, Or, Term
-from .base import SearchBackend
+from .base import SearchBackend, one_typo_away
 
 # bm25 column weights in the FTS5 table's column order: client_id (a filter, not relevance), then
 # the indexed fields (title, question + tags, answer, learned: "0.0, 10.0, 4.0, 1.0, 0.5").
@@ -93,5 +93,5 @@ class SQLiteBackend(SearchBackend):
         with connection.cursor() as cursor:
             cursor.execute(sql, [match, client_id, len(target) - 1, len(target) + 1])
             rows = cursor.fetchall()
-        found = [term for term, j in rows if term != word and tokenizer.edit_distance_at_most_one(j, target)]
+        found = [term for term, j in rows if term != word and one_typo_away(j, target)]
         return sorted(found, key=len)[:limit]

@@ -325,6 +325,15 @@ class SearchBackendBehaviour:
         assert titles(self.find("청약철휘")) == ["청약 철회"]
         assert titles(self.find("긴급출돈")) == ["긴급 출동 서비스"]
 
+    def test_a_key_pressed_twice_inside_a_compound_is_one_typo(self):
+        # 첰크인: ㅋ pressed twice and ㅓ for ㅔ; the doubled key costs nothing, so 체크인 is one typo away.
+        indexed_article(self.client_a, "온라인 체크인", answer="출발 24시간 전부터 앱에서 좌석을 고릅니다.")
+        indexed_article(self.client_a, "온라인 결제", answer="이 경우 카드로 결제합니다.")
+        assert titles(self.find("온라인첰크인")) == ["온라인 체크인"]
+        assert titles(self.find("첰크인")) == ["온라인 체크인"]
+        # Only the typed word's doubled key is forgiven: 경우 spells its ㅇㅇ, 겨울 is two jamo from it.
+        assert "경우" not in get_backend().near_terms(self.client_a.pk, "겨울", 5)
+
     def test_a_word_cut_short_then_a_polite_ending_still_finds_its_word(self):
         indexed_article(self.client_a, "현금영수증 발급", answer="현금영수증은 앱에서 발급합니다.")
         assert titles(self.find("현금영수요")) == ["현금영수증 발급"]

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import pytest
 
+from knowledge.search import engine
 from knowledge.search import query as q
+from knowledge.search.backends.base import Document
 from knowledge.search.interface import search
 
 from .helpers import indexed_article
@@ -117,3 +119,95 @@ def test_the_list_shown_while_typing_is_the_top_of_the_full_list(agent_a, client
     full = [h.article_id for h in search(user=agent_a, client=client_a, query="카드 분실", limit=20).hits]
     assert len(typing) == 10 and len(full) == 20
     assert typing == full[:10]
+
+
+def _scores(slots: list[q.Slot], docs: dict[int, Document]) -> dict[int, float]:
+    """engine.score on documents given here (no database): article id → score."""
+    parsed = q.ParsedQuery(raw="", slots=slots)
+    found = [engine.Found(pk, 1.0, engine.RELAXED_PHASE) for pk in docs]
+    return {f.article_id: f.score for f in engine.score(None, 1, parsed, found, docs)}
+
+
+def test_a_typed_verb_only_in_a_body_is_weak_evidence_when_words_are_missing():
+    # 지금 해지하면 돌려받아요: no article holds both. 돌려받다 (a verb the lexicon lifted to a noun's
+    # weight) is in 청약 철회's answer in passing; 해지 is what 보험 해지's title is about.
+    slots = [
+        q.Slot(q.Term("해지"), "해지하면", "해지", 0.7),
+        q.Slot(
+            q.any_of([q.Term("돌려받", verb=True), q.Term("환불", credit=0.7, lexicon=True)]),
+            "돌려받아요",
+            "",
+            q.NOUN_WEIGHT,
+        ),
+    ]
+    docs = {
+        1: Document(title={"보험", "해지"}, every={"보험", "해지", "환급금"}),
+        2: Document(title={"청약", "철회"}, every={"청약", "철회", "돌려받", "보험료"}),
+        3: Document(title={"환급금"}, every={"환급금", "해지", "돌려받"}),
+    }
+    scores = _scores(slots, docs)
+    assert scores[1] > scores[2]
+    # An article holding every typed word keeps full credit for them wherever they are: a good match.
+    assert scores[3] == pytest.approx(0.75)
+    assert scores[3] >= engine.GOOD_MATCH
+
+
+def test_a_typed_verb_counts_fully_in_a_title_and_in_learned_expressions():
+    verb = q.Term("돌려받", verb=True)
+    assert q.credit(verb, {"돌려받", "청약"}, {"돌려받"}) == 1.0
+    assert q.credit(verb, {"돌려받", "청약"}, {"청약"}) == pytest.approx(q.VERB_BODY)
+    # a customer's verb learned for the article was said about it, not in passing
+    assert q.credit(verb, {"돌려받", "청약"}, {"청약"}, frozenset({"돌려받"})) == 1.0
+    assert q.credit(q.Term("돌려받"), {"돌려받", "청약"}, {"청약"}) == 1.0  # a noun-like word: unchanged
+
+
+def test_a_word_in_a_title_counts_in_full_even_when_other_words_are_missing():
+    # Each slot counts 0.75 in the body and 1 in the title, whatever else the article lacks: two of
+    # the caller's words in a title say what the article is about more than three found in passing.
+    slots = [q.Slot(q.Term(t), t, t, 1.0) for t in ("주차권", "분실", "정산")]
+    slots.append(q.Slot(q.Term("잃"), "잃어버렸는데", "잃", q.VERB_WEIGHT))
+    docs = {
+        1: Document(title={"주차권", "분실"}, every={"주차권", "분실", "출차"}),
+        2: Document(title={"요금", "안내"}, every={"요금", "안내", "정산", "주차권", "잃"}),
+    }
+    scores = _scores(slots, docs)
+    assert scores[1] == pytest.approx(2 / 3.5, abs=0.001)
+    assert scores[1] > scores[2]
+
+
+def test_a_real_word_unknown_to_the_manual_is_not_read_as_a_typo(agent_a, client_a):
+    # 머리 is not in this manual, 처리 is one jamo away. No article holds every word, so the
+    # correction would only feed the fallbacks, where 처리 in a title outweighed 경보기's own article.
+    indexed_article(client_a, "경보기 작동", answer="경보기가 울리면 창문을 열고 밖으로 나갑니다.")
+    indexed_article(
+        client_a, "민원 처리 절차", answer="접수한 민원은 사흘 안에 답합니다. 경보기 교체 민원도 같습니다."
+    )
+    assert titles(agent_a, client_a, "머리가 아프고 경보기가 울려요")[:1] == ["경보기 작동"]
+    # A word Kiwi does not know keeps its correction in the fallbacks (보이스피씽 → 보이스피싱).
+    indexed_article(
+        client_a, "보이스피싱 지급 정지", answer="사기 계좌로 보낸 돈은 은행에 지급 정지를 요청합니다."
+    )
+    indexed_article(client_a, "통장 재발행", answer="신고 후 창구에서 통장을 다시 만듭니다.")
+    assert titles(agent_a, client_a, "보이스피씽 신고")[:1] == ["보이스피싱 지급 정지"]
+
+
+def test_a_word_ending_in_the_copula_and_a_sentence_ending_is_finished(agent_a, client_a):
+    # 진짜예요 is 진짜 + 이 + 예요, not 진짜예 cut short before 요: its bare 예 is no prefix to
+    # complete (예약), so an article mentioning 연회비, 면제 and 예약 does not hold "every word".
+    indexed_article(client_a, "연회비 면제 조건", answer="실적이 있으면 연회비를 면제합니다.")
+    indexed_article(client_a, "해외 호텔 예약", answer="예약은 앱에서 합니다. 연회비 면제 카드도 같습니다.")
+    hits = search(user=agent_a, client=client_a, query="연회비 면제 진짜예요").hits
+    assert [h.title for h in hits if h.every_word] == []
+    assert hits[0].title == "연회비 면제 조건"
+    parsed = q.parse("연회비 면제 진짜예요", client_id=client_a.pk, vocab=_YeyakVocabulary(), synonyms={})
+    assert "예" not in parsed.terms()
+
+
+class _YeyakVocabulary:
+    """A vocabulary holding only 예약."""
+
+    def chosung_terms(self, client_id, key, prefix, limit):
+        return []
+
+    def jamo_prefix_terms(self, client_id, jamo, limit):
+        return ["예약"] if jamo.startswith("ㅇㅖ") else []
