@@ -70,13 +70,13 @@ def test_heldout_recall_at_5_and_mrr(heldout_corpus):
     report = {kind: score.as_dict() for kind, score in by_kind.items()}
     print(f"\n[relevance heldout] backend={get_backend().vendor} {overall.as_dict()} by kind: {report}")
     print(f"[relevance heldout] misses: {overall.misses}")
-    # The bar is what the search reaches today (issue 15's targets are higher: 0.97 / 0.92).
-    assert overall.recall >= 0.93, overall.misses
-    assert overall.mrr >= 0.88, overall.misses
+    # The bar is what the search reaches today, just below (issue 15's targets: 0.97 / 0.92).
+    assert overall.recall >= 0.98, overall.misses
+    assert overall.mrr >= 0.94, overall.misses
     # Typed forms of the manual's own words; colloquial sentences are the lexicon's share.
     weak = {k: s.as_dict() for k, s in by_kind.items() if k != "colloquial" and s.recall < 0.96}
     assert not weak, (weak, overall.misses)
-    assert by_kind["colloquial"].recall >= 0.7, by_kind["colloquial"].misses
+    assert by_kind["colloquial"].recall >= 0.94, by_kind["colloquial"].misses
 
 
 # --- the second stand-in (relevance_heldout2.py): written blind, split dev / test -------------------
@@ -118,9 +118,11 @@ def test_heldout2_recall_at_5_and_mrr(heldout2_corpus):
             f"\n[relevance heldout2 {name}] backend={get_backend().vendor} {score.as_dict()} by kind: {report}"
         )
     # The bars are what the search reaches today, just below (PostgreSQL; SQLite is a little
-    # higher). The lexicon round looked at dev misses only: test is the honest figure.
+    # higher). The lexicon round looked at dev misses only: test is the honest figure. (Test fell
+    # from 0.685 to 0.658 when typo corrections of real words stopped reaching the fallbacks: the
+    # queries lost had been found through 올리 read as 알리 and the like.)
     assert dev.recall >= 0.97 and dev.mrr >= 0.87, dev.misses
-    assert test.recall >= 0.67 and test.mrr >= 0.52, test.misses
-    assert test_kinds["colloquial"].recall >= 0.58, test_kinds["colloquial"].misses
+    assert test.recall >= 0.64 and test.mrr >= 0.55, test.misses
+    assert test_kinds["colloquial"].recall >= 0.55, test_kinds["colloquial"].misses
     typed = [s for kinds in (dev_kinds, test_kinds) for k, s in kinds.items() if k != "colloquial"]
     assert all(s.recall >= 0.96 for s in typed), [s.misses for s in typed]
