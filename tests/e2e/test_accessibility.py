@@ -8,7 +8,9 @@ var/screenshots/axe-<role>.json. Keyboard users must see where the focus is.
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -113,4 +115,22 @@ def test_sign_in_set_up_and_error_pages_have_no_serious_problems(new_page, org, 
         for v in vs
         if v["impact"] in ("serious", "critical")
     ]
+    assert not serious, serious
+
+
+def test_shutdown_timeline_stays_legible_once_notices_have_passed(new_page, login, org):
+    """The wellbeing page changes with the clock: after a notice has gone out its chip is
+    marked as past. Audit it at a fixed weekday 18:12 (the 18:00 notice past, 18:20 to come, under the
+    18:30 default), so the check does not depend on when the suite runs."""
+    import time_machine
+
+    tuesday_1812 = datetime(2026, 12, 8, 18, 12, tzinfo=ZoneInfo("Asia/Seoul"))
+    with time_machine.travel(tuesday_1812, tick=True):
+        page = new_page(bypass_csp=True)
+        login(page, org["agent_a"])
+        page.goto("/wellbeing/")
+        page.wait_for_load_state("networkidle")
+        assert page.locator(".wb-timeline li.is-past").count() >= 1
+        assert page.locator(".wb-timeline li:not(.is-past):not(.wb-timeline__end)").count() >= 1
+        serious = [v for v in _audit(page) if v["impact"] in ("serious", "critical")]
     assert not serious, serious
