@@ -133,4 +133,6 @@ def test_shutdown_timeline_stays_legible_once_notices_have_passed(new_page, logi
         assert page.locator(".wb-timeline li.is-past").count() >= 1
         assert page.locator(".wb-timeline li:not(.is-past):not(.wb-timeline__end)").count() >= 1
         serious = [v for v in _audit(page) if v["impact"] in ("serious", "critical")]
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        page.locator(".wb-plan").screenshot(path=str(SCREENSHOTS / "wellbeing-notices-past.png"))
     assert not serious, serious
