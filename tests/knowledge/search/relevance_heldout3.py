@@ -2,9 +2,9 @@
 
 Like the second stand-in (relevance_heldout2.py), this one was written before anything under
 knowledge/ (the search code, the lexicon, its synonym data) or the other sets' queries was opened,
-and no search was run on it: no result was seen while writing it. Four clients in domains the
-earlier sets do not cover: a commercial bank, an airline, a city gas company and an
-internet / IPTV / home-phone provider, 24-25 articles each (title, customer question, a 3-5 sentence
+and no search was run on it: no result was seen while writing it. Four clients in domains the second
+set does not cover (the first stand-in's industries, other articles, other people's words): a
+commercial bank, an airline, a city gas company and an internet / IPTV / home-phone provider, 24-25 articles each (title, customer question, a 3-5 sentence
 answer script in a manual writer's formal words, category, tags), with near neighbours on purpose
 (OTP lost vs locked, account password vs internet-banking login, booking change vs cancellation vs
 no-show, cancellation vs pause vs equipment return, the two kinds of rate relief, a cooker that

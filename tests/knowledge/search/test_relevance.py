@@ -11,7 +11,14 @@ import pytest
 from knowledge.search.backends import get_backend
 
 from . import relevance_heldout2 as heldout2
-from .relevance import build_corpus, build_heldout2_corpus, build_heldout_corpus, evaluate
+from . import relevance_heldout3 as heldout3
+from .relevance import (
+    build_corpus,
+    build_heldout2_corpus,
+    build_heldout3_corpus,
+    build_heldout_corpus,
+    evaluate,
+)
 from .relevance_data import ARTICLES, KINDS, QUERIES
 from .relevance_heldout import ARTICLES as HELDOUT_ARTICLES
 from .relevance_heldout import KINDS as HELDOUT_KINDS
@@ -79,7 +86,7 @@ def test_heldout_recall_at_5_and_mrr(heldout_corpus):
     assert by_kind["colloquial"].recall >= 0.94, by_kind["colloquial"].misses
 
 
-# --- the second stand-in (relevance_heldout2.py): written blind, split dev / test -------------------
+# --- the second and third stand-ins (relevance_heldout2.py, _heldout3.py): blind, split dev / test -----
 
 
 @pytest.fixture
@@ -87,25 +94,29 @@ def heldout2_corpus(db):
     return build_heldout2_corpus()
 
 
-def test_the_second_heldout_set_is_four_other_clients_split_dev_and_test():
+@pytest.mark.parametrize("split_set", [heldout2, heldout3], ids=["heldout2", "heldout3"])
+def test_the_blind_sets_are_four_other_clients_split_dev_and_test(split_set):
     from knowledge.manuals.demo_articles import CLIENT_ARTICLES
 
-    clients = set(heldout2.ARTICLES)
-    assert len(clients) == 4 and not clients & (set(CLIENT_ARTICLES) | set(HELDOUT_ARTICLES))
-    assert all(len(rows) >= 22 for rows in heldout2.ARTICLES.values())
-    keys = {slug: {row[0] for row in rows} for slug, rows in heldout2.ARTICLES.items()}
-    assert all(expected in keys[slug] for slug, _text, expected, _kind, _split in heldout2.QUERIES)
-    assert len({(q[0], q[1]) for q in heldout2.QUERIES}) == len(heldout2.QUERIES) >= 140
-    assert {q[4] for q in heldout2.QUERIES} == set(heldout2.SPLITS)
-    assert len(heldout2.DEV) + len(heldout2.TEST) == len(heldout2.QUERIES)
-    for split in (heldout2.DEV, heldout2.TEST):  # every kind on both sides, mostly colloquial
+    clients = set(split_set.ARTICLES)
+    assert len(clients) == 4 and not clients & set(CLIENT_ARTICLES)
+    assert all(len(rows) >= 22 for rows in split_set.ARTICLES.values())
+    keys = {slug: {row[0] for row in rows} for slug, rows in split_set.ARTICLES.items()}
+    assert all(
+        len(k) == len(rows) for k, rows in zip(keys.values(), split_set.ARTICLES.values(), strict=True)
+    )
+    assert all(expected in keys[slug] for slug, _text, expected, _kind, _split in split_set.QUERIES)
+    assert len({(q[0], q[1]) for q in split_set.QUERIES}) == len(split_set.QUERIES) >= 140
+    assert {q[4] for q in split_set.QUERIES} == set(split_set.SPLITS)
+    assert len(split_set.DEV) + len(split_set.TEST) == len(split_set.QUERIES)
+    for split in (split_set.DEV, split_set.TEST):  # every kind on both sides, mostly colloquial
         kinds = [q[3] for q in split]
-        assert all(kinds.count(k) >= 3 for k in heldout2.KINDS) and kinds.count("colloquial") >= 50
+        assert all(kinds.count(k) >= 3 for k in split_set.KINDS) and kinds.count("colloquial") >= 50
     # an article asked about twice is asked about once on each side
     splits: dict[str, set[str]] = {}
-    for _slug, _text, expected, _kind, split in heldout2.QUERIES:
+    for _slug, _text, expected, _kind, split in split_set.QUERIES:
         splits.setdefault(expected, set()).add(split)
-    twice = [e for e in splits if sum(q[2] == e for q in heldout2.QUERIES) > 1]
+    twice = [e for e in splits if sum(q[2] == e for q in split_set.QUERIES) > 1]
     assert twice and all(splits[e] == {"dev", "test"} for e in twice)
 
 
@@ -126,3 +137,21 @@ def test_heldout2_recall_at_5_and_mrr(heldout2_corpus):
     assert test_kinds["colloquial"].recall >= 0.55, test_kinds["colloquial"].misses
     typed = [s for kinds in (dev_kinds, test_kinds) for k, s in kinds.items() if k != "colloquial"]
     assert all(s.recall >= 0.96 for s in typed), [s.misses for s in typed]
+
+
+# What the search reached on the third stand-in when it arrived (SQLite: dev 0.653 / 0.508,
+# test 0.674 / 0.586), just below; raised as it improves, never lowered.
+DEV3_BAR = (0.63, 0.49)
+TEST3_BAR = (0.65, 0.56)
+
+
+def test_heldout3_recall_at_5_and_mrr(db):
+    """The third stand-in, blind: nobody reads its misses (this bar prints them only when broken)."""
+    corpus = build_heldout3_corpus()
+    dev, _ = evaluate(corpus, heldout3.DEV, heldout3.KINDS)
+    test, test_kinds = evaluate(corpus, heldout3.TEST, heldout3.KINDS)
+    print(f"\n[relevance heldout3] backend={get_backend().vendor} dev {dev.as_dict()} test {test.as_dict()}")
+    assert dev.recall >= DEV3_BAR[0] and dev.mrr >= DEV3_BAR[1], dev.misses
+    assert test.recall >= TEST3_BAR[0] and test.mrr >= TEST3_BAR[1], test.misses
+    typed = [s for k, s in test_kinds.items() if k != "colloquial"]
+    assert all(s.recall >= 0.95 for s in typed), [s.misses for s in typed]
