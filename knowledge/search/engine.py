@@ -258,6 +258,14 @@ def run(
     n = len(parsed.slots)
     if len(found) < limit and n > 1:
         _expand_by_meaning(lookups, parsed)
+    elif not found and n == 1:
+        # One word the client's manuals do not use, nor any word one typo away: its nearest
+        # words in meaning that they do (집주인 → 임대인), rather than nothing at all.
+        _expand_by_meaning(lookups, parsed)
+        ranked, matched = backend.match(client_id, parsed.strict(), limit=pool, documents=docs)
+        if ranked:
+            found = [Found(pk, rank, RELAXED_PHASE) for pk, rank in ranked]
+            result.fallback, result.count = "relaxed", matched
     if len(found) < limit and n > 1:
         # How many articles each slot matches (one statement): the nouns' rarity weighs them, and a
         # slot matching nothing cannot help any fallback, so the phases below leave it out.
@@ -306,8 +314,11 @@ def _expand_by_meaning(lookups: _Lookups, parsed: q.ParsedQuery) -> None:
     near_words = meaning.nearest(parsed.raw)
     wanted: dict[int, list[tuple[str, float]]] = {}
     for i, slot in enumerate(parsed.slots):
-        if slot.main and slot.main not in q.EVERYDAY and near_words.get(slot.main):
-            wanted[i] = [(t, s) for t, s in near_words[slot.main] if t != slot.main]
+        if not slot.main or slot.main in q.EVERYDAY:
+            continue
+        near = near_words[slot.main] if slot.main in near_words else meaning.nearest_word(slot.main)
+        if near:
+            wanted[i] = [(t, s) for t, s in near if t != slot.main]
     known = lookups.known_terms({t for near in wanted.values() for t, _s in near})
     for i, near in wanted.items():
         alts = [q.Term(t, credit=round(MEANING_CREDIT * s, 3)) for t, s in near if t in known][

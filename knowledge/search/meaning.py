@@ -16,6 +16,7 @@ from . import tokenizer
 
 TOP_N = 60  # neighbours asked per word: about 1.5 ms a word
 MIN_SIMILARITY = 0.65  # below this the neighbours are associations, not the same thing (기계 → 화학)
+FLAT_AT, FLAT_SPREAD = 10, 0.01  # the 1st and 10th neighbours closer than this: an untrained vector
 _TAGS = {"NNG", "NNP", "VV", "VA", "XR"}
 _lock = threading.Lock()
 
@@ -34,6 +35,15 @@ def nearest(text: str) -> dict[str, tuple[tuple[str, float], ...]]:
     return out
 
 
+def nearest_word(word: str) -> tuple[tuple[str, float], ...]:
+    """The nearest words of one word read alone: in a sentence Kiwi may read a compound the index
+    keeps whole as two (집주인한테 → 집 + 주인), so the sentence's words lack it."""
+    tokens = tokenizer.get_kiwi().tokenize(tokenizer.normalize(word)[:40])
+    if len(tokens) != 1 or tokens[0].tag.split("-")[0] not in _TAGS:
+        return ()
+    return neighbours(tokens[0].id)
+
+
 @lru_cache(maxsize=8192)
 def neighbours(morpheme_id: int) -> tuple[tuple[str, float], ...]:
     """The content words nearest a morpheme in meaning, with their cosine similarity, nearest first;
@@ -42,6 +52,10 @@ def neighbours(morpheme_id: int) -> tuple[tuple[str, float], ...]:
         with _lock:  # one caller at a time in the model's similarity search
             found = tokenizer.get_kiwi().most_similar_morphemes(morpheme_id, top_n=TOP_N)
     except (ValueError, KeyError, RuntimeError):
+        return ()
+    # A word the model barely saw has an untrained vector: its "neighbours" are random words all
+    # at about the same similarity (세뱃돈 → 가모, 추신 … 0.92); a trained one's fall away.
+    if len(found) >= FLAT_AT and found[0].score - found[FLAT_AT - 1].score < FLAT_SPREAD:
         return ()
     out: dict[str, float] = {}
     for m in found:

@@ -40,6 +40,7 @@ def test_a_callers_word_finds_the_article_holding_its_nearest_word(tv, agent_a, 
     # 만화 is in no article; 애니메이션 is its neighbour in meaning.
     assert titles(agent_a, client_a, "우리 애가 만화를 너무 좋아해요")[:1] == ["애니메이션 전문 채널 추가"]
     monkeypatch.setattr(meaning, "nearest", lambda text: {})
+    monkeypatch.setattr(meaning, "nearest_word", lambda word: ())
     assert "애니메이션 전문 채널 추가" not in titles(agent_a, client_a, "애가 만화를 너무 좋아해요")[:1]
 
 
@@ -69,3 +70,31 @@ def test_neighbours_are_found_in_a_worker_forked_after_the_warm_up():
         return "계좌" in dict(meaning.nearest("통장")["통장"])
 
     in_forked_child(ask_in_child)
+
+
+def test_a_word_the_model_barely_saw_has_no_neighbours():
+    # An untrained vector's "neighbours" are random words at one similarity (세뱃돈 → 가모, 추신 …).
+    assert meaning.nearest_word("세뱃돈") == ()
+    assert "임대인" in dict(meaning.nearest_word("집주인"))
+    assert meaning.nearest_word("집주인한테 줄 돈") == ()  # one word at a time
+
+
+@pytest.fixture
+def lease(client_a):
+    return [
+        indexed_article(client_a, "전세자금대출 신청", answer="임대인 계좌로 대출금을 지급합니다."),
+        indexed_article(client_a, "요금 납부 방법", answer="요금은 자동이체나 카드로 냅니다."),
+    ]
+
+
+def test_one_word_the_manuals_lack_finds_the_article_holding_its_nearest_word(lease, agent_a, client_a):
+    assert titles(agent_a, client_a, "집주인") == ["전세자금대출 신청"]
+    assert titles(agent_a, client_a, "세뱃돈") == []  # nothing near it: nothing rather than noise
+
+
+def test_a_compound_kiwi_reads_apart_in_a_sentence_still_has_its_neighbours(lease, agent_a, client_a):
+    # In this sentence Kiwi reads 집주인한테 as 집 + 주인; the index keeps 집주인 whole.
+    assert "집주인" not in meaning.nearest("신혼집 구했는데 집주인한테 줄 돈이 모자라서요")
+    assert titles(agent_a, client_a, "신혼집 구했는데 집주인한테 줄 돈이 모자라서요")[:1] == [
+        "전세자금대출 신청"
+    ]
