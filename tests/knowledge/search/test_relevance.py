@@ -78,12 +78,12 @@ def test_heldout_recall_at_5_and_mrr(heldout_corpus):
     print(f"\n[relevance heldout] backend={get_backend().vendor} {overall.as_dict()} by kind: {report}")
     print(f"[relevance heldout] misses: {overall.misses}")
     # The bar is what the search reaches today, just below (issue 15's targets: 0.97 / 0.92).
-    assert overall.recall >= 0.98, overall.misses
-    assert overall.mrr >= 0.94, overall.misses
+    assert overall.recall >= 0.99, overall.misses
+    assert overall.mrr >= 0.95, overall.misses
     # Typed forms of the manual's own words; colloquial sentences are the lexicon's share.
     weak = {k: s.as_dict() for k, s in by_kind.items() if k != "colloquial" and s.recall < 0.96}
     assert not weak, (weak, overall.misses)
-    assert by_kind["colloquial"].recall >= 0.94, by_kind["colloquial"].misses
+    assert by_kind["colloquial"].recall >= 0.97, by_kind["colloquial"].misses
 
 
 # --- the second and third stand-ins (relevance_heldout2.py, _heldout3.py): blind, split dev / test -----
@@ -129,20 +129,19 @@ def test_heldout2_recall_at_5_and_mrr(heldout2_corpus):
             f"\n[relevance heldout2 {name}] backend={get_backend().vendor} {score.as_dict()} by kind: {report}"
         )
     # The bars are what the search reaches today, just below (PostgreSQL; SQLite is a little
-    # higher). The lexicon round looked at dev misses only: test is the honest figure. (Test fell
-    # from 0.685 to 0.658 when typo corrections of real words stopped reaching the fallbacks: the
-    # queries lost had been found through 올리 read as 알리 and the like.)
-    assert dev.recall >= 0.97 and dev.mrr >= 0.87, dev.misses
-    assert test.recall >= 0.64 and test.mrr >= 0.55, test.misses
-    assert test_kinds["colloquial"].recall >= 0.55, test_kinds["colloquial"].misses
+    # higher). Test was the honest figure until its misses were read on 2026-12-07 (0.658 / 0.566
+    # then on PostgreSQL); the third stand-in's test split has taken that role.
+    assert dev.recall >= 0.98 and dev.mrr >= 0.89, dev.misses
+    assert test.recall >= 0.79 and test.mrr >= 0.72, test.misses
+    assert test_kinds["colloquial"].recall >= 0.74, test_kinds["colloquial"].misses
     typed = [s for kinds in (dev_kinds, test_kinds) for k, s in kinds.items() if k != "colloquial"]
     assert all(s.recall >= 0.96 for s in typed), [s.misses for s in typed]
 
 
-# What the search reached on the third stand-in when it arrived (SQLite: dev 0.653 / 0.508,
-# test 0.674 / 0.586), just below; raised as it improves, never lowered.
-DEV3_BAR = (0.63, 0.49)
-TEST3_BAR = (0.65, 0.56)
+# Just below what the search reaches on the third stand-in (both backends: dev 0.684 / 0.555, test
+# 0.709 / 0.609; when it arrived, test 0.674 / 0.586); raised as it improves, never lowered.
+DEV3_BAR = (0.67, 0.54)
+TEST3_BAR = (0.69, 0.59)
 
 
 def test_heldout3_recall_at_5_and_mrr(db):
