@@ -319,9 +319,9 @@ def _expand_by_meaning(lookups: _Lookups, parsed: q.ParsedQuery) -> None:
         near = near_words[slot.main] if slot.main in near_words else meaning.nearest_word(slot.main)
         if near:
             wanted[i] = [(t, s) for t, s in near if t != slot.main]
-    known = lookups.known_terms({t for near in wanted.values() for t, _s in near})
-    for i, near in wanted.items():
-        alts = [q.Term(t, credit=round(MEANING_CREDIT * s, 3)) for t, s in near if t in known][
+    known = lookups.known_terms({t for pairs in wanted.values() for t, _s in pairs})
+    for i, pairs in wanted.items():
+        alts = [q.Term(t, credit=round(MEANING_CREDIT * s, 3)) for t, s in pairs if t in known][
             :MEANING_PER_WORD
         ]
         if alts:
