@@ -169,3 +169,10 @@ def test_a_lexicon_phrase_does_not_beat_an_exact_title_match(
     # typed, found in a title, still come first
     hits = [h.title for h in search(user=agent_a, client=client_a, query=typed).hits]
     assert hits[0] == expected, hits
+
+
+def test_no_shipped_line_holds_an_empty_phrase():
+    # `a | | b` parses to a phrase of nothing, which every reader of the file has to skip.
+    for line in LEXICON.splitlines():
+        if "<=" in line and not line.lstrip().startswith("#"):
+            assert all(p.strip() for p in line.split("<=", 1)[1].split("|")), line

@@ -131,17 +131,18 @@ def test_heldout2_recall_at_5_and_mrr(heldout2_corpus):
     # The bars are what the search reaches today, just below (PostgreSQL; SQLite is a little
     # higher). Test was the honest figure until its misses were read on 2026-12-07 (0.658 / 0.566
     # then on PostgreSQL); the third stand-in's test split has taken that role.
-    assert dev.recall >= 0.98 and dev.mrr >= 0.89, dev.misses
-    assert test.recall >= 0.79 and test.mrr >= 0.72, test.misses
-    assert test_kinds["colloquial"].recall >= 0.74, test_kinds["colloquial"].misses
+    assert dev.recall >= 0.98 and dev.mrr >= 0.90, dev.misses
+    assert test.recall >= 0.86 and test.mrr >= 0.81, test.misses
+    assert test_kinds["colloquial"].recall >= 0.83, test_kinds["colloquial"].misses
     typed = [s for kinds in (dev_kinds, test_kinds) for k, s in kinds.items() if k != "colloquial"]
     assert all(s.recall >= 0.96 for s in typed), [s.misses for s in typed]
 
 
-# Just below what the search reaches on the third stand-in (both backends: dev 0.684 / 0.555, test
-# 0.709 / 0.609; when it arrived, test 0.674 / 0.586); raised as it improves, never lowered.
-DEV3_BAR = (0.67, 0.54)
-TEST3_BAR = (0.69, 0.59)
+# Just below what the search reaches on the third stand-in (both backends: dev 0.979 / 0.898 after
+# lexicon rounds that read its dev misses, test 0.767 / 0.668; when it arrived, test 0.674 / 0.586).
+# Raised as it improves, never lowered.
+DEV3_BAR = (0.96, 0.88)
+TEST3_BAR = (0.75, 0.65)
 
 
 def test_heldout3_recall_at_5_and_mrr(db):
