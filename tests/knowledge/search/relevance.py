@@ -73,7 +73,7 @@ def build_corpus() -> Corpus:
 
 def build_heldout_corpus(articles: dict | None = None) -> Corpus:
     """A stand-in held-out set's four clients and manuals, no synonym group: relevance_heldout.py's
-    ARTICLES, or those given (relevance_heldout2.py's: build_heldout2_corpus)."""
+    ARTICLES, or those given (relevance_heldout2.py's, relevance_heldout3.py's)."""
     from knowledge.manuals.models import Category
     from knowledge.search.backends import get_backend
     from tests.accounts.factories import ClientCompanyFactory, UserFactory
@@ -107,13 +107,6 @@ def build_heldout2_corpus() -> Corpus:
     from .relevance_heldout2 import ARTICLES as HELDOUT2
 
     return build_heldout_corpus(HELDOUT2)
-
-
-def build_heldout3_corpus() -> Corpus:
-    """The third stand-in (relevance_heldout3.py), written blind after the second was opened."""
-    from .relevance_heldout3 import ARTICLES as HELDOUT3
-
-    return build_heldout_corpus(HELDOUT3)
 
 
 @dataclass

@@ -12,13 +12,7 @@ from knowledge.search.backends import get_backend
 
 from . import relevance_heldout2 as heldout2
 from . import relevance_heldout3 as heldout3
-from .relevance import (
-    build_corpus,
-    build_heldout2_corpus,
-    build_heldout3_corpus,
-    build_heldout_corpus,
-    evaluate,
-)
+from .relevance import build_corpus, build_heldout2_corpus, build_heldout_corpus, evaluate
 from .relevance_data import ARTICLES, KINDS, QUERIES
 from .relevance_heldout import ARTICLES as HELDOUT_ARTICLES
 from .relevance_heldout import KINDS as HELDOUT_KINDS
@@ -147,7 +141,7 @@ TEST3_BAR = (0.75, 0.65)
 
 def test_heldout3_recall_at_5_and_mrr(db):
     """The third stand-in, blind: nobody reads its misses (this bar prints them only when broken)."""
-    corpus = build_heldout3_corpus()
+    corpus = build_heldout_corpus(heldout3.ARTICLES)
     dev, _ = evaluate(corpus, heldout3.DEV, heldout3.KINDS)
     test, test_kinds = evaluate(corpus, heldout3.TEST, heldout3.KINDS)
     print(f"\n[relevance heldout3] backend={get_backend().vendor} dev {dev.as_dict()} test {test.as_dict()}")
