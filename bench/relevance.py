@@ -79,6 +79,7 @@ def run_set(name: str) -> dict:
         relevance_heldout,
         relevance_heldout2,
         relevance_heldout3,
+        relevance_heldout4,
         relevance_own,
     )
 
@@ -89,8 +90,12 @@ def run_set(name: str) -> dict:
         elif name == "heldout":
             corpus = relevance.build_heldout_corpus()
             out = scores(*relevance.evaluate(corpus, relevance_heldout.QUERIES, relevance_heldout.KINDS))
-        elif name in ("heldout2", "heldout3"):
-            split_set = relevance_heldout2 if name == "heldout2" else relevance_heldout3
+        elif name in ("heldout2", "heldout3", "heldout4"):
+            split_set = {
+                "heldout2": relevance_heldout2,
+                "heldout3": relevance_heldout3,
+                "heldout4": relevance_heldout4,
+            }[name]
             corpus = relevance.build_heldout_corpus(split_set.ARTICLES)
             kinds = split_set.KINDS
             dev = relevance.evaluate(corpus, split_set.DEV, kinds)
@@ -153,6 +158,7 @@ def main() -> None:
         return
     from knowledge.manuals.demo_articles import CLIENT_ARTICLES
     from tests.knowledge.search import relevance_heldout3 as heldout3
+    from tests.knowledge.search import relevance_heldout4 as heldout4
     from tests.knowledge.search.relevance_customers import QUERIES as CUSTOMER_QUERIES
     from tests.knowledge.search.relevance_data import ARTICLES, QUERIES
     from tests.knowledge.search.relevance_heldout import ARTICLES as HELDOUT_ARTICLES
@@ -193,6 +199,10 @@ def main() -> None:
                     "heldout3": {
                         "articles": sum(len(r) for r in heldout3.ARTICLES.values()),
                         "queries": {"dev": len(heldout3.DEV), "test": len(heldout3.TEST)},
+                    },
+                    "heldout4": {
+                        "articles": sum(len(r) for r in heldout4.ARTICLES.values()),
+                        "queries": {"dev": len(heldout4.DEV), "test": len(heldout4.TEST)},
                     },
                 },
                 "top": 5,

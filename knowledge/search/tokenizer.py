@@ -140,14 +140,38 @@ def is_jamo(ch: str) -> bool:
 @lru_cache(maxsize=4096)
 def _analyze_cached(text: str) -> tuple[Token, ...]:
     tokens = []
-    for t in get_kiwi().tokenize(text):
+    raw = get_kiwi().tokenize(text)
+    for i, t in enumerate(raw):
         tag = t.tag.split("-")[0]  # VA-I / VV-R: irregular conjugation marks
-        if tag not in CONTENT_TAGS:
+        if tag in _MISREAD_PREFIX_TAGS and _misread_prefix(text, raw, i):
+            tag = PREFIX_TAG  # kept for index_terms' compounds; analyze() leaves it out
+        elif tag not in CONTENT_TAGS:
             continue
         term = clean_term(t.form)
         if term:
             tokens.append(Token(term, tag, t.start, t.start + t.len))
     return tuple(tokens)
+
+
+# Kiwi reads some one-syllable Sino-Korean prefixes written onto a noun as an interjection, a
+# numeral or an adnominal (오배송 → 오 IC + 배송, 오입금 → 오 NR, 구주소 → 구 MM). The index keeps
+# the whole word too, so a typed 오배 completes to 오배송; the syllable alone stays out of queries
+# and the index (as Kiwi's reading would have it: 새 폰 is not 새폰's 새 either).
+_MISREAD_PREFIX_TAGS = {"IC", "NR", "MM"}
+PREFIX_TAG = "PFX"
+
+
+def _misread_prefix(text: str, raw, i: int) -> bool:
+    t = raw[i]
+    nxt = raw[i + 1] if i + 1 < len(raw) else None
+    return (
+        len(t.form) == 1
+        and 0xAC00 <= ord(t.form) <= 0xD7A3
+        and (t.start == 0 or text[t.start - 1].isspace())  # it starts a word
+        and nxt is not None
+        and nxt.tag in ("NNG", "NNP")
+        and nxt.start == t.start + t.len  # written onto the noun
+    )
 
 
 # What the colloquial lexicon matches on: content morphemes plus adverbs, so negation and
@@ -175,7 +199,7 @@ def analyze(text: str) -> list[Token]:
     text = normalize(text)
     if not text.strip():
         return []
-    return list(_analyze_cached(text[:20000]))
+    return [t for t in _analyze_cached(text[:20000]) if t.tag != PREFIX_TAG]
 
 
 def compounds(tokens: list[Token]) -> list[str]:
@@ -195,7 +219,7 @@ def compounds(tokens: list[Token]) -> list[str]:
             run.append(tok)
         else:
             flush()
-            if tok.tag in NOMINAL_TAGS:
+            if tok.tag in NOMINAL_TAGS or tok.tag == PREFIX_TAG:
                 run.append(tok)
     flush()
     return out
@@ -213,8 +237,10 @@ def index_terms(text: str) -> list[str]:
     """The terms stored for a text: morphemes, whole compounds, and the parts of long nouns."""
     terms: list[str] = []
     for line in (text or "").splitlines():
-        tokens = analyze(line)
-        terms += [t.term for t in tokens] + compounds(tokens)
+        line = normalize(line)
+        read = list(_analyze_cached(line[:20000])) if line.strip() else []
+        tokens = [t for t in read if t.tag != PREFIX_TAG]
+        terms += [t.term for t in tokens] + compounds(read)
         for t in tokens:
             if t.tag in ("NNG", "NNP") and len(t.term) >= 3:
                 terms += split_noun(t.term)

@@ -211,3 +211,12 @@ class _YeyakVocabulary:
 
     def jamo_prefix_terms(self, client_id, jamo, limit):
         return ["예약"] if jamo.startswith("ㅇㅖ") else []
+
+
+def test_a_word_cut_short_completes_to_a_compound_kiwi_reads_in_two(agent_a, client_a):
+    """오배송 is read as 오 (an interjection) + 배송: the index keeps the whole word, so 오배 typed
+    mid-word finds it rather than nothing."""
+    for title in ("오배송 처리", "배송 지연 안내", "반품 회수 신청"):
+        indexed_article(client_a, title, answer=f"{title} 절차를 안내합니다.")
+    assert titles(agent_a, client_a, "오배")[:1] == ["오배송 처리"]
+    assert titles(agent_a, client_a, "오배송")[:1] == ["오배송 처리"]

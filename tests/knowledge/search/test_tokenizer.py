@@ -29,6 +29,17 @@ def test_compounds_are_indexed_whole_and_split():
     assert set(terms) >= {"카드", "분실", "신고", "카드분실신고", "카드분실", "분실신고"}
 
 
+def test_a_prefix_kiwi_misreads_is_indexed_with_its_noun_but_never_alone():
+    # Kiwi reads 오(誤) in 오배송 as an interjection and 구(舊) in 구주소 as an adnominal.
+    assert "오배송" in tokenizer.index_terms("오배송 처리")
+    assert "구주소" in tokenizer.index_terms("구주소로 배송된 경우")
+    assert "오" not in tokenizer.index_terms("오배송 처리")
+    assert [t.term for t in tokenizer.analyze("오배송 처리")] == ["배송", "처리"]
+    # Written apart it is a word of its own, not a prefix (오 is 오다 here).
+    assert "오배송" not in tokenizer.index_terms("배송 기사가 오 배송")
+    assert "새폰" not in tokenizer.index_terms("새 폰을 샀어요")
+
+
 def test_spacing_does_not_change_the_morphemes():
     assert {"비밀", "번호"} <= set(tokenizer.index_terms("비밀 번호"))
     assert {"비밀", "번호"} <= set(tokenizer.index_terms("비밀번호"))
