@@ -302,8 +302,8 @@ def run(
     return result
 
 
-MEANING_CREDIT = 0.6  # × the similarity: a word near in meaning counts 0.39-0.5, under a lexicon word
-MEANING_PER_WORD = 6  # the nearest words of the client's vocabulary kept per typed word
+MEANING_CREDIT = 0.6  # × the similarity: a word near in meaning counts 0.36-0.5, under a lexicon word
+MEANING_PER_WORD = 8  # the nearest words of the client's vocabulary kept per typed word
 
 
 def _expand_by_meaning(lookups: _Lookups, parsed: q.ParsedQuery) -> None:
