@@ -25,6 +25,9 @@
   a bank, an airline, a city gas company and an internet/IPTV provider (the first stand-in's
   industries, other articles and other people's words), 73% colloquial, split dev / test like
   heldout2; its misses are for nobody to read until a later round opens it.
+- "heldout4": a fourth written blind (tests/knowledge/search/relevance_heldout4.py) in industries
+  none of the others cover: appliance rental and home care, a brokerage, a parcel courier and a car
+  insurer, 73% colloquial, split dev / test; its test misses are for nobody to read.
 - "own", "own_with_calls": a small set of phrasings written unlike the generator and unlike the
   customers set (tests/knowledge/search/relevance_own.py), reported apart, before and after learning.
 

@@ -12,6 +12,7 @@ from knowledge.search.backends import get_backend
 
 from . import relevance_heldout2 as heldout2
 from . import relevance_heldout3 as heldout3
+from . import relevance_heldout4 as heldout4
 from .relevance import build_corpus, build_heldout2_corpus, build_heldout_corpus, evaluate
 from .relevance_data import ARTICLES, KINDS, QUERIES
 from .relevance_heldout import ARTICLES as HELDOUT_ARTICLES
@@ -80,7 +81,7 @@ def test_heldout_recall_at_5_and_mrr(heldout_corpus):
     assert by_kind["colloquial"].recall >= 0.97, by_kind["colloquial"].misses
 
 
-# --- the second and third stand-ins (relevance_heldout2.py, _heldout3.py): blind, split dev / test -----
+# --- the second to fourth stand-ins (relevance_heldout2.py, _3, _4): blind, split dev / test ------------
 
 
 @pytest.fixture
@@ -88,7 +89,9 @@ def heldout2_corpus(db):
     return build_heldout2_corpus()
 
 
-@pytest.mark.parametrize("split_set", [heldout2, heldout3], ids=["heldout2", "heldout3"])
+@pytest.mark.parametrize(
+    "split_set", [heldout2, heldout3, heldout4], ids=["heldout2", "heldout3", "heldout4"]
+)
 def test_the_blind_sets_are_four_other_clients_split_dev_and_test(split_set):
     from knowledge.manuals.demo_articles import CLIENT_ARTICLES
 
@@ -148,4 +151,24 @@ def test_heldout3_recall_at_5_and_mrr(db):
     assert dev.recall >= DEV3_BAR[0] and dev.mrr >= DEV3_BAR[1], dev.misses
     assert test.recall >= TEST3_BAR[0] and test.mrr >= TEST3_BAR[1], test.misses
     typed = [s for k, s in test_kinds.items() if k != "colloquial"]
+    assert all(s.recall >= 0.95 for s in typed), [s.misses for s in typed]
+
+
+# The fourth stand-in: industries none of the others cover (appliance rental and home care, a
+# brokerage, a parcel courier, a car insurer), written blind. On arrival: dev 0.734 / 0.602, test
+# 0.663 / 0.565; lexicon round 7, written without it, moved neither; the nearer meaning expansion
+# (tuned on dev) gave dev 0.798 / 0.649, test 0.698 / 0.584 on PostgreSQL. Bars just below.
+DEV4_BAR = (0.78, 0.63)
+TEST4_BAR = (0.68, 0.57)
+
+
+def test_heldout4_recall_at_5_and_mrr(db):
+    """Blind too: its test misses are printed only when the bar breaks."""
+    corpus = build_heldout_corpus(heldout4.ARTICLES)
+    dev, dev_kinds = evaluate(corpus, heldout4.DEV, heldout4.KINDS)
+    test, test_kinds = evaluate(corpus, heldout4.TEST, heldout4.KINDS)
+    print(f"\n[relevance heldout4] backend={get_backend().vendor} dev {dev.as_dict()} test {test.as_dict()}")
+    assert dev.recall >= DEV4_BAR[0] and dev.mrr >= DEV4_BAR[1], dev.misses
+    assert test.recall >= TEST4_BAR[0] and test.mrr >= TEST4_BAR[1], test.misses
+    typed = [s for kinds in (dev_kinds, test_kinds) for k, s in kinds.items() if k != "colloquial"]
     assert all(s.recall >= 0.95 for s in typed), [s.misses for s in typed]
