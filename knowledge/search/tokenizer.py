@@ -196,10 +196,13 @@ def lexemes(text: str) -> tuple[str, ...]:
 
 def analyze(text: str) -> list[Token]:
     """Content morphemes of `text` (particles, endings, punctuation dropped), with their offsets."""
+    return [t for t in _read(text) if t.tag != PREFIX_TAG]
+
+
+def _read(text: str) -> tuple[Token, ...]:
+    """Kiwi's reading of `text` as analyze() and index_terms() take it, misread prefixes included."""
     text = normalize(text)
-    if not text.strip():
-        return []
-    return [t for t in _analyze_cached(text[:20000]) if t.tag != PREFIX_TAG]
+    return _analyze_cached(text[:20000]) if text.strip() else ()
 
 
 def compounds(tokens: list[Token]) -> list[str]:
@@ -237,8 +240,7 @@ def index_terms(text: str) -> list[str]:
     """The terms stored for a text: morphemes, whole compounds, and the parts of long nouns."""
     terms: list[str] = []
     for line in (text or "").splitlines():
-        line = normalize(line)
-        read = list(_analyze_cached(line[:20000])) if line.strip() else []
+        read = list(_read(line))
         tokens = [t for t in read if t.tag != PREFIX_TAG]
         terms += [t.term for t in tokens] + compounds(read)
         for t in tokens:
