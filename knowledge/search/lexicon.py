@@ -9,11 +9,20 @@ the words typed). Nothing here reads the database or Kiwi per query beyond the q
 
 from __future__ import annotations
 
+import hashlib
+import importlib.metadata
+import json
+import logging
+import os
+import tempfile
 import threading
 from dataclasses import dataclass, field
 from functools import lru_cache
+from pathlib import Path
 
 from . import tokenizer
+
+logger = logging.getLogger(__name__)
 
 MAX_GAP = 2
 # Everyday verbs too vague to stand for anything alone (가다, 오다, 쓰다, 나다...).
@@ -228,7 +237,8 @@ _lock = threading.Lock()
 
 
 def shipped() -> Lexicon:
-    """The product's lexicon, parsed once per process (Kiwi reduces each phrase once)."""
+    """The product's lexicon, parsed once per process (Kiwi reduces each phrase once), or read from
+    the parse a process on this machine saved before (see _cache_file)."""
     global _shipped
     if _shipped is None:
         with _lock:
@@ -236,7 +246,60 @@ def shipped() -> Lexicon:
                 from .lexicon_data import LEXICON
 
                 lexicon = Lexicon()
-                for entry in parse_lines(LEXICON):
+                for entry in _cached_parse(LEXICON):
                     lexicon.add(entry)
                 _shipped = lexicon
     return _shipped
+
+
+def _cache_file(text: str) -> Path | None:
+    """Where the parse of `text` is saved: under VAR_DIR, named by a hash of everything the parse
+    depends on (the text, the parsing code, Kiwi and its model), so an upgrade or an edit never
+    reads a stale parse. Parsing takes Kiwi 1-2 s per process; reading the file, a tenth of that."""
+    from django.conf import settings
+
+    var_dir = getattr(settings, "VAR_DIR", None)
+    if not var_dir:
+        return None
+    digest = hashlib.sha256(text.encode())
+    for module in (__file__, tokenizer.__file__):
+        digest.update(Path(module).read_bytes())
+    for package in ("kiwipiepy", "kiwipiepy_model"):
+        try:
+            digest.update(importlib.metadata.version(package).encode())
+        except importlib.metadata.PackageNotFoundError:
+            digest.update(b"-")
+    return Path(var_dir) / "cache" / f"lexicon-{digest.hexdigest()[:24]}.json"
+
+
+def _cached_parse(text: str) -> list[Entry]:
+    path = _cache_file(text)
+    if path is not None:
+        try:
+            rows = json.loads(path.read_text(encoding="utf-8"))
+            return [
+                Entry(tuple(phrase), tuple(tuple(t) for t in targets), source)
+                for phrase, targets, source in rows
+            ]
+        except (OSError, ValueError, TypeError):
+            pass  # not saved yet, or unreadable: parse again and save over it
+    entries = parse_lines(text)
+    if path is not None:
+        _save(path, [[e.phrase, e.targets, e.source] for e in entries])
+    return entries
+
+
+def _save(path: Path, rows: list) -> None:
+    """Written whole or not at all (another process may be reading), old parses removed."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(
+            "w", encoding="utf-8", dir=path.parent, delete=False, suffix=".tmp"
+        ) as f:
+            json.dump(rows, f, ensure_ascii=False, separators=(",", ":"))
+        os.replace(f.name, path)
+        for old in path.parent.glob("lexicon-*.json"):
+            if old != path:
+                old.unlink(missing_ok=True)
+    except OSError:
+        logger.warning("could not save the lexicon's parse to %s", path, exc_info=True)

@@ -106,6 +106,65 @@ def test_the_shipped_lexicon_parses_fast_and_matches_a_query_in_under_a_millisec
     assert best < 0.001, best
 
 
+# --- the saved parse (start-up without re-reading every phrase with Kiwi) ---------------------
+
+
+@pytest.fixture
+def fresh_shipped(settings, tmp_path):
+    """shipped() as a new process sees it, with VAR_DIR in a temporary folder."""
+    settings.VAR_DIR = tmp_path
+    saved = lexicon._shipped
+    lexicon._shipped = None
+    yield tmp_path
+    lexicon._shipped = saved
+
+
+def test_a_second_process_reads_the_saved_parse_instead_of_asking_kiwi(fresh_shipped, monkeypatch):
+    first = lexicon.shipped()
+    [saved] = (fresh_shipped / "cache").glob("lexicon-*.json")
+    lexicon._shipped = None
+
+    def no_parsing(text):
+        raise AssertionError("parsed again although the saved parse is current")
+
+    monkeypatch.setattr(lexicon, "parse_lines", no_parsing)
+    second = lexicon.shipped()
+    assert saved.exists()
+    assert second.size == first.size > 2000
+    assert second.by_first == first.by_first and second.aliases == first.aliases
+    assert "해지" in targets_found(second, "이제 필요 없어서 정리하려고요")
+
+
+def test_an_edited_lexicon_is_parsed_again_and_replaces_the_old_parse(fresh_shipped):
+    before = lexicon._cached_parse("쿠폰 <= 할인권")
+    after = lexicon._cached_parse("쿠폰 <= 할인권 | 할인 쿠폰\n해지 <= 정리하려고요")
+    assert len(after) > len(before)
+    assert [e.source for e in lexicon._cached_parse("쿠폰 <= 할인권 | 할인 쿠폰\n해지 <= 정리하려고요")] == [
+        e.source for e in after
+    ]
+    [only] = (fresh_shipped / "cache").glob("lexicon-*.json")  # the first text's parse was removed
+    assert only == lexicon._cache_file("쿠폰 <= 할인권 | 할인 쿠폰\n해지 <= 정리하려고요")
+
+
+def test_a_damaged_saved_parse_is_parsed_again_and_rewritten(fresh_shipped):
+    text = "쿠폰 <= 할인권"
+    expected = lexicon._cached_parse(text)
+    path = lexicon._cache_file(text)
+    path.write_text('[["쿠폰"', encoding="utf-8")  # cut short, as by a full disk
+    assert lexicon._cached_parse(text) == expected
+    assert lexicon._cached_parse(text) == expected  # and now read back from the rewritten file
+    assert path.read_text(encoding="utf-8").startswith("[[")
+
+
+def test_a_var_dir_that_cannot_be_written_only_costs_the_saving(settings, tmp_path, caplog):
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("x")
+    settings.VAR_DIR = blocker
+    entries = lexicon._cached_parse("쿠폰 <= 할인권")
+    assert entries and entries[0].targets == (("쿠폰",),)
+    assert "could not save the lexicon's parse" in caplog.text
+
+
 def _timed(fn) -> float:
     started = time.perf_counter()
     fn()
