@@ -41,6 +41,10 @@ if TYPE_CHECKING:
 
 TYPO_BELOW = 3
 POOL = 20  # the hits a match ranks at least, per phase (see run())
+# The fallbacks run while the strict match found fewer hits than this (or than the limit, when more
+# are asked): what is typed gets the 10 hits of call mode and typing, or their first few, in that
+# order. Not 20: at 100k articles, fallbacks for a page of 20 doubled a colloquial query's time.
+FALLBACK_BELOW = 10
 NEAR_TERMS = 5  # typo candidates per word
 GOOD_MATCH = 0.6
 
@@ -236,8 +240,12 @@ def run(
     _apply_phrases(lookups, parsed, found_phrases)
     docs: dict = {}  # what the matches read of their hits' articles (see Backend.match)
     # Each match ranks the same pool whatever the limit, so the 10 hits shown while typing are the
-    # first 10 of the 20 shown on Enter (a smaller pool left out hits the larger one put first).
+    # first 10 of the 20 shown on Enter (a smaller pool left out hits the larger one put first),
+    # unless the strict match found 10-19 and the page of 20 also runs the fallbacks.
     pool = max(limit, POOL) * 2
+    # The fallbacks below add words near in meaning that rescore the strict hits too: deciding by
+    # `limit` alone ranked a 5-hit request (the API's) apart from the 10 shown while typing.
+    enough = max(limit, FALLBACK_BELOW)
     strict = parsed.strict()
     ranked, result.count = backend.match(client_id, strict, limit=pool, documents=docs)
     found = [Found(pk, rank, 0) for pk, rank in ranked]
@@ -256,7 +264,7 @@ def run(
             elif not found:
                 _keep_real_words(parsed, typed)
     n = len(parsed.slots)
-    if len(found) < limit and n > 1:
+    if len(found) < enough and n > 1:
         _expand_by_meaning(lookups, parsed)
     elif not found and n == 1:
         # One word the client's manuals do not use, nor any word one typo away: its nearest
@@ -266,7 +274,7 @@ def run(
         if ranked:
             found = [Found(pk, rank, RELAXED_PHASE) for pk, rank in ranked]
             result.fallback, result.count = "relaxed", matched
-    if len(found) < limit and n > 1:
+    if len(found) < enough and n > 1:
         # How many articles each slot matches (one statement): the nouns' rarity weighs them, and a
         # slot matching nothing cannot help any fallback, so the phases below leave it out.
         counts = backend.counts(client_id, [s.expr for s in parsed.slots])
@@ -285,7 +293,7 @@ def run(
                 result.count = max(result.count, matched)
         # Articles matching k of the slots, for k = n - 1 down to 1; no k beyond the slots that match.
         k = min(n - 1, len(live))
-        while len(found) < limit and k >= 1:
+        while len(found) < enough and k >= 1:
             seen = {f.article_id for f in found}
             expr = _any_k(live, k)
             ranked, matched = backend.match(client_id, expr, limit=pool, exclude=seen, documents=docs)

@@ -220,3 +220,24 @@ def test_a_word_cut_short_completes_to_a_compound_kiwi_reads_in_two(agent_a, cli
         indexed_article(client_a, title, answer=f"{title} 절차를 안내합니다.")
     assert titles(agent_a, client_a, "오배")[:1] == ["오배송 처리"]
     assert titles(agent_a, client_a, "오배송")[:1] == ["오배송 처리"]
+
+
+def test_a_smaller_limit_gives_the_first_of_the_ten_hits_shown_while_typing(db):
+    """Typing and call mode show 10 hits; the API may ask for 5 or 3: those must be the first of the
+    10, not another order. (The fallbacks used to run only when the strict match found fewer hits
+    than the limit; the words near in meaning they add rescore the strict hits too.)"""
+    from .relevance import build_heldout_corpus
+    from .relevance_heldout3 import ARTICLES, DEV
+
+    corpus = build_heldout_corpus(ARTICLES)
+    differ = []
+    for slug, text, _expected, _kind in DEV:
+        client = corpus.clients[slug]
+        ten = [h.article_id for h in search(user=corpus.agent, client=client, query=text, limit=10).hits]
+        for limit in (3, 5):
+            first = [
+                h.article_id for h in search(user=corpus.agent, client=client, query=text, limit=limit).hits
+            ]
+            if first != ten[:limit]:
+                differ.append((text, limit))
+    assert not differ
