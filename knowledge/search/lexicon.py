@@ -132,6 +132,10 @@ def _target_readings(words: str) -> list[tuple[str, ...]]:
     이 + 설치 to Kiwi, in an article's title 이전 + 설치)."""
     read = _terms(words)
     written = tuple(tokenizer.clean_term(w) for w in words.split())
+    if len(read) == 1 and len(read[0]) == 1 and len("".join(written)) > 1:
+        # Kiwi kept one syllable of the word (착불 → 불, 위임 → 위, 입고 → 입): as a target it would
+        # credit every article about fire, above or wearing. The word as written only.
+        return [written]
     return [read] if written == read or (len(written) == 1 and len(read) > 1) else [read, written]
 
 

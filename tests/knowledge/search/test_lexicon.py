@@ -36,6 +36,15 @@ def test_an_everyday_noun_stands_for_the_manual_noun_inside_a_phrase():
     assert targets_found(small("사이즈 <= 치수\n측정 <= 치수 재"), "사이즈 재 주세요") == set()
 
 
+def test_a_manual_word_kiwi_cuts_to_one_syllable_is_kept_as_written():
+    # Kiwi reads 착불 alone as 착 (adverb) + 불 (fire), 위임 as 위: a target of 불 or 위 would
+    # credit every article about fire or "above".
+    for word, phrase in (("착불", "받는 사람이 돈 내"), ("위임", "대신 처리")):
+        entries = lexicon.parse_entry([word], [phrase])
+        assert entries and {e.targets for e in entries} == {((word,),)}
+    assert "불" not in targets_found(small("착불 <= 받는 사람이 돈 내"), "가스 회사 사람이 호스 값 내래요")
+
+
 def test_a_negated_filler_verb_stays_in_the_phrase():
     [entry] = lexicon.parse_entry(["승인거절"], ["결제가 안 돼"])
     assert entry.phrase == ("결제", "안", "되")
