@@ -129,8 +129,8 @@ def test_heldout2_recall_at_5_and_mrr(heldout2_corpus):
     # higher). Test was the honest figure until its misses were read on 2026-12-07 (0.658 / 0.566
     # then on PostgreSQL); the third stand-in's test split has taken that role.
     assert dev.recall >= 0.98 and dev.mrr >= 0.90, dev.misses
-    assert test.recall >= 0.86 and test.mrr >= 0.81, test.misses
-    assert test_kinds["colloquial"].recall >= 0.83, test_kinds["colloquial"].misses
+    assert test.recall >= 0.89 and test.mrr >= 0.82, test.misses
+    assert test_kinds["colloquial"].recall >= 0.86, test_kinds["colloquial"].misses
     typed = [s for kinds in (dev_kinds, test_kinds) for k, s in kinds.items() if k != "colloquial"]
     assert all(s.recall >= 0.96 for s in typed), [s.misses for s in typed]
 
@@ -143,9 +143,13 @@ def test_heldout2_recall_at_5_and_mrr(heldout2_corpus):
 #   parcel courier, a car insurer): on arrival dev 0.734 / 0.602, test 0.663 / 0.565; lexicon round
 #   7, written without it, moved neither; the nearer meaning expansion (tuned on dev) gave dev
 #   0.798 / 0.649, test 0.698 / 0.584 on PostgreSQL.
+# - Lexicon round 8 (word level: native verbs and everyday words → manual nouns, written by two
+#   people who saw no set) and the fallbacks running for 10 hits whatever the limit moved both
+#   test splits, on PostgreSQL: heldout3 0.767 / 0.662 → 0.849 / 0.708, heldout4 0.698 / 0.584 →
+#   0.767 / 0.651 (dev 1.0 / 0.927 and 0.862 / 0.731).
 BLIND_BARS = {
-    "heldout3": (heldout3, (0.96, 0.88), (0.75, 0.65)),
-    "heldout4": (heldout4, (0.78, 0.63), (0.68, 0.57)),
+    "heldout3": (heldout3, (0.98, 0.91), (0.83, 0.69)),
+    "heldout4": (heldout4, (0.84, 0.71), (0.74, 0.63)),
 }
 
 
