@@ -145,14 +145,13 @@ def test_a_second_process_reads_the_saved_parse_instead_of_asking_kiwi(fresh_shi
 
 
 def test_an_edited_lexicon_is_parsed_again_and_replaces_the_old_parse(fresh_shipped):
+    edited = "쿠폰 <= 할인권 | 할인 쿠폰\n해지 <= 정리하려고요"
     before = lexicon._cached_parse("쿠폰 <= 할인권")
-    after = lexicon._cached_parse("쿠폰 <= 할인권 | 할인 쿠폰\n해지 <= 정리하려고요")
+    after = lexicon._cached_parse(edited)
     assert len(after) > len(before)
-    assert [e.source for e in lexicon._cached_parse("쿠폰 <= 할인권 | 할인 쿠폰\n해지 <= 정리하려고요")] == [
-        e.source for e in after
-    ]
+    assert [e.source for e in lexicon._cached_parse(edited)] == [e.source for e in after]
     [only] = (fresh_shipped / "cache").glob("lexicon-*.json")  # the first text's parse was removed
-    assert only == lexicon._cache_file("쿠폰 <= 할인권 | 할인 쿠폰\n해지 <= 정리하려고요")
+    assert only == lexicon._cache_file(edited)
 
 
 def test_a_damaged_saved_parse_is_parsed_again_and_rewritten(fresh_shipped):
