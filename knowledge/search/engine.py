@@ -4,8 +4,10 @@
 2. typo: when the strict phase finds fewer than TYPO_BELOW articles and a typed word is not in the
    client's vocabulary, that word also matches vocabulary terms one jamo away (분싷 → 분실); when
    that finds nothing, the fallbacks keep the corrections of words Kiwi's dictionary does not know;
-3. relaxed: while fewer than `limit` articles are found, articles matching all but one slot, then
-   all but two, ... are appended below (a colloquial query with a filler word still finds its article).
+3. relaxed: while fewer than FALLBACK_BELOW articles are found, the query's words also match words
+   near in meaning, then articles matching the subject words alone, all but one slot, all but two,
+   ... are added (a colloquial query with a filler word still finds its article); a longer page
+   gets more relaxed matches below the first ones.
 
 The score of a hit is a normalised relevance in [0, 1] (documented in docs/architecture.md):
     score = Σ weight × credit × (1 in the title, else 0.75) / Σ weight
@@ -41,9 +43,10 @@ if TYPE_CHECKING:
 
 TYPO_BELOW = 3
 POOL = 20  # the hits a match ranks at least, per phase (see run())
-# The fallbacks run while the strict match found fewer hits than this (or than the limit, when more
-# are asked): what is typed gets the 10 hits of call mode and typing, or their first few, in that
-# order. Not 20: at 100k articles, fallbacks for a page of 20 doubled a colloquial query's time.
+# The fallbacks run while the strict match found fewer hits than this, whatever the limit: they add
+# words near in meaning that rescore the strict hits too, so deciding by the limit ranked a 5-hit
+# API request and Enter's 20 apart from the 10 shown while typing. A longer page gets more relaxed
+# matches below those 10 (run()); fallbacks aiming at 20 doubled a colloquial query's time at 100k.
 FALLBACK_BELOW = 10
 NEAR_TERMS = 5  # typo candidates per word
 GOOD_MATCH = 0.6
@@ -239,13 +242,11 @@ def run(
         lookups.expect(part for split in _compound_splits(_typed(slot)) for part in split)
     _apply_phrases(lookups, parsed, found_phrases)
     docs: dict = {}  # what the matches read of their hits' articles (see Backend.match)
-    # Each match ranks the same pool whatever the limit, so the 10 hits shown while typing are the
-    # first 10 of the 20 shown on Enter (a smaller pool left out hits the larger one put first),
-    # unless the strict match found 10-19 and the page of 20 also runs the fallbacks.
+    # Each match ranks the same pool whatever the limit, and the fallbacks run by the same rule
+    # (FALLBACK_BELOW), so the 10 hits shown while typing are the first 10 of the 20 shown on Enter
+    # and the 5 of an API request are their first 5.
     pool = max(limit, POOL) * 2
-    # The fallbacks below add words near in meaning that rescore the strict hits too: deciding by
-    # `limit` alone ranked a 5-hit request (the API's) apart from the 10 shown while typing.
-    enough = max(limit, FALLBACK_BELOW)
+    enough = FALLBACK_BELOW
     strict = parsed.strict()
     ranked, result.count = backend.match(client_id, strict, limit=pool, documents=docs)
     found = [Found(pk, rank, 0) for pk, rank in ranked]
@@ -274,40 +275,71 @@ def run(
         if ranked:
             found = [Found(pk, rank, RELAXED_PHASE) for pk, rank in ranked]
             result.fallback, result.count = "relaxed", matched
+    relaxed = None
     if len(found) < enough and n > 1:
+        relaxed = _Relaxed(backend, client_id, parsed, pool, docs, result)
+        relaxed.core_phase(found)
+        relaxed.fill(found, enough)
+    found = score(backend, client_id, parsed, found, docs)
+    found.sort(key=order_key)
+    if len(found) < limit and n > 1:
+        # A page longer than the typing list (Enter's 20) keeps the typing list's hits in their
+        # order and adds more relaxed matches below them, ranked among themselves.
+        relaxed = relaxed or _Relaxed(backend, client_id, parsed, pool, docs, result)
+        more: list[Found] = []
+        relaxed.fill(more, limit - len(found), seen=frozenset(f.article_id for f in found))
+        more = score(backend, client_id, parsed, more, docs)
+        more.sort(key=order_key)
+        found += more
+    # Each phase's expression includes the one before, so its count includes theirs.
+    result.count_capped = result.count >= backend.candidates
+    result.found = found[:limit]
+    return result
+
+
+class _Relaxed:
+    """The fallbacks after the strict match: the subject words alone, then articles matching k of
+    the slots for k = n - 1 down to 1 (no k beyond the slots that match anything)."""
+
+    def __init__(
+        self, backend, client_id: int, parsed: q.ParsedQuery, pool: int, docs: dict, result: EngineResult
+    ):
+        self.backend, self.client_id = backend, client_id
+        self.pool, self.docs, self.result = pool, docs, result
         # How many articles each slot matches (one statement): the nouns' rarity weighs them, and a
         # slot matching nothing cannot help any fallback, so the phases below leave it out.
         counts = backend.counts(client_id, [s.expr for s in parsed.slots])
-        core = [s for s in parsed.slots if s.weight >= q.NOUN_WEIGHT]  # before rarity scales them
+        self.core = [s for s in parsed.slots if s.weight >= q.NOUN_WEIGHT]  # before rarity scales them
         _weigh_by_rarity(backend, parsed, counts)
-        live = [s for s, c in zip(parsed.slots, counts, strict=True) if c]
-        if 0 < len(core) < n and {id(s) for s in core} <= {id(s) for s in live}:
+        self.live = [s for s, c in zip(parsed.slots, counts, strict=True) if c]
+        self.n = len(parsed.slots)
+        self.k = min(self.n - 1, len(self.live))
+
+    def _add(self, found: list[Found], expr: q.Expr, phase: int, seen: frozenset[int]) -> None:
+        ranked, matched = self.backend.match(
+            self.client_id, expr, limit=self.pool, exclude=seen, documents=self.docs
+        )
+        if ranked:
+            found += [Found(pk, rank, phase) for pk, rank in ranked]
+            self.result.fallback = self.result.fallback or "relaxed"
+            self.result.count = max(self.result.count, matched)
+
+    def core_phase(self, found: list[Found]) -> None:
+        core_ids, live_ids = {id(s) for s in self.core}, {id(s) for s in self.live}
+        if 0 < len(self.core) < self.n and core_ids <= live_ids:
             # A long sentence: the subject words without the everyday ones around them.
-            seen = {f.article_id for f in found}
-            ranked, matched = backend.match(
-                client_id, q.all_of([s.expr for s in core]), limit=pool, exclude=seen, documents=docs
+            self._add(
+                found,
+                q.all_of([s.expr for s in self.core]),
+                CORE_PHASE,
+                frozenset(f.article_id for f in found),
             )
-            if ranked:
-                found += [Found(pk, rank, CORE_PHASE) for pk, rank in ranked]
-                result.fallback = result.fallback or "relaxed"
-                result.count = max(result.count, matched)
-        # Articles matching k of the slots, for k = n - 1 down to 1; no k beyond the slots that match.
-        k = min(n - 1, len(live))
-        while len(found) < enough and k >= 1:
-            seen = {f.article_id for f in found}
-            expr = _any_k(live, k)
-            ranked, matched = backend.match(client_id, expr, limit=pool, exclude=seen, documents=docs)
-            if ranked:
-                found += [Found(pk, rank, RELAXED_PHASE) for pk, rank in ranked]
-                result.fallback = result.fallback or "relaxed"
-                result.count = max(result.count, matched)
-            k -= 1
-    # Each phase's expression includes the one before, so its count includes theirs.
-    result.count_capped = result.count >= backend.candidates
-    found = score(backend, client_id, parsed, found, docs)
-    found.sort(key=order_key)
-    result.found = found[:limit]
-    return result
+
+    def fill(self, found: list[Found], enough: int, seen: frozenset[int] = frozenset()) -> None:
+        """Relaxed matches into `found` until it holds `enough`, resuming where the last fill stopped."""
+        while len(found) < enough and self.k >= 1:
+            self._add(found, _any_k(self.live, self.k), RELAXED_PHASE, seen | {f.article_id for f in found})
+            self.k -= 1
 
 
 MEANING_CREDIT = 0.6  # × the similarity: a word near in meaning counts 0.36-0.5, under a lexicon word

@@ -222,22 +222,28 @@ def test_a_word_cut_short_completes_to_a_compound_kiwi_reads_in_two(agent_a, cli
     assert titles(agent_a, client_a, "오배송")[:1] == ["오배송 처리"]
 
 
-def test_a_smaller_limit_gives_the_first_of_the_ten_hits_shown_while_typing(db):
+def test_a_smaller_or_longer_page_agrees_with_the_ten_hits_shown_while_typing(db):
     """Typing and call mode show 10 hits; the API may ask for 5 or 3: those must be the first of the
-    10, not another order. (The fallbacks used to run only when the strict match found fewer hits
-    than the limit; the words near in meaning they add rescore the strict hits too.)"""
+    10, not another order. Enter opens a page of 20: it starts with the same 10, in the same order,
+    and adds looser matches below them. (The fallbacks used to run while the
+    strict match found fewer hits than the limit; the words near in meaning they add rescore the
+    strict hits too, so a page of 20 reordered the 10 the agent had just seen.)"""
     from .relevance import build_heldout_corpus
     from .relevance_heldout3 import ARTICLES, DEV
 
     corpus = build_heldout_corpus(ARTICLES)
-    differ = []
+    differ, pages = [], []
     for slug, text, _expected, _kind in DEV:
         client = corpus.clients[slug]
         ten = [h.article_id for h in search(user=corpus.agent, client=client, query=text, limit=10).hits]
-        for limit in (3, 5):
-            first = [
+        for limit in (3, 5, 20):
+            page = [
                 h.article_id for h in search(user=corpus.agent, client=client, query=text, limit=limit).hits
             ]
-            if first != ten[:limit]:
+            if page[: min(limit, 10)] != ten[:limit]:
                 differ.append((text, limit))
+            if limit == 20:
+                pages.append((len(ten), len(page)))
     assert not differ
+    # Enter still gets more than the typing list where looser matches exist (as many as before).
+    assert all(longer >= shown for shown, longer in pages) and sum(longer > 10 for _s, longer in pages) > 30
