@@ -1,12 +1,14 @@
 """Seconds to mine the topics of 100k call records of one client, end to end.
 
     .venv/bin/python bench/mine_topics.py [--rows 100000] [--sqlite]
-    .venv/bin/python bench/mine_topics.py --quality [--calls 3000]
+    .venv/bin/python bench/mine_topics.py --quality [--calls 3000] [--exports own,a,b,c]
 
---quality needs no database: for each kind of demo client (card, telecom, mall, insurance) it
-generates --calls calls with several phrasings per subject (knowledge/calls/samples.py, details on),
-mines them as an import is mined (inquiries with the agents' resolutions) and prints the adjusted
-Rand index and purity against the generated subjects, the topic count and the labels.
+--quality needs no database: it mines --calls calls per client as an import is mined (inquiries
+with the agents' resolutions) and prints the adjusted Rand index and purity against the true
+subjects, the topic count and the labels, per export: "own" is our generator for the four kinds of
+demo client (knowledge/calls/samples.py, several phrasings per subject, details on); "a", "b", "c"
+are exports written blind by other people (tests/knowledge/calls/blind_exports/: "c" was looked at
+only after the mining rules were chosen).
 
 Stores `--rows` generated Korean calls of one card-company client over 30 days (knowledge/calls/
 samples.py with details=True: openers, closers, order numbers, amounts and dates, so nearly every
@@ -46,7 +48,7 @@ def _create_database(url: str) -> None:
             conn.execute(f'CREATE DATABASE "{name}"')
 
 
-def quality(calls_per_kind: int) -> dict:
+def quality(calls_per_kind: int, exports: list[str]) -> dict:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.test_settings")
     import django
 
@@ -54,32 +56,57 @@ def quality(calls_per_kind: int) -> dict:
     from sklearn.metrics import adjusted_rand_score
 
     from knowledge.calls import mining, samples
+    from tests.knowledge.calls import blind_exports
 
-    out = {}
-    end = datetime(2026, 10, 31, tzinfo=ZoneInfo("Asia/Seoul"))
-    for kind in ("card", "telecom", "mall", "insurance"):
-        calls = list(
-            samples.generate(
-                kind=kind, count=calls_per_kind, start=end - timedelta(days=30), end=end, seed=7, details=True
-            )
-        )
+    def score(inquiries: list[str], notes: list[str], truth: list[str]) -> dict:
         started = time.perf_counter()
-        model = mining.cluster(mining.with_notes([c.inquiry for c in calls], [c.resolution for c in calls]))
+        model = mining.cluster(mining.with_notes(inquiries, notes))
         seconds = time.perf_counter() - started
-        predicted = [-1] * len(calls)
+        predicted = [-1] * len(truth)
         for topic, cluster in enumerate(model.clusters):
             for i in cluster.members:
                 predicted[i] = topic
-        truth = [c.topic for c in calls]
         purity = sum(Counter(truth[i] for i in c.members).most_common(1)[0][1] for c in model.clusters)
-        out[kind] = {
+        return {
             "subjects": len(set(truth)),
             "topics": len(model.clusters),
             "ari": round(adjusted_rand_score(truth, predicted), 3),
-            "purity": round(purity / len(calls), 3),
+            "purity": round(purity / len(truth), 3),
             "seconds": round(seconds, 1),
             "boilerplate": sorted(model.boilerplate),
             "labels": [c.label for c in model.clusters],
+        }
+
+    out: dict[str, dict] = {}
+    end = datetime(2026, 10, 31, tzinfo=ZoneInfo("Asia/Seoul"))
+    for export in exports:
+        results = out[export] = {}
+        if export == "own":
+            for kind in ("card", "telecom", "mall", "insurance"):
+                calls = list(
+                    samples.generate(
+                        kind=kind,
+                        count=calls_per_kind,
+                        start=end - timedelta(days=30),
+                        end=end,
+                        seed=7,
+                        details=True,
+                    )
+                )
+                results[kind] = score(
+                    [c.inquiry for c in calls], [c.resolution for c in calls], [c.topic for c in calls]
+                )
+        else:
+            for kind in blind_exports.kinds(export):
+                rows = blind_exports.rows(export, kind, calls_per_kind)
+                results[kind] = score(
+                    [r["inquiry"] for r in rows],
+                    [r["resolution"] for r in rows],
+                    [r["subject"] for r in rows],
+                )
+        results["mean"] = {
+            "ari": round(sum(r["ari"] for r in results.values()) / len(results), 3),
+            "purity": round(sum(r["purity"] for r in results.values()) / len(results), 3),
         }
     return {"benchmark": "mine_topics quality", "calls_per_kind": calls_per_kind, "results": out}
 
@@ -90,9 +117,11 @@ def main() -> None:
     parser.add_argument("--sqlite", action="store_true")
     parser.add_argument("--quality", action="store_true")
     parser.add_argument("--calls", type=int, default=3000)
+    parser.add_argument("--exports", default="own,a,b,c")
     args = parser.parse_args()
     if args.quality:
-        print(json.dumps(quality(args.calls), ensure_ascii=False, indent=1))
+        exports = [e.strip() for e in args.exports.split(",") if e.strip()]
+        print(json.dumps(quality(args.calls, exports), ensure_ascii=False, indent=1))
         return
     if args.sqlite:
         os.environ["DATABASE_URL"] = f"sqlite:///{tempfile.mkdtemp(prefix='dasan-bench-')}/bench.sqlite3"

@@ -117,8 +117,24 @@ def choose_k_candidates(n_items: int, n_distinct: int, max_topics: int) -> list[
     return sorted({*range(2, 9), *range(9, upper + 1, 2), upper})
 
 
-def merge_similar(x, w: np.ndarray, labels: np.ndarray, k: int, *, min_similarity: float) -> np.ndarray:
-    """New label for each k-means label after merging clusters with alike term centroids."""
+# Clusters whose centroids are at least this alike (the mean of the customers' words' cosine and the
+# agents' resolutions') are one topic. Measured on our generator and on three exports written by
+# other people who never saw this code (bench/mine_topics.py --quality): 0.2-0.3 is a plateau.
+MERGE_SIMILARITY = 0.25
+MERGE_SIMILARITY_WORDS_ONLY = 0.1  # an export without resolutions: the customers' words alone
+
+
+def merge_similar(
+    x, w: np.ndarray, labels: np.ndarray, k: int, *, min_similarity: float, notes: np.ndarray | None = None
+) -> np.ndarray:
+    """New label for each k-means label after merging clusters whose term centroids are alike.
+
+    `notes` marks the columns of the agents' resolutions. The customers' words and the agents' are
+    compared apart and the two similarities averaged: one subject's phrasings may share no word
+    with each other but the agent's handling (분실 신고 접수), or share the customers' nouns while
+    agents wrote them up differently; compared as one vector, whichever part has more terms hid
+    the other, and near subjects (분실 vs 재발급) merged before phrasings of one did.
+    """
     if k < 3 or min_similarity >= 1:
         return np.arange(k)
     from sklearn.cluster import AgglomerativeClustering
@@ -126,13 +142,32 @@ def merge_similar(x, w: np.ndarray, labels: np.ndarray, k: int, *, min_similarit
     present = [lab for lab in range(k) if (labels == lab).any()]
     if len(present) < 3:
         return np.arange(k)
-    centroids = np.vstack(
-        [np.asarray(x[labels == lab].multiply(w[labels == lab][:, None]).sum(axis=0)) for lab in present]
-    )
-    centroids = _normalise(centroids)
+
+    def similarity(columns) -> tuple[np.ndarray, np.ndarray]:
+        part = x if columns is None else x[:, np.flatnonzero(columns)]
+        centroids = np.vstack(
+            [
+                np.asarray(part[labels == lab].multiply(w[labels == lab][:, None]).sum(axis=0))
+                for lab in present
+            ]
+        )
+        has = np.linalg.norm(centroids, axis=1) > 0
+        centroids = _normalise(centroids)
+        return centroids @ centroids.T, has
+
+    if notes is None or not notes.any() or notes.all():
+        sim, _has = similarity(None)
+    else:
+        asked, asked_has = similarity(~notes)
+        noted, noted_has = similarity(notes)
+        # A pair where one side has no resolution words is judged by the customers' words alone.
+        both = np.outer(noted_has, noted_has) & np.outer(asked_has, asked_has)
+        sim = np.where(both, (asked + noted) / 2, np.where(np.outer(asked_has, asked_has), asked, noted))
+    distance = np.clip(1 - sim, 0, 2)
+    np.fill_diagonal(distance, 0)
     merged_present = AgglomerativeClustering(
-        n_clusters=None, metric="cosine", linkage="average", distance_threshold=1 - min_similarity
-    ).fit_predict(centroids)
+        n_clusters=None, metric="precomputed", linkage="average", distance_threshold=1 - min_similarity
+    ).fit_predict(distance)
     # k-means labels nobody got (duplicate points) map past the merged ones; they have no members.
     merged = np.arange(k) + len(present)
     merged[present] = merged_present
@@ -141,7 +176,7 @@ def merge_similar(x, w: np.ndarray, labels: np.ndarray, k: int, *, min_similarit
 
 
 def cluster(
-    texts: list[str], *, max_topics: int = 20, seed: int = 0, merge_similarity: float = 0.1
+    texts: list[str], *, max_topics: int = 20, seed: int = 0, merge_similarity: float | None = None
 ) -> ClusterModel:
     """Group texts into topics. Deterministic for the same input (fixed seeds)."""
     from threadpoolctl import threadpool_limits
@@ -167,6 +202,7 @@ def cluster(
 # the topics use it: frequent in every topic of the client, so it names none of them.
 BOILERPLATE_SHARE = 0.01
 BOILERPLATE_TOPICS = 0.75
+BOILERPLATE_PEAK = 4  # ... unless its share in one topic is this many times its median share
 
 
 def boilerplate_terms(x, w: np.ndarray, labels: np.ndarray, terms) -> frozenset[str]:
@@ -184,7 +220,10 @@ def boilerplate_terms(x, w: np.ndarray, labels: np.ndarray, terms) -> frozenset[
     )
     spread = (shares >= BOILERPLATE_SHARE).sum(axis=0)
     needed = max(3, math.ceil(BOILERPLATE_TOPICS * len(present)))
-    found = (str(terms[j]) for j in np.flatnonzero(spread >= needed))
+    # A topic's own word is mentioned in passing in the others too (다음 달 안전점검도 물어봄), but
+    # it peaks in its topic; what every caller says is about as common in each.
+    even = shares.max(axis=0) < BOILERPLATE_PEAK * np.maximum(np.median(shares, axis=0), 1e-9)
+    found = (str(terms[j]) for j in np.flatnonzero((spread >= needed) & even))
     return frozenset(t.removeprefix(NOTE) for t in found if " " not in t)
 
 
@@ -193,7 +232,7 @@ def _cluster(
     *,
     max_topics: int,
     seed: int,
-    merge_similarity: float,
+    merge_similarity: float | None,
     drop: frozenset[str] | None = None,
 ) -> ClusterModel:
     from sklearn.cluster import KMeans, MiniBatchKMeans
@@ -273,7 +312,10 @@ def _cluster(
     # k-means finds the phrasings; phrasings that share their key words are one topic: merge
     # clusters whose term centroids are alike (average-linkage, cosine).
     raw = km.labels_
-    merged = merge_similar(x, w, raw, k, min_similarity=merge_similarity)
+    notes = np.array([str(t).startswith(NOTE) for t in terms])
+    if merge_similarity is None:
+        merge_similarity = MERGE_SIMILARITY if notes.any() else MERGE_SIMILARITY_WORDS_ONLY
+    merged = merge_similar(x, w, raw, k, min_similarity=merge_similarity, notes=notes)
     model.merge = merged
     labels = merged[raw]
     if drop is None:

@@ -1,0 +1,30 @@
+"""Call exports written by people who never saw the miner (knowledge/calls/mining.py) or our
+generator (knowledge/calls/samples.py): three generators of CRM "상담 이력" rows with the true
+subject of each call, each written blind by a different writer, with near subjects sharing nouns,
+phrasings sharing no word, boilerplate every subject shares, masked data, typos and near-empty rows.
+
+- export_a: a card company, a mobile carrier, a food-delivery app, a city gas company (9, 9, 9, 8
+  subjects); written first and used to find what the miner got wrong.
+- export_b: an insurer, an online mall, an internet + IPTV provider, a bank (8-9 subjects); written
+  second, also looked at while the merge rule was chosen.
+- export_c: a card company, a mobile carrier, an online mall, an insurer (7-8 subjects); measured
+  only once the rule was chosen: the honest figure.
+
+Each module: KINDS, SUBJECT_NAMES, generate(kind, count, seed) → [{"inquiry", "resolution",
+"subject"}]. bench/mine_topics.py --quality reports all three; test_mining.py holds the bars.
+"""
+
+EXPORTS = {"a": ("export_a", 11), "b": ("export_b", 5), "c": ("export_c", 3)}  # module, writer's seed
+
+
+def rows(export: str, kind: str, count: int = 3000) -> list[dict]:
+    from importlib import import_module
+
+    module, seed = EXPORTS[export]
+    return import_module(f"{__name__}.{module}").generate(kind, count, seed)
+
+
+def kinds(export: str) -> tuple[str, ...]:
+    from importlib import import_module
+
+    return import_module(f"{__name__}.{EXPORTS[export][0]}").KINDS
