@@ -1,13 +1,13 @@
 """Seconds to mine the topics of 100k call records of one client, end to end.
 
     .venv/bin/python bench/mine_topics.py [--rows 100000] [--sqlite]
-    .venv/bin/python bench/mine_topics.py --quality [--calls 3000] [--exports own,a,b,c]
+    .venv/bin/python bench/mine_topics.py --quality [--calls 3000] [--exports own,a,b,c,d]
 
 --quality needs no database: it mines --calls calls per client as an import is mined (inquiries
 with the agents' resolutions) and prints the adjusted Rand index and purity against the true
 subjects, the topic count and the labels, per export: "own" is our generator for the four kinds of
-demo client (knowledge/calls/samples.py, several phrasings per subject, details on); "a", "b", "c"
-are exports written blind by other people (tests/knowledge/calls/blind_exports/: "c" was looked at
+demo client (knowledge/calls/samples.py, several phrasings per subject, details on); "a" to "d"
+are exports written blind by other people (tests/knowledge/calls/blind_exports/: "d" was measured
 only after the mining rules were chosen).
 
 Stores `--rows` generated Korean calls of one card-company client over 30 days (knowledge/calls/
@@ -117,7 +117,7 @@ def main() -> None:
     parser.add_argument("--sqlite", action="store_true")
     parser.add_argument("--quality", action="store_true")
     parser.add_argument("--calls", type=int, default=3000)
-    parser.add_argument("--exports", default="own,a,b,c")
+    parser.add_argument("--exports", default="own,a,b,c,d")
     args = parser.parse_args()
     if args.quality:
         exports = [e.strip() for e in args.exports.split(",") if e.strip()]

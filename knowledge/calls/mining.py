@@ -168,11 +168,40 @@ def merge_similar(
     merged_present = AgglomerativeClustering(
         n_clusters=None, metric="precomputed", linkage="average", distance_threshold=1 - min_similarity
     ).fit_predict(distance)
+    merged_present = _absorb_small(merged_present, sim, np.array([w[labels == lab].sum() for lab in present]))
     # k-means labels nobody got (duplicate points) map past the merged ones; they have no members.
     merged = np.arange(k) + len(present)
     merged[present] = merged_present
     _values, dense = np.unique(merged, return_inverse=True)
     return dense
+
+
+SMALL_TOPIC = 0.05  # a topic with less than this share of the calls ...
+ABSORB_SIMILARITY = 0.05  # ... joins the topic it is most alike (mean similarity) if at least this
+
+
+def _absorb_small(groups: np.ndarray, sim: np.ndarray, sizes: np.ndarray) -> np.ndarray:
+    """Small groups of phrasings join their nearest topic, smallest first: a phrasing few callers use
+    is rarely a subject of its own, and a manager reads 9 topics, not 16 (on exports written by
+    others, the topic counts came closer to the true subjects' and ARI held or rose)."""
+    groups = groups.copy()
+    total = sizes.sum()
+    kept: set[int] = set()  # small but alike no other topic: a subject of its own
+    while len(np.unique(groups)) > 2:
+        present = np.unique(groups)
+        size = {int(g): sizes[groups == g].sum() for g in present}
+        small = [g for g in sorted(size, key=lambda g: (size[g], g)) if g not in kept]
+        if not small or size[small[0]] >= SMALL_TOPIC * total:
+            break
+        smallest = small[0]
+        mine = groups == smallest
+        alike = {g: float(sim[np.ix_(mine, groups == g)].mean()) for g in size if g != smallest}
+        nearest = max(alike, key=lambda g: (alike[g], -g))
+        if alike[nearest] < ABSORB_SIMILARITY:
+            kept.add(smallest)
+        else:
+            groups[mine] = nearest
+    return groups
 
 
 def cluster(

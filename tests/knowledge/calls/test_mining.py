@@ -140,9 +140,14 @@ def test_mined_topics_recover_the_generated_topics(kind):
 # Exports written blind by other people (tests/knowledge/calls/blind_exports/), 3,000 calls as in
 # bench/mine_topics.py --quality. Before the resolutions were compared apart from the customers'
 # words (and topic words mentioned in passing elsewhere stopped counting as boilerplate), "a" card
-# mined to ARI 0.61 and "b" bank to one topic (ARI 0.0). Now 0.95 / 0.98 and 0.68 / 0.84; "c",
-# looked at only after the rule was chosen, card 0.56 / 0.81 (its four kinds: 0.38 → 0.47 mean).
-BLIND_BARS = {("a", "card"): (0.9, 0.95), ("b", "bank"): (0.6, 0.8), ("c", "card"): (0.5, 0.78)}
+# mined to ARI 0.61 and "b" bank to one topic (ARI 0.0); "d", measured once after every rule was
+# chosen, card 0.77 (its four kinds 0.78 mean, now 0.88). Bars just under the figures now.
+BLIND_BARS = {
+    ("a", "card"): (0.9, 0.95),
+    ("b", "bank"): (0.65, 0.8),
+    ("c", "card"): (0.55, 0.75),
+    ("d", "card"): (0.9, 0.95),
+}
 
 
 @pytest.mark.parametrize("export,kind", list(BLIND_BARS), ids=[f"{e}-{k}" for e, k in BLIND_BARS])
@@ -196,6 +201,22 @@ def test_near_subjects_stay_apart_and_phrasings_of_one_meet_in_the_agents_words(
         for i in cluster.members:
             predicted[i] = topic
     assert adjusted_rand_score(truth, predicted) == 1.0, [c.label for c in model.clusters]
+
+
+def test_a_small_group_of_phrasings_joins_the_topic_it_is_most_alike_unless_alike_none():
+    """Groups 0-2 are big; 3 (2% of the calls) is most alike 1 and joins it; 4 (2%) is alike no
+    topic (below ABSORB_SIMILARITY) and stays a subject of its own."""
+    import numpy as np
+
+    groups = np.array([0, 1, 2, 3, 4])
+    sizes = np.array([40.0, 30.0, 26.0, 2.0, 2.0])
+    sim = np.full((5, 5), 0.01)
+    np.fill_diagonal(sim, 1.0)
+    sim[3, 1] = sim[1, 3] = 0.3
+    sim[3, 0] = sim[0, 3] = 0.1
+    assert mining._absorb_small(groups, sim, sizes).tolist() == [0, 1, 2, 1, 4]
+    # Nothing is small: nothing moves.
+    assert mining._absorb_small(groups[:3], sim[:3, :3], sizes[:3]).tolist() == [0, 1, 2]
 
 
 def test_a_topic_word_mentioned_in_passing_elsewhere_is_not_boilerplate():

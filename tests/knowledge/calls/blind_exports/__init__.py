@@ -7,14 +7,16 @@ phrasings sharing no word, boilerplate every subject shares, masked data, typos 
   subjects); written first and used to find what the miner got wrong.
 - export_b: an insurer, an online mall, an internet + IPTV provider, a bank (8-9 subjects); written
   second, also looked at while the merge rule was chosen.
-- export_c: a card company, a mobile carrier, an online mall, an insurer (7-8 subjects); measured
-  only once the rule was chosen: the honest figure.
+- export_c: a card company, a mobile carrier, an online mall, an insurer (7-8 subjects); first
+  measured only once the merge rule was chosen, then looked at while small topics were given a rule.
+- export_d: the same four kinds (8 subjects each); measured once, after every rule was chosen: the
+  honest figure.
 
 Each module: KINDS, SUBJECT_NAMES, generate(kind, count, seed) → [{"inquiry", "resolution",
 "subject"}]. bench/mine_topics.py --quality reports all three; test_mining.py holds the bars.
 """
 
-EXPORTS = {"a": ("export_a", 11), "b": ("export_b", 5), "c": ("export_c", 3)}  # module, writer's seed
+EXPORTS = {"a": ("export_a", 11), "b": ("export_b", 5), "c": ("export_c", 3), "d": ("export_d", 9)}  # module, writer's seed
 
 
 def rows(export: str, kind: str, count: int = 3000) -> list[dict]:
