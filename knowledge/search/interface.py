@@ -369,7 +369,36 @@ def log_search(
         if previous is not None and (query.startswith(previous[:-1]) or previous.startswith(query)):
             SearchLog.objects.filter(pk=replace_log_id).update(**fields)
             return replace_log_id
+    else:
+        # Keys sent before the previous answer came back carry no log id (on a slow server, three
+        # rows for one typed query): this user's latest row in the client, if this query extends it.
+        latest = (
+            SearchLog.objects.filter(
+                user=user,
+                client=client,
+                opened_article__isnull=True,
+                created_at__gte=timezone.now() - REFINE_WINDOW,
+            )
+            .order_by("-created_at", "-pk")
+            .values_list("pk", "query")
+            .first()
+        )
+        if latest is not None and latest[1] != query:
+            if _extends(query, latest[1]):
+                SearchLog.objects.filter(pk=latest[0]).update(**fields)
+                return latest[0]
+            if latest[1].startswith(query):  # an older key answered late: the row stays as typed
+                return latest[0]
     return _insert_log(user_id=user.pk, client_id=client.pk, **fields)
+
+
+def _extends(query: str, previous: str) -> bool:
+    """`query` is `previous` typed further (its last key may have been corrected: 카드분ㅅ → 카드분실);
+    never shorter, so an answer arriving late cannot put back what came before it. (The same search
+    run again, from a link or Enter, is another search: the caller leaves equal queries out.)"""
+    if query.startswith(previous):
+        return True
+    return len(previous) > 1 and len(query) >= len(previous) and query.startswith(previous[:-1])
 
 
 def _insert_log(**values) -> int:

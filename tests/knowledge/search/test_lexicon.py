@@ -97,7 +97,7 @@ def test_every_shipped_line_keeps_a_phrase():
             assert lexicon.parse_entry(left.split(","), right.split("|")), line
 
 
-def test_the_shipped_lexicon_parses_fast_and_matches_a_query_in_under_a_millisecond():
+def test_the_shipped_lexicon_parses_and_matches_a_query_in_milliseconds():
     tokenizer.get_kiwi()
     started = time.perf_counter()
     entries = lexicon.parse_lines(LEXICON)
@@ -112,7 +112,9 @@ def test_the_shipped_lexicon_parses_fast_and_matches_a_query_in_under_a_millisec
     ]
     readings = [tokenizer.lexemes(q) for q in queries]
     best = min(_timed(lambda: [lex.matches(r) for r in readings]) for _ in range(5)) / len(queries)
-    assert best < 0.001, best
+    # ~0.2 ms on a quiet core; the bound catches a change of order (a scan of every phrase), not a
+    # busy machine (1.4 ms with two suites running side by side).
+    assert best < 0.005, best
 
 
 # --- the saved parse (start-up without re-reading every phrase with Kiwi) ---------------------

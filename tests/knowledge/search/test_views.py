@@ -157,6 +157,22 @@ def test_typing_refines_one_log_row_instead_of_adding_one_per_keystroke(as_user,
     assert SearchLog.objects.count() == 2
 
 
+def test_keys_sent_before_the_previous_answer_came_back_still_refine_one_row(as_user, manual):
+    """On a slow server the page sends 카드분, 카드분실, 카드분실해외 before any answer (so with no log
+    id): one row still holds the query as finally typed; an answer to an older, shorter key that
+    arrives last does not put it back; the same search run again is another search."""
+    c = as_user(manual["agent_a"])
+    for partial in ["카드분", "카드분실", "카드분실해외", "카드분실"]:
+        results(c, manual["client_a"], partial)
+    assert list(SearchLog.objects.values_list("query", flat=True)) == ["카드분실해외"]
+    results(c, manual["client_a"], "카드분실해외")
+    c.force_login(manual["manager_a"])
+    results(c, manual["client_a"], "카드분실해외 방법")  # another user: their own row
+    rows = SearchLog.objects.order_by("pk").values_list("query", "user")
+    agent, manager = manual["agent_a"].pk, manual["manager_a"].pk
+    assert list(rows) == [("카드분실해외", agent), ("카드분실해외", agent), ("카드분실해외 방법", manager)]
+
+
 def test_the_log_row_of_a_keystroke_is_written_without_waiting_for_the_disk(as_user, manual):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
