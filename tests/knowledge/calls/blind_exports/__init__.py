@@ -16,7 +16,12 @@ Each module: KINDS, SUBJECT_NAMES, generate(kind, count, seed) → [{"inquiry", 
 "subject"}]. bench/mine_topics.py --quality reports all three; test_mining.py holds the bars.
 """
 
-EXPORTS = {"a": ("export_a", 11), "b": ("export_b", 5), "c": ("export_c", 3), "d": ("export_d", 9)}  # module, writer's seed
+EXPORTS = {
+    "a": ("export_a", 11),
+    "b": ("export_b", 5),
+    "c": ("export_c", 3),
+    "d": ("export_d", 9),
+}  # module, writer's seed
 
 
 def rows(export: str, kind: str, count: int = 3000) -> list[dict]:
