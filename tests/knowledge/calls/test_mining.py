@@ -111,16 +111,19 @@ def quality(kind: str, count: int = 1500) -> tuple[float, float, int, int]:
     as the service mines an import: the inquiries with the agents' resolutions."""
     calls = _generated(kind, count)
     model = mining.cluster(mining.with_notes([c.inquiry for c in calls], [c.resolution for c in calls]))
-    predicted = [-1] * len(calls)
+    truth = [c.topic for c in calls]
+    ari, purity = agreement(model, truth)
+    return ari, purity, len(model.clusters), len(set(truth))
+
+
+def agreement(model: mining.ClusterModel, truth: list) -> tuple[float, float]:
+    """(adjusted Rand index, purity) of the mined topics against the true subject of each text."""
+    predicted = [-1] * len(truth)
     for topic, cluster in enumerate(model.clusters):
         for i in cluster.members:
             predicted[i] = topic
-    truth = [c.topic for c in calls]
-    ari = adjusted_rand_score(truth, predicted)
-    purity = sum(Counter(truth[i] for i in c.members).most_common(1)[0][1] for c in model.clusters) / len(
-        calls
-    )
-    return ari, purity, len(model.clusters), len(set(truth))
+    purity = sum(Counter(truth[i] for i in c.members).most_common(1)[0][1] for c in model.clusters)
+    return adjusted_rand_score(truth, predicted), purity / len(truth)
 
 
 @pytest.mark.parametrize("kind", ["card", "telecom", "mall", "insurance"])
@@ -156,15 +159,7 @@ def test_exports_written_by_others_are_mined_into_their_subjects(export, kind):
 
     calls = rows(export, kind)
     model = mining.cluster(mining.with_notes([c["inquiry"] for c in calls], [c["resolution"] for c in calls]))
-    predicted = [-1] * len(calls)
-    for topic, cluster in enumerate(model.clusters):
-        for i in cluster.members:
-            predicted[i] = topic
-    truth = [c["subject"] for c in calls]
-    ari = adjusted_rand_score(truth, predicted)
-    purity = sum(Counter(truth[i] for i in c.members).most_common(1)[0][1] for c in model.clusters) / len(
-        calls
-    )
+    ari, purity = agreement(model, [c["subject"] for c in calls])
     bar_ari, bar_purity = BLIND_BARS[export, kind]
     assert ari >= bar_ari and purity >= bar_purity, (ari, purity, [c.label for c in model.clusters])
 
@@ -196,11 +191,7 @@ def test_near_subjects_stay_apart_and_phrasings_of_one_meet_in_the_agents_words(
             resolutions.append(notes[subject] + (" 완료" if n % 2 else " 고객 이해함"))
             truth.append(subject)
     model = mining.cluster(mining.with_notes(inquiries, resolutions), max_topics=8)
-    predicted = [-1] * len(truth)
-    for topic, cluster in enumerate(model.clusters):
-        for i in cluster.members:
-            predicted[i] = topic
-    assert adjusted_rand_score(truth, predicted) == 1.0, [c.label for c in model.clusters]
+    assert agreement(model, truth)[0] == 1.0, [c.label for c in model.clusters]
 
 
 def test_a_small_group_of_phrasings_joins_the_topic_it_is_most_alike_unless_alike_none():
