@@ -7,13 +7,11 @@ print and download → back to the page they asked for. No second password promp
 from __future__ import annotations
 
 import re
-import time
 
 import pytest
-from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 from playwright.sync_api import expect
 
-from tests.accounts.factories import ManagerFactory
+from tests.accounts.factories import ManagerFactory, totp_code_for
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -45,7 +43,7 @@ def test_manager_first_sign_in(new_page, screenshot, width, height, db):
     screenshot(page, f"first-sign-in-2b-wrong-code-{width}")
 
     secret = page.get_by_test_id("totp-secret").inner_text().strip()
-    page.get_by_label("6자리 코드").fill(format_hotp_value(hotp_value(secret, int(time.time()) // 30)))
+    page.get_by_label("6자리 코드").fill(totp_code_for(secret, typed=True))
     page.get_by_role("button", name="확인하고 계속").click()
 
     expect(page).to_have_url(re.compile(r"/accounts/2fa/recovery-codes/$"))
