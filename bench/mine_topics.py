@@ -1,22 +1,23 @@
 """Seconds to mine the topics of 100k call records of one client, end to end.
 
     .venv/bin/python bench/mine_topics.py [--rows 100000] [--sqlite]
-    .venv/bin/python bench/mine_topics.py --quality [--calls 3000] [--exports own,a,b,c,d]
+    .venv/bin/python bench/mine_topics.py --quality [--calls 3000] [--exports own,a,b,c,d,e]
 
 --quality needs no database: it mines --calls calls per client as an import is mined (inquiries
 with the agents' resolutions) and prints the adjusted Rand index and purity against the true
 subjects, the topic count and the labels, per export: "own" is our generator for the four kinds of
-demo client (knowledge/calls/samples.py, several phrasings per subject, details on); "a" to "d"
-are exports written blind by other people (tests/knowledge/calls/blind_exports/: "d" was measured
-only after the mining rules were chosen).
+demo client (knowledge/calls/samples.py, several phrasings per subject, details on); "a" to "e"
+are exports written blind by other people (tests/knowledge/calls/blind_exports/: "e" was measured
+only after the last mining rule was chosen).
 
 Stores `--rows` generated Korean calls of one card-company client over 30 days (knowledge/calls/
 samples.py with details=True: openers, closers, order numbers, amounts and dates, so nearly every
 text is distinct, as in real exports) plus the 30 days before (for trends), in a throw-away
 PostgreSQL database `dasan_bench_calls` (BENCH_DATABASE_URL overrides; --sqlite uses a temporary
 SQLite file), and publishes a few manual articles for the coverage check. Then times
-services.mining_run_now, the same code the Celery task runs: load, Kiwi tokens, TF-IDF, LSA, k
-choice, k-means, figures per topic, coverage via the search service, storing. Prints one JSON object.
+services.mining_run_now, the same code the Celery task runs: load, Kiwi tokens, TF-IDF, LSA,
+k-means, the merge, figures per topic, coverage via the search service, storing. Prints one JSON
+object.
 """
 
 from __future__ import annotations
@@ -117,7 +118,7 @@ def main() -> None:
     parser.add_argument("--sqlite", action="store_true")
     parser.add_argument("--quality", action="store_true")
     parser.add_argument("--calls", type=int, default=3000)
-    parser.add_argument("--exports", default="own,a,b,c,d")
+    parser.add_argument("--exports", default="own,a,b,c,d,e")
     args = parser.parse_args()
     if args.quality:
         exports = [e.strip() for e in args.exports.split(",") if e.strip()]

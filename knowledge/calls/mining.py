@@ -1,4 +1,4 @@
-"""Topic mining: Kiwi tokens → TF-IDF → LSA → k-means, with k chosen by silhouette.
+"""Topic mining: Kiwi tokens → TF-IDF → LSA → k-means over-split into phrasings → merged into topics.
 
 Pure computation over plain lists (no ORM), so it can be tested and benchmarked alone. The service
 layer (services.mining_execute) loads the calls, calls cluster(), computes the figures per topic and
@@ -108,24 +108,34 @@ def _normalise(matrix: np.ndarray) -> np.ndarray:
     return matrix / norms
 
 
-def choose_k_candidates(n_items: int, n_distinct: int, max_topics: int) -> list[int]:
-    """Sensible numbers of topics for this much data: 2 … min(max_topics, √(n/2), distinct texts/3)."""
-    upper = min(max_topics, int(math.sqrt(n_items / 2)) + 1, max(2, n_distinct // 3))
-    upper = max(upper, 2)
-    if upper <= 12:
-        return list(range(2, upper + 1))
-    return sorted({*range(2, 9), *range(9, upper + 1, 2), upper})
+# k-means looks for this many phrasings per topic a manager may see; the merge joins the phrasings
+# of one subject. Over-splitting first keeps k-means clusters pure (one subject each): on exports
+# written by others, k chosen by silhouette up to 20 mixed subjects that no merge could part again.
+PHRASINGS_PER_TOPIC = 2
+
+
+def choose_k(n_items: int, n_distinct: int, max_topics: int) -> int:
+    """How many phrasings k-means looks for: PHRASINGS_PER_TOPIC × max_topics, fewer for little
+    data (√(n/2)+1, distinct texts/3), at least 2."""
+    return max(2, min(PHRASINGS_PER_TOPIC * max_topics, int(math.sqrt(n_items / 2)) + 1, n_distinct // 3))
 
 
 # Clusters whose centroids are at least this alike (the mean of the customers' words' cosine and the
-# agents' resolutions') are one topic. Measured on our generator and on three exports written by
+# agents' resolutions') are one topic. Measured on our generator and on four exports written by
 # other people who never saw this code (bench/mine_topics.py --quality): 0.2-0.3 is a plateau.
-MERGE_SIMILARITY = 0.25
+MERGE_SIMILARITY = 0.2
 MERGE_SIMILARITY_WORDS_ONLY = 0.1  # an export without resolutions: the customers' words alone
 
 
 def merge_similar(
-    x, w: np.ndarray, labels: np.ndarray, k: int, *, min_similarity: float, notes: np.ndarray | None = None
+    x,
+    w: np.ndarray,
+    labels: np.ndarray,
+    k: int,
+    *,
+    min_similarity: float,
+    notes: np.ndarray | None = None,
+    max_groups: int | None = None,
 ) -> np.ndarray:
     """New label for each k-means label after merging clusters whose term centroids are alike.
 
@@ -168,6 +178,11 @@ def merge_similar(
     merged_present = AgglomerativeClustering(
         n_clusters=None, metric="precomputed", linkage="average", distance_threshold=1 - min_similarity
     ).fit_predict(distance)
+    if max_groups and len(np.unique(merged_present)) > max_groups:
+        # More subjects than a manager asked to read: the most alike are joined until they fit.
+        merged_present = AgglomerativeClustering(
+            n_clusters=max_groups, metric="precomputed", linkage="average"
+        ).fit_predict(distance)
     merged_present = _absorb_small(merged_present, sim, np.array([w[labels == lab].sum() for lab in present]))
     # k-means labels nobody got (duplicate points) map past the merged ones; they have no members.
     merged = np.arange(k) + len(present)
@@ -309,33 +324,22 @@ def _cluster(
         z = _normalise(svd.fit_transform(x))
     else:
         z = _normalise(x.toarray())
-    candidates = choose_k_candidates(int(w.sum()), len(rows), max_topics)
-    candidates = [k for k in candidates if k < len(rows)] or [1]
-    rng = np.random.default_rng(seed)
+    k = min(choose_k(int(w.sum()), len(rows), max_topics), max(1, len(rows) - 1))
     big = len(rows) > 5000
-    # k is chosen on a weighted sample (silhouette is quadratic); the chosen k is then fitted on all.
+    if not big:
+        # Texts with different words may be one point (few words, all outside the SVD's components).
+        k = min(k, len(np.unique(z.round(6), axis=0)))
+    rng = np.random.default_rng(seed)
     sample = np.unique(rng.choice(len(rows), size=min(len(rows), 3000), replace=False, p=w / w.sum()))
-    fit_rows = sample if big else np.arange(len(rows))
-    best = None
-    for k in candidates:
-        if k >= len(fit_rows):
-            break
-        km = KMeans(n_clusters=k, random_state=seed, n_init=4).fit(z[fit_rows], sample_weight=w[fit_rows])
-        labels = km.predict(z[sample])
-        if k == 1 or len(set(labels)) < 2:
-            score = -1.0
-        else:
-            score = float(silhouette_score(z[sample], labels, metric="euclidean"))
-        if best is None or score > best[0] + 1e-9:
-            best = (score, k, km)
-    if best is None:
-        best = (-1.0, 1, KMeans(n_clusters=1, random_state=seed, n_init=1).fit(z, sample_weight=w))
-    score, k, km = best
-    if big:
+    km = KMeans(n_clusters=k, random_state=seed, n_init=4)
+    if big:  # seeded on a weighted sample, then refined on all the texts
+        km.fit(z[sample], sample_weight=w[sample])
         km = MiniBatchKMeans(
             n_clusters=k, init=km.cluster_centers_, n_init=1, random_state=seed, batch_size=4096
         ).fit(z, sample_weight=w)
-    model.k, model.silhouette, model.vectorizer, model.svd, model.kmeans = k, score, vectorizer, svd, km
+    else:
+        km.fit(z, sample_weight=w)
+    model.k, model.vectorizer, model.svd, model.kmeans = k, vectorizer, svd, km
 
     terms = vectorizer.get_feature_names_out()
     # k-means finds the phrasings; phrasings that share their key words are one topic: merge
@@ -344,7 +348,7 @@ def _cluster(
     notes = np.array([str(t).startswith(NOTE) for t in terms])
     if merge_similarity is None:
         merge_similarity = MERGE_SIMILARITY if notes.any() else MERGE_SIMILARITY_WORDS_ONLY
-    merged = merge_similar(x, w, raw, k, min_similarity=merge_similarity, notes=notes)
+    merged = merge_similar(x, w, raw, k, min_similarity=merge_similarity, notes=notes, max_groups=max_topics)
     model.merge = merged
     labels = merged[raw]
     if drop is None:
@@ -369,6 +373,9 @@ def _cluster(
     labels = relabel[labels]
     merged = relabel[merged]
     model.merge = merged
+    # How well apart the topics are, for the run's record.
+    if 2 <= len(np.unique(labels[sample])) < len(sample):
+        model.silhouette = float(silhouette_score(z[sample], labels[sample], metric="euclidean"))
     k_final = int(labels.max()) + 1
     sizes = np.bincount(labels, weights=w, minlength=k_final)
     order = [int(lab) for lab in np.argsort(-sizes, kind="stable") if sizes[lab] > 0]

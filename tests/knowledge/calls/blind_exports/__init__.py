@@ -1,5 +1,5 @@
 """Call exports written by people who never saw the miner (knowledge/calls/mining.py) or our
-generator (knowledge/calls/samples.py): three generators of CRM "상담 이력" rows with the true
+generator (knowledge/calls/samples.py): five generators of CRM "상담 이력" rows with the true
 subject of each call, each written blind by a different writer, with near subjects sharing nouns,
 phrasings sharing no word, boilerplate every subject shares, masked data, typos and near-empty rows.
 
@@ -9,11 +9,15 @@ phrasings sharing no word, boilerplate every subject shares, masked data, typos 
   second, also looked at while the merge rule was chosen.
 - export_c: a card company, a mobile carrier, an online mall, an insurer (7-8 subjects); first
   measured only once the merge rule was chosen, then looked at while small topics were given a rule.
-- export_d: the same four kinds (8 subjects each); measured once, after every rule was chosen: the
-  honest figure.
+- export_d: the same four kinds (8 subjects each); measured once, after the merge, boilerplate and
+  small-topic rules were chosen, then looked at while k-means was set to over-split.
+- export_e: an airline, an electricity utility, a hospital, a used-car platform (8-9 subjects, with
+  answers that sometimes fit another question of the subject); measured once, after k-means was
+  set to over-split (PHRASINGS_PER_TOPIC): the honest figure for that rule.
 
 Each module: KINDS, SUBJECT_NAMES, generate(kind, count, seed) → [{"inquiry", "resolution",
-"subject"}]. bench/mine_topics.py --quality reports all three; test_mining.py holds the bars.
+"subject"}] (export_e adds call_id, call_date, kind and agent). bench/mine_topics.py --quality
+reports them all; test_mining.py holds the bars.
 """
 
 EXPORTS = {
@@ -21,6 +25,7 @@ EXPORTS = {
     "b": ("export_b", 5),
     "c": ("export_c", 3),
     "d": ("export_d", 9),
+    "e": ("export_e", 7),
 }  # module, writer's seed
 
 
