@@ -1,5 +1,5 @@
 """Call exports written by people who never saw the miner (knowledge/calls/mining.py) or our
-generator (knowledge/calls/samples.py): five generators of CRM "상담 이력" rows with the true
+generator (knowledge/calls/samples.py): seven generators of CRM "상담 이력" rows with the true
 subject of each call, each written blind by a different writer, with near subjects sharing nouns,
 phrasings sharing no word, boilerplate every subject shares, masked data, typos and near-empty rows.
 
@@ -13,7 +13,14 @@ phrasings sharing no word, boilerplate every subject shares, masked data, typos 
   small-topic rules were chosen, then looked at while k-means was set to over-split.
 - export_e: an airline, an electricity utility, a hospital, a used-car platform (8-9 subjects, with
   answers that sometimes fit another question of the subject); measured once, after k-means was
-  set to over-split (PHRASINGS_PER_TOPIC): the honest figure for that rule.
+  set to over-split (PHRASINGS_PER_TOPIC): the honest figure for that rule; then looked at.
+- export_f: an OTT service, a home-appliance after-sales service, a transit card company, the
+  public health-insurance call center (9 subjects each, a third of the rows rambling, borrowing
+  another subject's resolution or near-empty); measured once, then used to choose four phrasings
+  per topic.
+- export_g: a car-rental company, an online education company, a city's 120 call center, a travel
+  agency (9 subjects each, as messy as f); measured once before four phrasings per topic were
+  chosen and once after: the honest figure for that rule.
 
 Each module: KINDS, SUBJECT_NAMES, generate(kind, count, seed) → [{"inquiry", "resolution",
 "subject"}] (export_e adds call_id, call_date, kind and agent). bench/mine_topics.py --quality
@@ -26,6 +33,8 @@ EXPORTS = {
     "c": ("export_c", 3),
     "d": ("export_d", 9),
     "e": ("export_e", 7),
+    "f": ("export_f", 13),
+    "g": ("export_g", 21),
 }  # module, writer's seed
 
 
