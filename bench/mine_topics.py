@@ -1,14 +1,14 @@
 """Seconds to mine the topics of 100k call records of one client, end to end.
 
     .venv/bin/python bench/mine_topics.py [--rows 100000] [--sqlite]
-    .venv/bin/python bench/mine_topics.py --quality [--calls 3000] [--exports own,a,b,c,d,e,f,g]
+    .venv/bin/python bench/mine_topics.py --quality [--calls 3000] [--exports own,a,b,c,d,e,f,g,h]
 
 --quality needs no database: it mines --calls calls per client as an import is mined (inquiries
 with the agents' resolutions) and prints the adjusted Rand index and purity against the true
 subjects, the topic count and the labels, per export: "own" is our generator for the four kinds of
-demo client (knowledge/calls/samples.py, several phrasings per subject, details on); "a" to "g"
-are exports written blind by other people (tests/knowledge/calls/blind_exports/: "g" was measured
-once before and once after the last mining rule was chosen).
+demo client (knowledge/calls/samples.py, several phrasings per subject, details on); "a" to "h"
+are exports written blind by other people (tests/knowledge/calls/blind_exports/: "h" was measured
+only after the last mining rules were chosen).
 
 Stores `--rows` generated Korean calls of one card-company client over 30 days (knowledge/calls/
 samples.py with details=True: openers, closers, order numbers, amounts and dates, so nearly every
@@ -118,7 +118,7 @@ def main() -> None:
     parser.add_argument("--sqlite", action="store_true")
     parser.add_argument("--quality", action="store_true")
     parser.add_argument("--calls", type=int, default=3000)
-    parser.add_argument("--exports", default="own,a,b,c,d,e,f,g")
+    parser.add_argument("--exports", default="own,a,b,c,d,e,f,g,h")
     args = parser.parse_args()
     if args.quality:
         exports = [e.strip() for e in args.exports.split(",") if e.strip()]

@@ -42,21 +42,22 @@ class ClusterModel:
     vectorizer: Any = None  # scikit-learn has no types
     svd: Any = None
     kmeans: Any = None
-    order: list[int] = field(default_factory=list)  # topic index of each k-means label
+    centres: Any = None  # each mined topic's centre in the LSA space, before managers' rules
+    order: list[int] = field(default_factory=list)  # topic index of each centre
     merge: object = None
     boilerplate: frozenset[str] = frozenset()  # words frequent in every topic, left out
 
     def predict(self, texts: list[str]) -> list[int]:
         """Topic index (into clusters) of each text, -1 when it has no usable words."""
-        if self.kmeans is None or not texts:
+        if self.centres is None or not texts:
             return [-1] * len(texts)
         keys = [normalise_text(t) for t in texts]
         uniq = list(dict.fromkeys(keys))
         matrix = self.vectorizer.transform(_documents(uniq, self.boilerplate))
         empty = np.asarray(matrix.sum(axis=1)).ravel() == 0
         z = _normalise(self.svd.transform(matrix) if self.svd is not None else matrix.toarray())
-        labels = self.kmeans.predict(z)
-        by_text = {t: (-1 if empty[i] else self.order[labels[i]]) for i, t in enumerate(uniq)}
+        nearest = np.argmax(z @ self.centres.T, axis=1)
+        by_text = {t: (-1 if empty[i] else self.order[nearest[i]]) for i, t in enumerate(uniq)}
         return [by_text[t] for t in keys]
 
 
@@ -374,6 +375,12 @@ def _cluster(
     labels = relabel[labels]
     merged = relabel[merged]
     model.merge = merged
+    # Each text then goes to the topic whose centre it is nearest: a text k-means put with another
+    # subject's phrasing (a call that mentions two subjects, a borrowed resolution) usually sits
+    # nearer its own topic as a whole. One pass; predict() uses the same centres.
+    present = np.unique(labels)
+    centres = _normalise(np.vstack([z[labels == lab].T @ w[labels == lab] for lab in present]))
+    labels = present[np.argmax(z @ centres.T, axis=1)]
     # How well apart the topics are, for the run's record.
     if 2 <= len(np.unique(labels[sample])) < len(sample):
         model.silhouette = float(silhouette_score(z[sample], labels[sample], metric="euclidean"))
@@ -381,8 +388,9 @@ def _cluster(
     sizes = np.bincount(labels, weights=w, minlength=k_final)
     order = [int(lab) for lab in np.argsort(-sizes, kind="stable") if sizes[lab] > 0]
     topic_of = {lab: i for i, lab in enumerate(order)}
-    # topic index of each k-means label (-1 for a label k-means left empty)
-    model.order = [topic_of.get(int(merged[kmeans_label]), -1) for kmeans_label in range(k)]
+    # topic index of each centre (-1 for a topic no text stayed nearest)
+    model.centres = centres
+    model.order = [topic_of.get(int(lab), -1) for lab in present]
     for label in order:
         idx = np.flatnonzero(labels == label)
         center = _normalise((z[idx].T @ w[idx])[None, :])[0]

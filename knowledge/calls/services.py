@@ -981,7 +981,7 @@ def _apply_topic_rules(client: ClientCompany, model: mining.ClusterModel, inquir
             same.members += cluster.members
             same.central += cluster.central
     model.clusters = sorted(by_label.values(), key=lambda c: -len(c.members))
-    # The trend's prediction maps k-means labels to topics: follow each mined topic to its new one.
+    # The trend's prediction maps each mined topic's centre to a topic: follow it to its new one.
     position = {id(c): i for i, c in enumerate(model.clusters)}
     model.order = [position[id(into[id(original[t])])] if t >= 0 else -1 for t in model.order]
 

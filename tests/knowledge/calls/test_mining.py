@@ -88,6 +88,20 @@ def test_the_number_of_topics_is_bounded_by_the_data():
     assert mining.cluster([]).clusters == []
 
 
+def test_the_trend_prediction_puts_each_mined_call_in_its_own_topic():
+    # After k-means and the merge each call goes to its nearest topic centre (on this messy export,
+    # some 35 of 600 calls leave their k-means cluster's topic); predicting last period's calls
+    # must use that same rule, or trends compare two different groupings.
+    from .blind_exports import rows
+
+    calls = rows("b", "bank", 600)
+    texts = mining.with_notes([c["inquiry"] for c in calls], [c["resolution"] for c in calls])
+    model = mining.cluster(texts)
+    topic_of = {i: t for t, c in enumerate(model.clusters) for i in c.members}
+    assert len(model.clusters) >= 3
+    assert model.predict(texts) == [topic_of.get(i, -1) for i in range(len(texts))]
+
+
 def test_clustering_is_deterministic():
     texts = [c.inquiry for c in _generated("mall", 400)]
     first = [c.members for c in mining.cluster(texts).clusters]
@@ -157,6 +171,7 @@ BLIND_BARS = {
     ("e", "hospital"): (0.7, 0.85),  # 0.42 / 0.67 with two phrasings per topic
     ("f", "appliance"): (0.7, 0.8),  # 0.45 / 0.59 with two phrasings per topic
     ("g", "civil_120"): (0.65, 0.8),  # measured once, after four phrasings per topic were chosen
+    ("h", "apartment_mgmt"): (0.7, 0.85),  # measured once, after the nearest-centre pass: 0.56 before
 }
 
 
